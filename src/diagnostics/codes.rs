@@ -1,0 +1,107 @@
+//! The registry of diagnostic codes. Codes are stable: a code is never reused for another
+//! problem. Each one is documented in `spec/diagnostics.md` (a test checks this), grouped
+//! by stage: E01xx lexical and syntax, E02xx names, E03xx units and parameters,
+//! E04xx phases and atmosphere, E05xx the step graph, E06xx the layer stack and budgets.
+
+use serde::{Serialize, Serializer};
+
+use super::Severity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code {
+    /// `E0201`, `W0401`: the first letter gives the severity.
+    pub id: &'static str,
+    /// A short kebab-case name, for people and for `--explain`.
+    pub slug: &'static str,
+}
+
+impl Code {
+    pub fn severity(self) -> Severity {
+        if self.id.starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id)
+    }
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $slug:literal;)*) => {
+        $(pub const $name: Code = Code { id: $id, slug: $slug };)*
+        /// Every code, in numeric order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    // E01xx: reading the file
+    UNEXPECTED_CHARACTER = "E0101", "unexpected-character";
+    UNTERMINATED_STRING = "E0102", "unterminated-string";
+    SYNTAX_ERROR = "E0103", "syntax-error";
+    UNEXPECTED_END = "E0104", "unexpected-end-of-file";
+    INVALID_NUMBER = "E0105", "invalid-number";
+    FILE_TOO_LARGE = "E0106", "file-too-large";
+    INVALID_UTF8 = "E0107", "invalid-utf8";
+    TOO_MANY_ERRORS = "E0108", "too-many-errors";
+    // E02xx: names
+    UNKNOWN_MATERIAL = "E0201", "unknown-material";
+    DUPLICATE_DEFINITION = "E0202", "duplicate-definition";
+    UNKNOWN_TOOL = "E0203", "unknown-tool";
+    UNKNOWN_STEP = "E0204", "unknown-step";
+    UNKNOWN_WORKPIECE = "E0205", "unknown-workpiece";
+    UNKNOWN_ENVIRONMENT = "E0206", "unknown-environment";
+    UNKNOWN_OPERATION = "E0207", "unknown-operation";
+    UNKNOWN_TOOL_KIND = "E0208", "unknown-tool-kind";
+    UNKNOWN_PARAMETER = "E0209", "unknown-parameter";
+    MISSING_SUBSTRATE = "E0210", "missing-substrate";
+    AMBIGUOUS_WORKPIECE = "E0211", "ambiguous-workpiece";
+    UNKNOWN_BUDGET = "E0212", "unknown-budget";
+    DUPLICATE_BATCH = "E0213", "duplicate-batch";
+    // E03xx: units and parameters
+    UNKNOWN_UNIT = "E0301", "unknown-unit";
+    DIMENSION_MISMATCH = "E0302", "dimension-mismatch";
+    SURPLUS_QUANTITY = "E0303", "surplus-quantity";
+    DUPLICATE_QUANTITY = "E0304", "duplicate-quantity";
+    INVALID_VALUE = "E0305", "invalid-value";
+    MISSING_PARAMETER = "E0306", "missing-parameter";
+    // E04xx: phases, reactivity, atmosphere
+    VIOLENT_REACTION = "E0401", "violent-reaction-with-lithium";
+    WRONG_REAGENT_PHASE = "E0402", "wrong-reagent-phase";
+    MOLTEN_LITHIUM_WORKED = "E0403", "mechanical-work-on-molten-lithium";
+    WET_SAMPLE_INTO_VACUUM = "E0404", "wet-sample-into-vacuum";
+    TOOL_CANNOT_PERFORM = "E0405", "tool-cannot-perform-operation";
+    MISSING_REAGENT = "E0406", "missing-reagent";
+    // E05xx: the step graph
+    DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
+    // E06xx: the layer stack
+    BUDGET_EXCEEDED = "E0601", "budget-exceeded";
+}
+
+/// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.
+pub fn find(name: &str) -> Option<Code> {
+    ALL.iter()
+        .copied()
+        .find(|code| code.id.eq_ignore_ascii_case(name) || code.slug == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        for pair in ALL.windows(2) {
+            assert!(pair[0].id[1..] < pair[1].id[1..], "{} before {}", pair[0].id, pair[1].id);
+        }
+        let mut slugs: Vec<_> = ALL.iter().map(|c| c.slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), ALL.len());
+    }
+}

@@ -1,0 +1,67 @@
+//! Human-readable rendering through ariadne. This is the only file that uses ariadne.
+//!
+//! ariadne runs in byte mode (our spans are byte offsets) and colour is decided by the
+//! caller; no colour is ever baked into message strings, so plain output stays plain.
+
+use ariadne::{Config, IndexType, Label as AriadneLabel, Report, ReportKind, Source};
+
+use super::{Diagnostic, Severity};
+
+/// Renders diagnostics as text. `path` is the name shown in the report header.
+pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool) -> String {
+    let mut out = Vec::new();
+    let mut cache = (path, Source::from(source));
+    for diagnostic in diagnostics {
+        let kind = match diagnostic.severity() {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let config = Config::default()
+            .with_index_type(IndexType::Byte)
+            .with_color(color);
+        let clamp = |span: crate::span::Span| {
+            let end = (span.end as usize).min(source.len());
+            (span.start as usize).min(end)..end
+        };
+        let mut report = Report::build(kind, (path, clamp(diagnostic.primary.span)))
+            .with_config(config)
+            .with_code(diagnostic.code.id)
+            .with_message(&diagnostic.message)
+            .with_label(
+                AriadneLabel::new((path, clamp(diagnostic.primary.span)))
+                    .with_message(&diagnostic.primary.message)
+                    .with_priority(1),
+            );
+        for label in &diagnostic.secondary {
+            report = report.with_label(
+                AriadneLabel::new((path, clamp(label.span))).with_message(&label.message),
+            );
+        }
+        for note in &diagnostic.notes {
+            report = report.with_note(note);
+        }
+        if let Some(help) = &diagnostic.help {
+            report = report.with_help(help);
+        }
+        // Writing into a Vec cannot fail.
+        let _ = report.finish().write(&mut cache, &mut out);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One closing line: "error: could not compile `x` (2 errors, 1 warning)".
+pub fn summary(diagnostics: &[Diagnostic], path: &str) -> Option<String> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (0, w) => Some(format!("warning: `{path}` checked with {}", plural(w, "warning"))),
+        (e, 0) => Some(format!("error: could not compile `{path}` ({})", plural(e, "error"))),
+        (e, w) => Some(format!(
+            "error: could not compile `{path}` ({}, {})",
+            plural(e, "error"),
+            plural(w, "warning")
+        )),
+    }
+}

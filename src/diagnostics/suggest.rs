@@ -1,0 +1,79 @@
+//! "Did you mean": the closest known name to a misspelt one.
+
+/// Returns the candidate closest to `wanted`: an exact match ignoring case first, then the
+/// smallest edit distance within `max(len / 3, 1)`. Ties go to the alphabetically first
+/// candidate, so the answer is deterministic. Returns `None` when nothing is close: a
+/// far-fetched suggestion is worse than none.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        if candidate == wanted {
+            continue;
+        }
+        let distance = if candidate.to_lowercase() == wanted_lower {
+            0
+        } else {
+            match bounded_edit_distance(&wanted_lower, &candidate.to_lowercase(), limit) {
+                Some(d) => d,
+                None => continue,
+            }
+        };
+        let better = match best {
+            None => true,
+            Some((best_distance, best_name)) => {
+                (distance, candidate) < (best_distance, best_name)
+            }
+        };
+        if better {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// Levenshtein distance between `a` and `b`, or `None` when it exceeds `limit`.
+/// Comparing lengths first keeps the search over a large table cheap.
+fn bounded_edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[b.len()];
+    (distance <= limit).then_some(distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_name() {
+        assert_eq!(closest("MoS3", ["MoS2", "Mo", "LiF"]), Some("MoS2"));
+        assert_eq!(closest("dmso", ["DMSO", "DME"]), Some("DMSO"));
+        assert_eq!(closest("sputer", ["sputter", "spray"]), Some("sputter"));
+    }
+
+    #[test]
+    fn suggests_nothing_far_fetched() {
+        assert_eq!(closest("banana", ["MoS2", "LiF"]), None);
+        assert_eq!(closest("x", []), None);
+    }
+
+    #[test]
+    fn ties_break_alphabetically() {
+        assert_eq!(closest("ab", ["ac", "aa"]), Some("aa"));
+    }
+}

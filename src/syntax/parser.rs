@@ -1,0 +1,252 @@
+//! The only door to the generated parser: `parse` turns source text into a syntax tree
+//! and the diagnostics of the lexer and parser. Nothing else uses `grammar::*`.
+
+use lalrpop_util::{ErrorRecovery, ParseError, lalrpop_mod};
+
+use super::ast::File;
+use super::lexer::Lexer;
+use super::token::{Tok, describe_terminal};
+use crate::diagnostics::{Diagnostic, codes};
+use crate::span::Span;
+
+lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused, unused_qualifications)]
+    grammar,
+    "/seip.rs"
+);
+
+/// Reporting stops after this many syntax errors: past it they are almost always echoes
+/// of the first ones, and a garbage file must not produce megabytes of output.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+type Recovery<'src> = ErrorRecovery<usize, Tok<'src>, std::convert::Infallible>;
+
+/// Parses a whole file. Always returns a tree: the parts that could not be read are
+/// `Error` nodes, and each is explained by a diagnostic.
+pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
+    let mut recoveries: Vec<Recovery> = Vec::new();
+    let mut lexer = Lexer::new(source);
+    let result = grammar::FileParser::new().parse(&mut recoveries, &mut lexer);
+    let mut diagnostics = std::mem::take(&mut lexer.diagnostics);
+    let file = match result {
+        Ok(file) => file,
+        Err(error) => {
+            recoveries.push(ErrorRecovery {
+                error,
+                dropped_tokens: Vec::new(),
+            });
+            File { items: Vec::new() }
+        }
+    };
+    let mut syntax_errors: Vec<Diagnostic> = Vec::new();
+    for recovery in recoveries {
+        let Some(diagnostic) = syntax_diagnostic(recovery.error, source) else {
+            continue;
+        };
+        // Recovery can report the same place twice; once is enough.
+        if syntax_errors.last().is_some_and(|last| last.primary.span == diagnostic.primary.span) {
+            continue;
+        }
+        syntax_errors.push(diagnostic);
+    }
+    if syntax_errors.len() > MAX_SYNTAX_ERRORS {
+        let first_unreported = syntax_errors[MAX_SYNTAX_ERRORS].primary.span;
+        syntax_errors.truncate(MAX_SYNTAX_ERRORS);
+        syntax_errors.push(
+            Diagnostic::new(
+                codes::TOO_MANY_ERRORS,
+                format!("too many syntax errors; stopped reporting after {MAX_SYNTAX_ERRORS}"),
+                first_unreported,
+                "errors from here on are not reported",
+            )
+            .with_help("fix the first errors and check the file again"),
+        );
+    }
+    diagnostics.extend(syntax_errors);
+    (file, diagnostics)
+}
+
+/// Words for an expected-token list. Whole groups of keywords are named by what they
+/// start, so the list says "an operand or the next item" instead of fifteen keywords.
+fn describe_expected(expected: &[String]) -> String {
+    const ITEM_STARTS: &[&str] = &["substrate", "batch", "tool", "reagent", "environment", "step", "budget"];
+    const OPERAND_STARTS: &[&str] = &["in", "for", "at", "on", "onto", "using", "after"];
+    let bare: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();
+    let has_all = |group: &[&str]| group.iter().all(|word| bare.contains(word));
+    let mut phrases: Vec<String> = Vec::new();
+    let operands = has_all(OPERAND_STARTS);
+    let items = has_all(ITEM_STARTS);
+    for (terminal, word) in expected.iter().zip(&bare) {
+        if (operands && OPERAND_STARTS.contains(word)) || (items && ITEM_STARTS.contains(word)) {
+            continue;
+        }
+        // `-` only ever starts a negative number; "a number" says it.
+        if *word == "-" && bare.contains(&"number") || *word == "invalid token" || *word == "%" {
+            continue;
+        }
+        phrases.push(describe_terminal(terminal));
+    }
+    if operands {
+        phrases.push("an operand such as `at 25 degC` or `using tool`".to_owned());
+    }
+    if items {
+        phrases.push("the next item (`step`, `tool`, ...)".to_owned());
+    }
+    match phrases.len() {
+        0 => String::new(),
+        1 => phrases.remove(0),
+        _ => {
+            let last = phrases.pop().unwrap_or_default();
+            format!("{}, or {last}", phrases.join(", "))
+        }
+    }
+}
+
+fn describe_found(token: &Tok) -> String {
+    match token {
+        Tok::Ident(text) => format!("identifier `{text}`"),
+        Tok::Number(text) => format!("number `{text}`"),
+        Tok::Str(text) => format!("string \"{text}\""),
+        Tok::Unit(text) => format!("unit `{text}`"),
+        Tok::Percent => "`%`".to_owned(),
+        Tok::Error => "invalid text".to_owned(),
+        keyword_or_punctuation => {
+            let text = super::token::KEYWORDS
+                .iter()
+                .find(|(_, tok)| tok == keyword_or_punctuation)
+                .map(|(text, _)| *text)
+                .unwrap_or_else(|| punctuation_text(keyword_or_punctuation));
+            format!("`{text}`")
+        }
+    }
+}
+
+fn punctuation_text(token: &Tok) -> &'static str {
+    match token {
+        Tok::LBrace => "{",
+        Tok::RBrace => "}",
+        Tok::Colon => ":",
+        Tok::Comma => ",",
+        Tok::Equals => "=",
+        Tok::Plus => "+",
+        Tok::Minus => "-",
+        Tok::Slash => "/",
+        Tok::LessEqual => "<=",
+        Tok::GreaterEqual => ">=",
+        _ => "token",
+    }
+}
+
+/// A help line for the mistakes people predictably make at this point.
+fn syntax_help(found: &Tok, expected: &[String]) -> Option<String> {
+    let expects = |terminal: &str| expected.iter().any(|e| e.trim_matches('"') == terminal);
+    match found {
+        Tok::Equals if expects(":") => Some("parameters and names are followed by `:`, as in `capacity: 4`".to_owned()),
+        Tok::Colon if expects("=") => Some("a reagent is defined with `=`, as in `reagent bsl = SnF2 0.1 M in DMSO`".to_owned()),
+        _ if expects("unit") => Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned()),
+        Tok::Ident(_) if expects("string") && !expects("identifier") => {
+            Some("protocol names are written in double quotes".to_owned())
+        }
+        Tok::Str(_) if expects("identifier") && !expects("string") => {
+            Some("this name must be an identifier (letters, digits, `_`), without quotes".to_owned())
+        }
+        _ => None,
+    }
+}
+
+fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, source: &str) -> Option<Diagnostic> {
+    match error {
+        ParseError::UnrecognizedToken { token: (start, token, end), expected } => {
+            // The lexer has already explained bad characters.
+            if token == Tok::Error {
+                return None;
+            }
+            let found = describe_found(&token);
+            let wanted = describe_expected(&expected);
+            let message = if wanted.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {wanted}, found {found}")
+            };
+            let help = syntax_help(&token, &expected);
+            Some(
+                Diagnostic::new(codes::SYNTAX_ERROR, message, Span::new(start, end), "unexpected here")
+                    .with_help_opt(help),
+            )
+        }
+        ParseError::UnrecognizedEof { location, expected } => {
+            let wanted = describe_expected(&expected);
+            let end = source.len();
+            let location = location.min(end);
+            // Point at the last character so the label has something to underline.
+            let start = source[..location].char_indices().next_back().map_or(location, |(i, _)| i);
+            Some(
+                Diagnostic::new(
+                    codes::UNEXPECTED_END,
+                    format!("the file ends early; expected {wanted}"),
+                    Span::new(start, location),
+                    "the file ends after this",
+                )
+                .with_help_opt(expected.iter().any(|e| e == "\"}\"").then(|| "close the open block with `}`".to_owned())),
+            )
+        }
+        ParseError::ExtraToken { token: (start, token, end) } => Some(Diagnostic::new(
+            codes::SYNTAX_ERROR,
+            format!("unexpected {}", describe_found(&token)),
+            Span::new(start, end),
+            "unexpected here",
+        )),
+        // The lexer adapter never fails and never emits a location lalrpop cannot read.
+        ParseError::InvalidToken { location } => Some(Diagnostic::new(
+            codes::SYNTAX_ERROR,
+            "unreadable token",
+            Span::new(location, location),
+            "here",
+        )),
+        ParseError::User { error } => match error {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::{Item, Operand, ProtocolItem};
+
+    #[test]
+    fn parses_a_protocol_with_all_operand_kinds() {
+        let (file, diagnostics) = parse(
+            r#"tool pvd: sputter in vacuum { capacity: 8, pump_down: 20 min }
+            protocol "p" {
+                substrate li: Li foil { thickness: 50 um area: 2 cm2 }
+                batch 3
+                reagent bsl = SnF2 0.1 M + LiNO3 5 wt% in DOL/DME
+                step a: immerse in bsl for 10 min at 25 degC using pvd
+                step b: sputter MoS2 10 nm at 0.5 nm/min on li using pvd after a
+                budget coating <= 5 um
+            }"#,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert_eq!(file.items.len(), 2);
+        let Item::Protocol(protocol) = &file.items[1] else { panic!("not a protocol") };
+        assert_eq!(protocol.items.len(), 6);
+        let ProtocolItem::Step(step) = &protocol.items[4] else { panic!("not a step") };
+        assert_eq!(step.verb.text, "sputter");
+        assert!(matches!(&step.operands[2], Operand::At(q) if q.unit.text == "nm/min"));
+    }
+
+    #[test]
+    fn reports_two_independent_syntax_errors() {
+        let (_, diagnostics) = parse(
+            "protocol \"p\" {\n step a: dry at 60 for using t\n step b: dry { x = 1 }\n step c: dry\n}",
+        );
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes, vec!["E0103", "E0103"], "{diagnostics:#?}");
+    }
+
+    #[test]
+    fn never_fails_on_garbage() {
+        for source in ["", "}", "{{{{", "protocol", "protocol \"x\" {", "step a:", "\u{0}\u{1}", "1 2 3 nm"] {
+            let _ = parse(source);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The tokens of `.seip`, recognised by logos.
+//!
+//! Keywords are the words of the item and operand grammar; verbs, tool kinds, materials
+//! and units are plain identifiers resolved later against data, so a lab can add its own.
+
+use logos::Logos;
+
+#[derive(Logos, Debug, Clone, Copy, PartialEq)]
+#[logos(skip r"[ \t\r\n\f]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+pub enum Tok<'src> {
+    #[token("protocol")]
+    Protocol,
+    #[token("tool")]
+    Tool,
+    #[token("reagent")]
+    Reagent,
+    #[token("environment")]
+    Environment,
+    #[token("substrate")]
+    Substrate,
+    #[token("batch")]
+    Batch,
+    #[token("step")]
+    Step,
+    #[token("budget")]
+    Budget,
+    #[token("in")]
+    In,
+    #[token("for")]
+    For,
+    #[token("at")]
+    At,
+    #[token("on")]
+    On,
+    #[token("onto")]
+    Onto,
+    #[token("using")]
+    Using,
+    #[token("after")]
+    After,
+
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token(":")]
+    Colon,
+    #[token(",")]
+    Comma,
+    #[token("=")]
+    Equals,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("/")]
+    Slash,
+    #[token("<=")]
+    LessEqual,
+    #[token(">=")]
+    GreaterEqual,
+
+    /// Letters (any script, so `µm` and `°C` work), digits and `_`, optionally ending in `%`
+    /// (`wt%`); `°` may start one.
+    #[regex(r"[\p{L}_°][\p{L}\p{N}_]*%?")]
+    Ident(&'src str),
+    /// A lone `%`, which is only ever a unit.
+    #[token("%")]
+    Percent,
+    /// Digits with an optional fraction and exponent; the sign is a separate token.
+    #[regex(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")]
+    Number(&'src str),
+    /// A double-quoted name, for materials whose names are not identifiers ("PVDF-HFP").
+    #[regex(r#""[^"\n]*""#, allow_greedy = true, callback = |lex| { let s = lex.slice(); &s[1..s.len() - 1] })]
+    Str(&'src str),
+
+    /// An identifier that follows a number: the lexer adapter re-classifies it, so that
+    /// `K`, `M`, `s` and `h` are units after a number and names elsewhere.
+    Unit(&'src str),
+    /// Bytes that form no token; the adapter has already reported them.
+    Error,
+}
+
+/// The keywords, in one table with their tokens; a test keeps it in step with the enum.
+pub const KEYWORDS: &[(&str, Tok<'static>)] = &[
+    ("protocol", Tok::Protocol),
+    ("tool", Tok::Tool),
+    ("reagent", Tok::Reagent),
+    ("environment", Tok::Environment),
+    ("substrate", Tok::Substrate),
+    ("batch", Tok::Batch),
+    ("step", Tok::Step),
+    ("budget", Tok::Budget),
+    ("in", Tok::In),
+    ("for", Tok::For),
+    ("at", Tok::At),
+    ("on", Tok::On),
+    ("onto", Tok::Onto),
+    ("using", Tok::Using),
+    ("after", Tok::After),
+];
+
+/// How the parser's expected-token lists name each terminal (see `grammar/seip.lalrpop`).
+pub fn describe_terminal(terminal: &str) -> String {
+    let bare = terminal.trim_matches('"');
+    match bare {
+        "identifier" | "number" | "string" | "unit" => format!("a {bare}"),
+        _ => format!("`{}`", bare.replace("\\\"", "\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_table_matches_the_lexer() {
+        for (text, token) in KEYWORDS {
+            let mut lexer = Tok::lexer(text);
+            assert_eq!(lexer.next(), Some(Ok(*token)), "keyword `{text}`");
+            assert_eq!(lexer.next(), None);
+        }
+        // Longer words are identifiers, not keywords followed by letters.
+        let mut lexer = Tok::lexer("protocols");
+        assert_eq!(lexer.next(), Some(Ok(Tok::Ident("protocols"))));
+    }
+}
