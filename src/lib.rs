@@ -1,9 +1,104 @@
 //! seip: a compiler for surface-engineering pretreatment protocols of Li-metal anodes.
 //!
-//! The pipeline, each stage a function of the last one's output:
-//! `syntax` (text -> tree) -> `sema` (names, units, phases) -> `plan` (step graph)
-//! -> `model` (layer stack) -> `emit` (JSON, pictures); `diagnostics` serves them all.
+//! The pipeline, each stage a function of the last one's output (see
+//! `spec/architecture.md`):
+//!
+//! ```text
+//! text -> syntax (tokens, tree) -> sema (names, units, phases) -> plan (step graph)
+//!      -> model (layer stack, budgets) -> emit (JSON, pictures)
+//! ```
+//!
+//! The library is pure: text in, values out. Reading files and printing is the
+//! business of the `seipc` binary.
 
 pub mod diagnostics;
+pub mod emit;
+pub mod model;
+pub mod plan;
+pub mod sema;
 pub mod span;
 pub mod syntax;
+
+use std::borrow::Cow;
+
+use diagnostics::{Diagnostic, codes};
+use model::stack::ProtocolStack;
+use plan::dag::StepGraph;
+use sema::library::Library;
+use sema::materials::MaterialDb;
+use sema::program::Program;
+use span::Span;
+
+/// The largest source accepted. Spans are 32-bit, and a recipe file of this size is
+/// already a generated design-of-experiments file of about a million steps.
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Everything the compiler knows about one file.
+#[derive(Debug)]
+pub struct Compilation {
+    pub program: Program,
+    /// One step graph per protocol.
+    pub graphs: Vec<StepGraph>,
+    /// One predicted stack per protocol.
+    pub stacks: Vec<ProtocolStack>,
+    /// In source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
+/// Turns raw file bytes into source text. Text that is not UTF-8 is an error at the
+/// first bad byte; the text is still returned (lossily) so the error can be shown.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<Diagnostic>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), None),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let bad = error.error_len().unwrap_or(1);
+            let diagnostic = Diagnostic::new(
+                codes::INVALID_UTF8,
+                "the file is not valid UTF-8 text",
+                Span::new(at, at + 3),
+                format!("byte 0x{:02x} cannot start a UTF-8 character", bytes[at]),
+            )
+            .with_note(format!("{bad} bad byte(s) at offset {at}"))
+            .with_help("save the file as UTF-8");
+            (String::from_utf8_lossy(bytes), Some(diagnostic))
+        }
+    }
+}
+
+/// Compiles one source text through every stage. Later stages run on what the earlier
+/// ones could resolve, so one run reports as much as possible.
+pub fn compile(source: &str) -> Compilation {
+    let library = Library::builtin();
+    let materials = MaterialDb::builtin();
+    if source.len() > MAX_SOURCE_BYTES {
+        let diagnostic = Diagnostic::new(
+            codes::FILE_TOO_LARGE,
+            format!("the file is {} bytes; the limit is {MAX_SOURCE_BYTES} bytes", source.len()),
+            Span::new(0, 0),
+            "the file starts here",
+        )
+        .with_help("split the protocols over several files");
+        return Compilation {
+            program: Program { tools: Vec::new(), protocols: Vec::new() },
+            graphs: Vec::new(),
+            stacks: Vec::new(),
+            diagnostics: vec![diagnostic],
+        };
+    }
+    let (file, mut diagnostics) = syntax::parser::parse(source);
+    let (program, sema_diagnostics) = sema::check(&file, library, materials);
+    diagnostics.extend(sema_diagnostics);
+    let (graphs, plan_diagnostics) = plan::dag::build(&program, library);
+    diagnostics.extend(plan_diagnostics);
+    let (stacks, model_diagnostics) = model::stack::predict(&program, library);
+    diagnostics.extend(model_diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    Compilation { program, graphs, stacks, diagnostics }
+}

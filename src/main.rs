@@ -1,1 +1,171 @@
-fn main() {}
+//! `seipc`, the command-line front of the seip library: reads files, picks the output
+//! format and colour, writes results, and maps outcomes to exit codes
+//! (0 success, 1 errors in the input, 2 usage or I/O errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use seip::diagnostics::{self, Diagnostic, codes, json, render};
+
+#[derive(Parser)]
+#[command(name = "seipc", version, about = "Compiler for surface-engineering pretreatment protocols of Li-metal anodes")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a recipe and report its problems.
+    Check {
+        file: PathBuf,
+        /// `human` for people, `json` for tools (one JSON array on stdout).
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
+    /// Check a recipe and write what the compiler derives from it into a folder.
+    Build {
+        file: PathBuf,
+        /// The folder to write into (created if missing); default `out/<file stem>`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
+    /// Explain a diagnostic code, as in `seipc explain E0201`.
+    Explain { code: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// An error of the command itself (not of the recipe): exit code 2.
+struct UsageError(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check { file, message_format } => check(file, *message_format, cli.color).map(|(_, code)| code),
+        Command::Build { file, out, message_format } => build(file, out.as_deref(), *message_format, cli.color),
+        Command::Explain { code } => explain(code),
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_source(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let metadata = std::fs::metadata(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
+    if metadata.is_dir() {
+        return Err(UsageError(format!("`{}` is a folder, not a recipe file", path.display())));
+    }
+    // Refuse before reading: a huge file must not be loaded to be rejected.
+    if metadata.len() > seip::MAX_SOURCE_BYTES as u64 {
+        return Err(UsageError(format!(
+            "`{}` is {} bytes; the limit is {} bytes ({}: {})",
+            path.display(),
+            metadata.len(),
+            seip::MAX_SOURCE_BYTES,
+            codes::FILE_TOO_LARGE.id,
+            codes::FILE_TOO_LARGE.slug
+        )));
+    }
+    std::fs::read(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))
+}
+
+fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageFormat, color: ColorChoice) {
+    match format {
+        MessageFormat::Json => {
+            let entries = json::to_json(diagnostics, path, source);
+            let text = serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".to_owned());
+            println!("{text}");
+        }
+        MessageFormat::Human => {
+            let stderr = std::io::stderr();
+            let colored = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut out = stderr.lock();
+            let _ = write!(out, "{}", render::render(diagnostics, path, source, colored));
+            if let Some(summary) = render::summary(diagnostics, path) {
+                let _ = writeln!(out, "{summary}");
+            }
+        }
+    }
+}
+
+/// Compiles a file and reports; returns the compilation (when the text could be read)
+/// and the exit code.
+fn check(path: &Path, format: MessageFormat, color: ColorChoice) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
+    let bytes = read_source(path)?;
+    let display = path.display().to_string();
+    let (source, decode_error) = seip::decode(&bytes);
+    if let Some(diagnostic) = decode_error {
+        report(&[diagnostic], &display, &source, format, color);
+        return Ok((None, ExitCode::from(1)));
+    }
+    let compilation = seip::compile(&source);
+    report(&compilation.diagnostics, &display, &source, format, color);
+    let code = if compilation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    Ok((Some(compilation), code))
+}
+
+fn build(path: &Path, out: Option<&Path>, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let (compilation, code) = check(path, format, color)?;
+    let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
+        return Ok(code);
+    };
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None => Path::new("out").join(path.file_stem().unwrap_or_default()),
+    };
+    std::fs::create_dir_all(&out).map_err(|e| UsageError(format!("cannot create `{}`: {e}", out.display())))?;
+    let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
+    let written = [("program.json", program)];
+    for (name, contents) in &written {
+        let target = out.join(name);
+        std::fs::write(&target, contents).map_err(|e| UsageError(format!("cannot write `{}`: {e}", target.display())))?;
+        eprintln!("wrote {}", target.display());
+    }
+    Ok(code)
+}
+
+/// The section of `spec/diagnostics.md` about one code.
+fn explain(name: &str) -> Result<ExitCode, UsageError> {
+    let Some(code) = codes::find(name) else {
+        let help = diagnostics::suggest::closest(name, codes::ALL.iter().map(|c| c.id))
+            .map(|near| format!("; a code with a similar name exists: {near}"))
+            .unwrap_or_default();
+        return Err(UsageError(format!("no diagnostic code `{name}`{help}")));
+    };
+    const SPEC: &str = include_str!("../spec/diagnostics.md");
+    let heading = format!("## {}", code.id);
+    let Some(start) = SPEC.find(&heading) else {
+        return Err(UsageError(format!("`{}` is not documented in spec/diagnostics.md", code.id)));
+    };
+    let rest = &SPEC[start..];
+    let end = rest[heading.len()..].find("\n## ").map_or(rest.len(), |i| i + heading.len() + 1);
+    print!("{}", &rest[..end]);
+    Ok(ExitCode::SUCCESS)
+}

@@ -33,22 +33,29 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     best.map(|(_, name)| name)
 }
 
-/// Levenshtein distance between `a` and `b`, or `None` when it exceeds `limit`.
-/// Comparing lengths first keeps the search over a large table cheap.
+/// Edit distance between `a` and `b` counting a swap of neighbours as one edit (optimal
+/// string alignment, since `mni` for `min` is a typo of one keystroke), or `None` when it
+/// exceeds `limit`. Comparing lengths first keeps the search over a large table cheap.
 fn bounded_edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
+    let mut before_previous = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
+    for i in 0..a.len() {
         current[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        for j in 0..b.len() {
+            let substitution = previous[j] + usize::from(a[i] != b[j]);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before_previous[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
+        std::mem::swap(&mut before_previous, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     let distance = previous[b.len()];
@@ -64,6 +71,7 @@ mod tests {
         assert_eq!(closest("MoS3", ["MoS2", "Mo", "LiF"]), Some("MoS2"));
         assert_eq!(closest("dmso", ["DMSO", "DME"]), Some("DMSO"));
         assert_eq!(closest("sputer", ["sputter", "spray"]), Some("sputter"));
+        assert_eq!(closest("mni", ["m", "min", "ms"]), Some("min"));
     }
 
     #[test]

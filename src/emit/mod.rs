@@ -1,0 +1,3 @@
+//! Step 5: output for people and tools.
+
+pub mod json;

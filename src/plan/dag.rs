@@ -1,0 +1,189 @@
+//! The step graph of each protocol (petgraph).
+//!
+//! Design notes:
+//! - One node per step. Edges say "must finish before": consecutive steps on one
+//!   workpiece (in written order; a join `onto` touches both workpieces), a reagent's
+//!   preparation before every step that uses it, and each `after`.
+//! - Every edge remembers the span that created it, so a cycle is reported with a label
+//!   on each of its edges, where the user can break it.
+//! - Per-sample expansion (a batch of N samples) is the scheduler's business; the graph
+//!   is per protocol.
+
+use petgraph::algo::toposort;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, codes};
+use crate::sema::library::{Effect, Library};
+use crate::sema::program::{Program, Protocol, ReagentUse};
+use crate::span::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// The next step on the same workpiece.
+    Sequence,
+    /// A reagent is prepared before it is used.
+    Preparation,
+    /// An explicit `after`.
+    After,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    /// What created the edge: the `after` name, the later step.
+    pub span: Span,
+}
+
+/// The graph of one protocol; node weights are indices into `Protocol::steps`.
+#[derive(Debug, Clone)]
+pub struct StepGraph {
+    pub graph: DiGraph<usize, Edge>,
+    /// Steps in an order that respects every edge (written order where free), or
+    /// `None` when the graph has a cycle.
+    pub order: Option<Vec<usize>>,
+}
+
+pub fn build(program: &Program, library: &Library) -> (Vec<StepGraph>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let graphs = program
+        .protocols
+        .iter()
+        .map(|protocol| build_protocol(protocol, library, &mut diagnostics))
+        .collect();
+    (graphs, diagnostics)
+}
+
+fn build_protocol(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> StepGraph {
+    let mut graph: DiGraph<usize, Edge> = DiGraph::with_capacity(protocol.steps.len(), protocol.steps.len() * 2);
+    let nodes: Vec<NodeIndex> = (0..protocol.steps.len()).map(|i| graph.add_node(i)).collect();
+    let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
+    let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
+    for (index, step) in protocol.steps.iter().enumerate() {
+        let prepares = library.operations.get(&step.verb).is_some_and(|op| op.effect == Effect::Prepare);
+        if let (true, Some(ReagentUse::Reagent { index: reagent, .. })) = (prepares, &step.reagent) {
+            preparations[*reagent].push(index);
+        }
+    }
+    for (index, step) in protocol.steps.iter().enumerate() {
+        for workpiece in step.workpiece.into_iter().chain(step.onto) {
+            if let Some(previous) = last_on_workpiece[workpiece].replace(index) {
+                graph.add_edge(nodes[previous], nodes[index], Edge { kind: EdgeKind::Sequence, span: step.span });
+            }
+        }
+        if let Some(ReagentUse::Reagent { index: reagent, span }) = &step.reagent {
+            for &preparation in &preparations[*reagent] {
+                if preparation != index {
+                    graph.add_edge(nodes[preparation], nodes[index], Edge { kind: EdgeKind::Preparation, span: *span });
+                }
+            }
+        }
+        for &(before, span) in &step.after {
+            graph.add_edge(nodes[before], nodes[index], Edge { kind: EdgeKind::After, span });
+        }
+    }
+    let order = match toposort(&graph, None) {
+        Ok(sorted) => Some(sorted.into_iter().map(|node| graph[node]).collect()),
+        Err(cycle) => {
+            diagnostics.push(cycle_diagnostic(protocol, &graph, cycle.node_id()));
+            None
+        }
+    };
+    StepGraph { graph, order }
+}
+
+/// Finds a cycle through `start` (a node toposort found on one) as a list of edges.
+fn find_cycle(graph: &DiGraph<usize, Edge>, start: NodeIndex) -> Vec<petgraph::graph::EdgeIndex> {
+    // Breadth-first search from `start` back to itself gives the shortest such cycle.
+    let mut reached_by: Vec<Option<petgraph::graph::EdgeIndex>> = vec![None; graph.node_count()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for edge in graph.edges(node) {
+            let next = edge.target();
+            if reached_by[next.index()].is_some() {
+                continue;
+            }
+            reached_by[next.index()] = Some(edge.id());
+            if next == start {
+                queue.clear();
+                break;
+            }
+            queue.push_back(next);
+        }
+    }
+    let mut cycle = Vec::new();
+    let mut node = start;
+    while let Some(edge) = reached_by[node.index()] {
+        cycle.push(edge);
+        // INVARIANT: every recorded edge has endpoints.
+        let Some((source, _)) = graph.edge_endpoints(edge) else { break };
+        node = source;
+        if node == start || cycle.len() > graph.edge_count() {
+            break;
+        }
+    }
+    cycle.reverse();
+    cycle
+}
+
+fn cycle_diagnostic(protocol: &Protocol, graph: &DiGraph<usize, Edge>, on_cycle: NodeIndex) -> Diagnostic {
+    let cycle = find_cycle(graph, on_cycle);
+    let step_name = |node: NodeIndex| protocol.steps[graph[node]].name.as_str();
+    let mut path: Vec<String> = Vec::new();
+    let mut labels: Vec<(Span, String)> = Vec::new();
+    for &edge in &cycle {
+        let Some((before, after)) = graph.edge_endpoints(edge) else { continue };
+        path.push(format!("`{}`", step_name(before)));
+        let weight = graph[edge];
+        let reason = match weight.kind {
+            EdgeKind::After => format!("`{}` waits for `{}` here", step_name(after), step_name(before)),
+            EdgeKind::Sequence => format!("`{}` follows `{}` on the same substrate", step_name(after), step_name(before)),
+            EdgeKind::Preparation => format!("`{}` uses the reagent `{}` prepares", step_name(after), step_name(before)),
+        };
+        labels.push((weight.span, reason));
+    }
+    if let Some(first) = path.first().cloned() {
+        path.push(first);
+    }
+    // The primary label goes on an `after`, the edge a user wrote and can remove.
+    let primary = labels
+        .iter()
+        .position(|(span, _)| cycle.iter().any(|&e| graph[e].span == *span && graph[e].kind == EdgeKind::After))
+        .unwrap_or(0);
+    let (primary_span, primary_message) = labels.get(primary).cloned().unwrap_or((protocol.span, String::new()));
+    let mut diagnostic = Diagnostic::new(
+        codes::DEPENDENCY_CYCLE,
+        format!("the steps of `{}` wait for each other in a cycle", protocol.name),
+        primary_span,
+        primary_message,
+    );
+    for (index, (span, message)) in labels.into_iter().enumerate() {
+        if index != primary {
+            diagnostic = diagnostic.with_label(span, message);
+        }
+    }
+    diagnostic
+        .with_note(format!("cycle: {}", path.join(" -> ")))
+        .with_help("remove one `after`, or reorder the steps so that each waits only for earlier ones")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_cycle_through_a_node() {
+        let mut graph: DiGraph<usize, Edge> = DiGraph::new();
+        let nodes: Vec<_> = (0..4).map(|i| graph.add_node(i)).collect();
+        let edge = Edge { kind: EdgeKind::After, span: Span::default() };
+        graph.add_edge(nodes[0], nodes[1], edge);
+        graph.add_edge(nodes[1], nodes[2], edge);
+        graph.add_edge(nodes[2], nodes[0], edge);
+        graph.add_edge(nodes[2], nodes[3], edge);
+        let cycle = find_cycle(&graph, nodes[1]);
+        let sources: Vec<usize> = cycle.iter().map(|&e| graph[graph.edge_endpoints(e).unwrap().0]).collect();
+        assert_eq!(sources, vec![1, 2, 0]);
+    }
+}

@@ -1,0 +1,3 @@
+//! Step 3: the step graph (and, with it, the order steps may run in).
+
+pub mod dag;

@@ -1,0 +1,258 @@
+//! Binding quantities to parameters by dimension.
+//!
+//! `sputter MoS2 10 nm at 0.5 nm/min`: a length can only be the thickness and a rate only
+//! the rate, so operands may come in any order. Named values (`{ rate: 0.5 nm/min }`)
+//! bind first; each bare quantity then takes the one unbound parameter of its dimension.
+//! Anything else is an error that shows the operation's signature.
+
+use std::collections::BTreeMap;
+
+use super::library::{Operation, ParamSpec};
+use super::program::Value;
+use super::units::{Dimension, parse_unit};
+use crate::diagnostics::{Diagnostic, codes, suggest};
+use crate::span::Span;
+use crate::syntax::ast;
+
+/// What the parameters belong to, for the wording of diagnostics.
+#[derive(Clone, Copy)]
+pub enum ParamTarget<'a> {
+    Operation(&'a Operation),
+    /// A `tool`, `substrate` or `environment` declaration.
+    Declaration(&'static str),
+}
+
+impl ParamTarget<'_> {
+    fn owner(self) -> String {
+        match self {
+            ParamTarget::Operation(operation) => format!("`{}`", operation.verb),
+            ParamTarget::Declaration(kind) => format!("a {kind}"),
+        }
+    }
+
+    fn signature_note(self, specs: &[ParamSpec]) -> String {
+        let signature = match self {
+            ParamTarget::Operation(operation) => operation.signature(),
+            ParamTarget::Declaration(kind) => {
+                let params: Vec<String> = specs.iter().map(|p| format!("{}: {}", p.name, p.dimension)).collect();
+                format!("{kind} {{ {} }}", params.join(", "))
+            }
+        };
+        format!("the parameters are `{signature}` (`?` marks optional ones)")
+    }
+}
+
+/// Converts a written quantity to SI, reporting an unknown unit or an impossible value.
+pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+    let unit = match parse_unit(&quantity.unit.text) {
+        Ok(unit) => unit,
+        Err(unknown) => {
+            // Point at the unknown part of `nm/mni`, not the whole unit.
+            let start = quantity.unit.span.start as usize + unknown.offset;
+            let span = Span::new(start, (start + unknown.symbol.len()).min(quantity.unit.span.end as usize));
+            diagnostics.push(
+                Diagnostic::new(codes::UNKNOWN_UNIT, format!("unknown unit `{}`", unknown.symbol), span, "not a unit")
+                    .with_help_opt(unknown.suggestion)
+                    .with_note("the units are listed in `spec/language.md`"),
+            );
+            return None;
+        }
+    };
+    let si = unit.to_si(quantity.value);
+    let temperature = Dimension::named("temperature") == Some(unit.dimension);
+    // Temperatures are absolute here, so one rule covers "below absolute zero" too.
+    if si < 0.0 {
+        let message = if temperature {
+            format!("`{} {}` is below absolute zero", quantity.value, quantity.unit.text)
+        } else {
+            format!("a {} cannot be negative", unit.dimension)
+        };
+        diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, quantity.span, "impossible value"));
+        return None;
+    }
+    Some(Value { si, dimension: unit.dimension, span: quantity.span })
+}
+
+/// A bare number is a count (`capacity: 4`) or a plain fraction; anything else needs a unit.
+fn number_value(number: &ast::Number, spec: &ParamSpec, target: ParamTarget, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+    let unitless = [Dimension::named("count"), Some(Dimension::NONE)];
+    if unitless.contains(&Some(spec.dimension)) {
+        return Some(Value { si: number.value, dimension: spec.dimension, span: number.span });
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            codes::DIMENSION_MISMATCH,
+            format!("expected a {} for `{}`, found a number without a unit", spec.dimension, spec.name),
+            number.span,
+            "no unit",
+        )
+        .with_help(format!("add the unit, as in `{}: {}`", spec.name, example_of(spec.dimension)))
+        .with_note(target.signature_note(&[spec.clone()])),
+    );
+    None
+}
+
+/// An example quantity of a dimension, for help lines.
+fn example_of(dimension: Dimension) -> &'static str {
+    const EXAMPLES: &[(&str, &str)] = &[
+        ("length", "10 nm"),
+        ("time", "10 min"),
+        ("temperature", "25 degC"),
+        ("pressure", "10 MPa"),
+        ("power", "50 W"),
+        ("rate", "0.5 nm/min"),
+        ("area", "1 cm2"),
+        ("temperature ramp", "5 degC/min"),
+        ("current density", "1 mA/cm2"),
+        ("areal capacity", "1 mAh/cm2"),
+        ("growth per cycle", "0.1 nm/cycle"),
+        ("rotation speed", "3000 rpm"),
+        ("gas flow", "20 sccm"),
+        ("voltage", "1 V"),
+    ];
+    EXAMPLES.iter().find(|(name, _)| Dimension::named(name) == Some(dimension)).map_or("1 ...", |(_, example)| example)
+}
+
+pub fn bind_params(
+    target: ParamTarget,
+    specs: &[ParamSpec],
+    explicit: &[ast::Param],
+    quantities: &[ast::Quantity],
+    anchor: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Value> {
+    let mut bound: BTreeMap<String, Value> = BTreeMap::new();
+    for param in explicit {
+        let Some(spec) = specs.iter().find(|spec| spec.name == param.key.text) else {
+            let help = suggest::closest(&param.key.text, specs.iter().map(|s| s.name.as_str()))
+                .map(|near| format!("a parameter with a similar name exists: `{near}`"));
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_PARAMETER,
+                    format!("{} has no parameter `{}`", target.owner(), param.key.text),
+                    param.key.span,
+                    "unknown parameter",
+                )
+                .with_help_opt(help)
+                .with_note(target.signature_note(specs)),
+            );
+            continue;
+        };
+        if let Some(first) = bound.get(&spec.name) {
+            diagnostics.push(
+                Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{}` is given twice", spec.name), param.key.span, "second value")
+                    .with_label(first.span, "first value")
+                    .with_help("keep one value"),
+            );
+            continue;
+        }
+        let value = match &param.value {
+            ast::Value::Quantity(quantity) => quantity_value(quantity, diagnostics),
+            ast::Value::Number(number) => number_value(number, spec, target, diagnostics),
+            ast::Value::Name(name) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::DIMENSION_MISMATCH,
+                        format!("expected a {} for `{}`, found the name `{}`", spec.dimension, spec.name, name.text),
+                        name.span,
+                        "a name, not a quantity",
+                    )
+                    .with_help(format!("write a quantity, as in `{}: {}`", spec.name, example_of(spec.dimension))),
+                );
+                None
+            }
+        };
+        let Some(value) = value else { continue };
+        if value.dimension != spec.dimension {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::DIMENSION_MISMATCH,
+                    format!("expected a {} for `{}`, found a {}", spec.dimension, spec.name, value.dimension),
+                    value.span,
+                    format!("this is a {}", value.dimension),
+                )
+                .with_label(param.key.span, format!("`{}` is a {}", spec.name, spec.dimension))
+                .with_help(format!("write a {}, as in `{}: {}`", spec.dimension, spec.name, example_of(spec.dimension))),
+            );
+            continue;
+        }
+        bound.insert(spec.name.clone(), value);
+    }
+    let mut unbindable: Vec<Value> = Vec::new();
+    for quantity in quantities {
+        let Some(value) = quantity_value(quantity, diagnostics) else { continue };
+        let candidates: Vec<&ParamSpec> = specs.iter().filter(|s| s.by_dimension && s.dimension == value.dimension).collect();
+        let free: Vec<&&ParamSpec> = candidates.iter().filter(|s| !bound.contains_key(&s.name)).collect();
+        match free.as_slice() {
+            [spec] => {
+                bound.insert(spec.name.clone(), value);
+            }
+            [] if candidates.is_empty() => unbindable.push(value),
+            [] => {
+                let first = &bound[&candidates[0].name];
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::AMBIGUOUS_QUANTITY,
+                        format!("{} already has a {} (`{}`)", target.owner(), value.dimension, candidates[0].name),
+                        value.span,
+                        format!("a second {}", value.dimension),
+                    )
+                    .with_label(first.span, format!("`{}` is set here", candidates[0].name))
+                    .with_help("remove one of them"),
+                );
+            }
+            several => {
+                let names: Vec<String> = several.iter().map(|s| format!("`{}`", s.name)).collect();
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::AMBIGUOUS_QUANTITY,
+                        format!("a {} could be any of {} of {}", value.dimension, names.join(", "), target.owner()),
+                        value.span,
+                        "which parameter?",
+                    )
+                    .with_help(format!("name it in the step's block, as in `{{ {}: ... }}`", several[0].name)),
+                );
+            }
+        }
+    }
+    let missing: Vec<&ParamSpec> = specs.iter().filter(|s| s.required && !bound.contains_key(&s.name)).collect();
+    for value in &unbindable {
+        // With a required parameter still empty, the quantity was most likely meant for it.
+        let diagnostic = if let Some(wanted) = missing.first() {
+            Diagnostic::new(
+                codes::DIMENSION_MISMATCH,
+                format!("expected a {} for `{}` of {}, found a {}", wanted.dimension, wanted.name, target.owner(), value.dimension),
+                value.span,
+                format!("expected a {}, found a {}", wanted.dimension, value.dimension),
+            )
+            .with_help(format!("give the {} as a {}, as in `{}`", wanted.name, wanted.dimension, example_of(wanted.dimension)))
+        } else {
+            Diagnostic::new(
+                codes::SURPLUS_QUANTITY,
+                format!("{} takes no {}", target.owner(), value.dimension),
+                value.span,
+                "no parameter takes this",
+            )
+            .with_help("remove it")
+        };
+        diagnostics.push(diagnostic.with_note(target.signature_note(specs)));
+    }
+    if unbindable.is_empty() {
+        for spec in missing {
+            diagnostics.push(missing_parameter(target, spec, specs, anchor));
+        }
+    }
+    bound
+}
+
+/// `anchor` is where the parameter is missing: the verb of a step, the name of a declaration.
+fn missing_parameter(target: ParamTarget, spec: &ParamSpec, specs: &[ParamSpec], span: Span) -> Diagnostic {
+    Diagnostic::new(
+        codes::MISSING_PARAMETER,
+        format!("{} needs a {} (`{}`)", target.owner(), spec.dimension, spec.name),
+        span,
+        format!("no {} given", spec.name),
+    )
+    .with_help(format!("add it, as in `{}`", example_of(spec.dimension)))
+    .with_note(target.signature_note(specs))
+}

@@ -1,0 +1,271 @@
+//! The operation library: verbs, tool kinds and environments, loaded from the data
+//! tables in `data/` (the physical knowledge lives there, with its sources, not in code).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::tsv::{for_each_record, split_list};
+use super::units::Dimension;
+
+/// The built-in effect models; each is described in `spec/models.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Mechanical,
+    Laminate,
+    Convert,
+    Alloy,
+    Prepare,
+    LiquidReaction,
+    Rinse,
+    Cast,
+    LangmuirBlodgett,
+    Electrochemical,
+    Dry,
+    Heat,
+    Rest,
+    Deposit,
+    Cycles,
+    GasReaction,
+    Plasma,
+}
+
+impl Effect {
+    fn parse(text: &str) -> Option<Effect> {
+        Some(match text {
+            "mechanical" => Effect::Mechanical,
+            "laminate" => Effect::Laminate,
+            "convert" => Effect::Convert,
+            "alloy" => Effect::Alloy,
+            "prepare" => Effect::Prepare,
+            "liquid_reaction" => Effect::LiquidReaction,
+            "rinse" => Effect::Rinse,
+            "cast" => Effect::Cast,
+            "lb" => Effect::LangmuirBlodgett,
+            "electrochemical" => Effect::Electrochemical,
+            "dry" => Effect::Dry,
+            "heat" => Effect::Heat,
+            "rest" => Effect::Rest,
+            "deposit" => Effect::Deposit,
+            "cycles" => Effect::Cycles,
+            "gas_reaction" => Effect::GasReaction,
+            "plasma" => Effect::Plasma,
+            _ => return None,
+        })
+    }
+}
+
+/// What the reagent operand of an operation must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReagentKind {
+    None,
+    Solid,
+    Liquid,
+    Gas,
+    /// The deposited film itself is named (`ald Al2O3`): it must be solid at the step
+    /// temperature; the precursors are implied.
+    Film,
+    SolidOrLiquid,
+}
+
+impl ReagentKind {
+    fn parse(text: &str) -> Option<ReagentKind> {
+        Some(match text {
+            "none" => ReagentKind::None,
+            "solid" => ReagentKind::Solid,
+            "liquid" => ReagentKind::Liquid,
+            "gas" => ReagentKind::Gas,
+            "film" => ReagentKind::Film,
+            "solid_or_liquid" => ReagentKind::SolidOrLiquid,
+            _ => return None,
+        })
+    }
+
+    /// How a diagnostic names what is wanted.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReagentKind::None => "no reagent",
+            ReagentKind::Solid => "a solid target or reagent",
+            ReagentKind::Liquid => "a liquid or solution",
+            ReagentKind::Gas => "a gas or vapour",
+            ReagentKind::Film => "the solid film it deposits",
+            ReagentKind::SolidOrLiquid => "a solid or molten source",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamSpec {
+    pub name: String,
+    pub dimension: Dimension,
+    pub required: bool,
+    /// Whether a bare quantity may bind to it by dimension; when false it must be named
+    /// in the `{ .. }` block (`max_wait` is a time, but `for 10 min` is never one).
+    pub by_dimension: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub verb: String,
+    pub family: String,
+    pub effect: Effect,
+    pub reagent: ReagentKind,
+    pub reagent_optional: bool,
+    pub mechanical: bool,
+    pub wets: bool,
+    pub tool_kinds: Vec<String>,
+    pub params: Vec<ParamSpec>,
+    pub note: String,
+}
+
+impl Operation {
+    pub fn param(&self, name: &str) -> Option<&ParamSpec> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// `sputter(thickness: length, rate: rate?, ...)`, for notes in diagnostics.
+    pub fn signature(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| format!("{}: {}{}", p.name, p.dimension, if p.required { "" } else { "?" }))
+            .collect();
+        format!("{}({})", self.verb, params.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolKind {
+    pub kind: String,
+    pub environments: Vec<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Atmosphere {
+    Inert,
+    Dry,
+    Vacuum,
+    Ambient,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironmentSpec {
+    pub name: String,
+    pub atmosphere: Atmosphere,
+    pub h2o_ppm: Option<f64>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub operations: BTreeMap<String, Operation>,
+    pub tool_kinds: BTreeMap<String, ToolKind>,
+    pub environments: BTreeMap<String, EnvironmentSpec>,
+}
+
+/// Parses `name:dimension!` entries; panics on a malformed built-in table (a unit test
+/// loads it).
+fn parse_params(text: &str) -> Vec<ParamSpec> {
+    split_list(text, ';')
+        .into_iter()
+        .map(|entry| {
+            let (name, dimension) = entry.split_once(':').unwrap_or_else(|| panic!("parameter `{entry}` has no dimension"));
+            let required = dimension.ends_with('!');
+            let dimension_name = dimension.trim_end_matches('!');
+            let dimension = Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
+            ParamSpec { name: name.to_owned(), dimension, required, by_dimension: true }
+        })
+        .collect()
+}
+
+impl Library {
+    pub fn builtin() -> &'static Library {
+        static LIBRARY: OnceLock<Library> = OnceLock::new();
+        LIBRARY.get_or_init(Library::load)
+    }
+
+    fn load() -> Library {
+        let mut operations = BTreeMap::new();
+        for_each_record(include_str!("../../data/operations.tsv"), |record| {
+            let verb = record.get("verb").to_owned();
+            let reagent = record.get("reagent");
+            let operation = Operation {
+                family: record.get("family").to_owned(),
+                effect: Effect::parse(record.get("effect")).unwrap_or_else(|| panic!("`{verb}`: unknown effect")),
+                reagent: ReagentKind::parse(reagent.trim_end_matches('?')).unwrap_or_else(|| panic!("`{verb}`: unknown reagent kind")),
+                reagent_optional: reagent.ends_with('?'),
+                mechanical: record.flag("mechanical"),
+                wets: record.flag("wets"),
+                tool_kinds: record.list("tools"),
+                params: parse_params(record.get("params")),
+                note: record.get("note").to_owned(),
+                verb: verb.clone(),
+            };
+            operations.insert(verb, operation);
+        });
+        let mut tool_kinds = BTreeMap::new();
+        for_each_record(include_str!("../../data/tool_kinds.tsv"), |record| {
+            let kind = record.get("kind").to_owned();
+            tool_kinds.insert(
+                kind.clone(),
+                ToolKind { kind, environments: record.list("environments"), note: record.get("note").to_owned() },
+            );
+        });
+        let mut environments = BTreeMap::new();
+        for_each_record(include_str!("../../data/environments.tsv"), |record| {
+            let name = record.get("name").to_owned();
+            let atmosphere = match record.get("atmosphere") {
+                "inert" => Atmosphere::Inert,
+                "dry" => Atmosphere::Dry,
+                "vacuum" => Atmosphere::Vacuum,
+                "ambient" => Atmosphere::Ambient,
+                other => panic!("environment `{name}`: unknown atmosphere `{other}`"),
+            };
+            let h2o_ppm = record.get("h2o_ppm").parse().ok();
+            environments.insert(name.clone(), EnvironmentSpec { name, atmosphere, h2o_ppm, note: record.get("note").to_owned() });
+        });
+        Library { operations, tool_kinds, environments }
+    }
+
+    /// Whether a tool of `kind` can run `verb`.
+    pub fn can_run(&self, kind: &str, verb: &str) -> bool {
+        self.operations.get(verb).is_some_and(|op| op.tool_kinds.iter().any(|k| k == kind))
+    }
+
+    /// The verbs a tool kind can run, in alphabetical order.
+    pub fn verbs_of(&self, kind: &str) -> Vec<&str> {
+        self.operations.values().filter(|op| op.tool_kinds.iter().any(|k| k == kind)).map(|op| op.verb.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_library_loads_and_is_consistent() {
+        let library = Library::builtin();
+        for verb in [
+            "roll_press", "stamp", "laminate", "react", "alloy", "dissolve", "immerse", "rinse", "drop_cast", "spin_coat",
+            "doctor_blade", "spray", "lb_deposit", "electroplate", "polish", "dry", "anneal", "cure", "rest", "sputter",
+            "evaporate", "cvd", "ald", "mld", "expose", "plasma",
+        ] {
+            assert!(library.operations.contains_key(verb), "missing verb `{verb}`");
+        }
+        for operation in library.operations.values() {
+            for kind in &operation.tool_kinds {
+                assert!(library.tool_kinds.contains_key(kind), "`{}` names unknown tool kind `{kind}`", operation.verb);
+            }
+        }
+        for kind in library.tool_kinds.values() {
+            assert!(!library.verbs_of(&kind.kind).is_empty(), "tool kind `{}` can run nothing", kind.kind);
+            for environment in &kind.environments {
+                assert!(library.environments.contains_key(environment), "`{}` stands in unknown `{environment}`", kind.kind);
+            }
+        }
+        assert_eq!(
+            library.operations["sputter"].signature(),
+            "sputter(thickness: length, rate: rate?, power: power?, pressure: pressure?, temperature: temperature?, flow: gas flow?)"
+        );
+    }
+}

@@ -1,0 +1,760 @@
+//! Name resolution and lowering: the syntax tree becomes a [`Program`].
+//!
+//! Tools, reagents and environments are looked up in the protocol first, then at file
+//! level; materials in the materials table; verbs, tool kinds and environments in the
+//! operation library. Every unknown name is an error with the closest known one
+//! suggested; quantities are bound to parameters by `bind`.
+
+use std::collections::BTreeMap;
+
+use super::bind::{ParamTarget, bind_params, quantity_value};
+use super::library::{Effect, Library, ParamSpec, ReagentKind};
+use super::materials::MaterialDb;
+use super::program::{
+    Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece,
+};
+use super::units::Dimension;
+use crate::diagnostics::{Diagnostic, codes, suggest};
+use crate::span::Span;
+use crate::syntax::ast;
+
+/// The largest `batch`: beyond it a schedule would not fit any output anyone reads.
+pub const MAX_BATCH: u32 = 1_000_000;
+
+/// A declaration visible under a name, with where it was declared.
+struct Declared {
+    index: usize,
+    span: Span,
+}
+
+/// Names visible in one scope (file level, or one protocol).
+#[derive(Default)]
+struct Scope {
+    tools: BTreeMap<String, Declared>,
+    reagents: BTreeMap<String, Declared>,
+}
+
+pub struct Resolver<'a> {
+    library: &'a Library,
+    materials: &'a MaterialDb,
+    diagnostics: Vec<Diagnostic>,
+    tools: Vec<Tool>,
+    /// Reagents declared at file level, shared by every protocol.
+    file_reagents: Vec<Reagent>,
+    file_scope: Scope,
+    /// Environments: the library's, plus those the file declares (name -> span).
+    declared_environments: BTreeMap<String, Span>,
+}
+
+fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
+    ParamSpec {
+        name: name.to_owned(),
+        // INVARIANT: only names from `NAMED_DIMENSIONS` are used here.
+        dimension: Dimension::named(dimension).unwrap_or(Dimension::NONE),
+        required,
+        by_dimension: true,
+    }
+}
+
+fn substrate_params() -> Vec<ParamSpec> {
+    vec![spec("thickness", "length", false), spec("area", "area", false)]
+}
+
+fn tool_params() -> Vec<ParamSpec> {
+    vec![
+        spec("capacity", "count", false),
+        spec("pump_down", "time", false),
+        spec("ramp", "temperature ramp", false),
+    ]
+}
+
+fn environment_params() -> Vec<ParamSpec> {
+    vec![
+        spec("dew_point", "temperature", false),
+        spec("h2o", "fraction", false),
+        spec("o2", "fraction", false),
+        spec("pressure", "pressure", false),
+    ]
+}
+
+/// Parameters any step may carry, whatever its verb.
+fn generic_step_params() -> Vec<ParamSpec> {
+    vec![ParamSpec { by_dimension: false, ..spec("max_wait", "time", false) }]
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(library: &'a Library, materials: &'a MaterialDb) -> Self {
+        Resolver {
+            library,
+            materials,
+            diagnostics: Vec::new(),
+            tools: Vec::new(),
+            file_reagents: Vec::new(),
+            file_scope: Scope::default(),
+            declared_environments: BTreeMap::new(),
+        }
+    }
+
+    pub fn resolve(mut self, file: &ast::File) -> (Program, Vec<Diagnostic>) {
+        // Environments first: tools anywhere may stand in them.
+        for item in &file.items {
+            if let ast::Item::Environment(environment) = item {
+                self.declare_environment(environment);
+            }
+        }
+        for item in &file.items {
+            if let ast::Item::Protocol(protocol) = item {
+                for protocol_item in &protocol.items {
+                    if let ast::ProtocolItem::Environment(environment) = protocol_item {
+                        self.declare_environment(environment);
+                    }
+                }
+            }
+        }
+        let mut file_scope = Scope::default();
+        for item in &file.items {
+            match item {
+                ast::Item::Tool(tool) => self.declare_tool(tool, None, &mut file_scope),
+                ast::Item::Reagent(reagent) => {
+                    let lowered = self.lower_reagent(reagent);
+                    declare(
+                        &mut self.diagnostics,
+                        &mut file_scope.reagents,
+                        None,
+                        &reagent.name,
+                        self.file_reagents.len(),
+                        "reagent",
+                    );
+                    self.file_reagents.push(lowered);
+                }
+                _ => {}
+            }
+        }
+        self.file_scope = file_scope;
+        let mut protocols = Vec::new();
+        let mut protocol_names: BTreeMap<String, Declared> = BTreeMap::new();
+        for item in &file.items {
+            if let ast::Item::Protocol(protocol) = item {
+                declare(&mut self.diagnostics, &mut protocol_names, None, &protocol.name, protocols.len(), "protocol");
+                let lowered = self.lower_protocol(protocol, protocols.len());
+                protocols.push(lowered);
+            }
+        }
+        let program = Program { tools: self.tools, protocols };
+        (program, self.diagnostics)
+    }
+
+    fn declare_environment(&mut self, environment: &ast::EnvironmentDecl) {
+        let name = &environment.name;
+        if let Some(first) = self.declared_environments.get(&name.text) {
+            self.diagnostics.push(duplicate("environment", name, *first));
+            return;
+        }
+        self.declared_environments.insert(name.text.clone(), name.span);
+        let mut diagnostics = Vec::new();
+        // `atmosphere: inert` names the kind of a lab's own environment.
+        let atmosphere = environment.params.iter().find(|p| p.key.text == "atmosphere");
+        let others: Vec<ast::Param> =
+            environment.params.iter().filter(|p| p.key.text != "atmosphere").cloned().collect();
+        bind_params(ParamTarget::Declaration("environment"), &environment_params(), &others, &[], name.span, &mut diagnostics);
+        self.diagnostics.extend(diagnostics);
+        let builtin = self.library.environments.contains_key(&name.text);
+        match atmosphere.map(|p| &p.value) {
+            Some(ast::Value::Name(kind)) if ["inert", "dry", "vacuum", "ambient"].contains(&kind.text.as_str()) => {}
+            Some(value) => self.diagnostics.push(
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    "an atmosphere is `inert`, `dry`, `vacuum` or `ambient`",
+                    value.span(),
+                    "not an atmosphere",
+                )
+                .with_help("write for example `atmosphere: dry`"),
+            ),
+            None if !builtin => self.diagnostics.push(
+                Diagnostic::new(
+                    codes::MISSING_PARAMETER,
+                    format!("environment `{}` does not say what atmosphere it has", name.text),
+                    name.span,
+                    "needs an `atmosphere`",
+                )
+                .with_help("add `atmosphere: inert`, `dry`, `vacuum` or `ambient`")
+                .with_note("the atmosphere decides what bare lithium meets there"),
+            ),
+            None => {}
+        }
+    }
+
+    /// Whether `environment` is known (built in or declared by the file).
+    fn environment_exists(&self, environment: &str) -> bool {
+        self.library.environments.contains_key(environment) || self.declared_environments.contains_key(environment)
+    }
+
+    fn declare_tool(&mut self, tool: &ast::ToolDecl, protocol: Option<usize>, scope: &mut Scope) {
+        let outer = if protocol.is_some() { Some(&self.file_scope.tools) } else { None };
+        declare(&mut self.diagnostics, &mut scope.tools, outer, &tool.name, self.tools.len(), "tool");
+        let kind_known = self.library.tool_kinds.contains_key(&tool.kind.text);
+        if !kind_known {
+            let help = suggest::closest(&tool.kind.text, self.library.tool_kinds.keys().map(String::as_str))
+                .map(|near| format!("a tool kind with a similar name exists: `{near}`"));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_TOOL_KIND,
+                    format!("unknown tool kind `{}`", tool.kind.text),
+                    tool.kind.span,
+                    "not a tool kind",
+                )
+                .with_help_opt(help)
+                .with_note(format!(
+                    "the tool kinds are: {}",
+                    self.library.tool_kinds.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+        }
+        let environment = &tool.environment.text;
+        if !self.environment_exists(environment) {
+            let candidates: Vec<&str> = self
+                .library
+                .environments
+                .keys()
+                .chain(self.declared_environments.keys())
+                .map(String::as_str)
+                .collect();
+            let help = suggest::closest(environment, candidates.iter().copied())
+                .map(|near| format!("an environment with a similar name exists: `{near}`"))
+                .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_ENVIRONMENT,
+                    format!("unknown environment `{environment}`"),
+                    tool.environment.span,
+                    "not an environment",
+                )
+                .with_help(help),
+            );
+        } else if kind_known {
+            let kind = &self.library.tool_kinds[&tool.kind.text];
+            let standing = kind.environments.iter().any(|e| e == environment)
+                || !self.library.environments.contains_key(environment);
+            if !standing {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        codes::TOOL_WRONG_ENVIRONMENT,
+                        format!("a `{}` tool cannot stand in `{environment}`", tool.kind.text),
+                        tool.environment.span,
+                        format!("`{}` tools work in {}", tool.kind.text, join_backticked(&kind.environments)),
+                    )
+                    .with_label(tool.kind.span, format!("{}", kind.note))
+                    .with_help(format!("put the tool in {}", join_backticked(&kind.environments))),
+                );
+            }
+        }
+        let mut diagnostics = Vec::new();
+        let params = bind_params(ParamTarget::Declaration("tool"), &tool_params(), &tool.params, &[], tool.name.span, &mut diagnostics);
+        self.diagnostics.extend(diagnostics);
+        let capacity = match params.get("capacity") {
+            Some(value) if value.si < 1.0 || value.si.fract() != 0.0 => {
+                self.diagnostics.push(Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    "a tool's capacity is a whole number of samples, at least 1",
+                    value.span,
+                    "not a whole positive number",
+                ));
+                1
+            }
+            Some(value) => value.si.min(f64::from(u32::MAX)) as u32,
+            None => 1,
+        };
+        self.tools.push(Tool {
+            name: tool.name.text.clone(),
+            kind: tool.kind.text.clone(),
+            environment: environment.clone(),
+            capacity,
+            pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
+            ramp_k_per_s: params.get("ramp").map(|v| v.si),
+            protocol,
+            span: tool.span,
+        });
+    }
+
+    /// Resolves a material name, reporting it when unknown; `reagents` are offered as
+    /// suggestions too, since a misspelt reagent looks like an unknown material.
+    fn material(&mut self, name: &ast::Name, reagent_names: &[&str]) -> Option<String> {
+        if let Some(material) = self.materials.lookup(&name.text) {
+            return Some(material.key.clone());
+        }
+        let candidates = self.materials.names().chain(reagent_names.iter().copied());
+        let help = suggest::closest(&name.text, candidates)
+            .map(|near| format!("a material with a similar name exists: `{near}`"));
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNKNOWN_MATERIAL,
+                format!("unknown material `{}`", name.text),
+                name.span,
+                "not in the materials table",
+            )
+            .with_help_opt(help)
+            .with_note("materials are listed in `data/materials.tsv`; a declared reagent may be used by its name"),
+        );
+        None
+    }
+
+    fn lower_reagent(&mut self, reagent: &ast::ReagentDecl) -> Reagent {
+        let mut components = Vec::new();
+        for component in &reagent.components {
+            let material = self.material(&component.material, &[]);
+            let amount = component.amount.as_ref().and_then(|quantity| {
+                let value = quantity_value(quantity, &mut self.diagnostics)?;
+                let concentration = ["molar concentration", "mass concentration", "mass fraction", "volume fraction", "fraction"];
+                if concentration.iter().any(|name| Dimension::named(name) == Some(value.dimension)) {
+                    Some(value)
+                } else {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            codes::DIMENSION_MISMATCH,
+                            format!(
+                                "expected a concentration for `{}`, found a {}",
+                                component.material.text, value.dimension
+                            ),
+                            quantity.span,
+                            format!("this is a {}", value.dimension),
+                        )
+                        .with_help("give an amount such as `0.1 M`, `5 wt%`, `2 vol%` or `0.5 mg/mL`"),
+                    );
+                    None
+                }
+            });
+            if let Some(material) = material {
+                components.push(Component { material, amount });
+            }
+        }
+        let solvents = reagent.solvents.iter().filter_map(|solvent| self.material(solvent, &[])).collect();
+        Reagent { name: reagent.name.text.clone(), components, solvents, span: reagent.span }
+    }
+
+    fn lower_protocol(&mut self, protocol: &ast::Protocol, index: usize) -> Protocol {
+        let mut scope = Scope::default();
+        let mut reagents: Vec<Reagent> = self.file_reagents.clone();
+        let mut workpieces: Vec<Workpiece> = Vec::new();
+        let mut workpiece_names: BTreeMap<String, Declared> = BTreeMap::new();
+        let mut batch: Option<(u32, Span)> = None;
+        for (name, declared) in &self.file_scope.reagents {
+            scope.reagents.insert(name.clone(), Declared { index: declared.index, span: declared.span });
+        }
+        // Declarations first, so steps may use them wherever they are written.
+        for item in &protocol.items {
+            match item {
+                ast::ProtocolItem::Tool(tool) => self.declare_tool(tool, Some(index), &mut scope),
+                ast::ProtocolItem::Reagent(reagent) => {
+                    let lowered = self.lower_reagent(reagent);
+                    let outer: BTreeMap<String, Declared> = BTreeMap::new();
+                    // Shadowing a file-level reagent is a redefinition.
+                    if let Some(first) = self.file_scope.reagents.get(&reagent.name.text) {
+                        self.diagnostics.push(duplicate("reagent", &reagent.name, first.span));
+                        continue;
+                    }
+                    declare(&mut self.diagnostics, &mut scope.reagents, Some(&outer), &reagent.name, reagents.len(), "reagent");
+                    reagents.push(lowered);
+                }
+                ast::ProtocolItem::Substrate(substrate) => {
+                    declare(&mut self.diagnostics, &mut workpiece_names, None, &substrate.name, workpieces.len(), "substrate");
+                    workpieces.push(self.lower_substrate(substrate));
+                }
+                ast::ProtocolItem::Batch(decl) => {
+                    if let Some((_, first)) = batch {
+                        self.diagnostics.push(
+                            Diagnostic::new(codes::DUPLICATE_BATCH, "`batch` is given twice", decl.span, "second `batch`")
+                                .with_label(first, "first given here")
+                                .with_help("keep one `batch` line"),
+                        );
+                        continue;
+                    }
+                    batch = Some((self.batch_size(&decl.count), decl.span));
+                }
+                _ => {}
+            }
+        }
+        let mut steps_by_name: BTreeMap<String, Declared> = BTreeMap::new();
+        for item in &protocol.items {
+            if let ast::ProtocolItem::Step(step) = item {
+                let next = steps_by_name.len();
+                declare(&mut self.diagnostics, &mut steps_by_name, None, &step.name, next, "step");
+            }
+        }
+        let has_steps = protocol.items.iter().any(|item| matches!(item, ast::ProtocolItem::Step(_)));
+        if workpieces.is_empty() && has_steps {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::MISSING_SUBSTRATE,
+                    format!("protocol `{}` has steps but no substrate", protocol.name.text),
+                    protocol.name.span,
+                    "no `substrate` in this protocol",
+                )
+                .with_help("declare the foil the steps act on: `substrate li: Li foil { thickness: 50 um, area: 1 cm2 }`"),
+            );
+        }
+        let context = ProtocolContext { scope: &scope, workpieces: &workpieces, workpiece_names: &workpiece_names, steps: &steps_by_name };
+        let mut steps = Vec::new();
+        let mut budgets = Vec::new();
+        for item in &protocol.items {
+            match item {
+                ast::ProtocolItem::Step(step) => {
+                    if let Some(lowered) = self.lower_step(step, &context) {
+                        steps.push(lowered);
+                    }
+                }
+                ast::ProtocolItem::Budget(budget) => budgets.extend(self.lower_budget(budget)),
+                _ => {}
+            }
+        }
+        // Step indices were assigned in written order, counting steps that failed to
+        // lower; renumber `after` references to the steps that remain.
+        let kept: Vec<String> = steps.iter().map(|s: &Step| s.name.clone()).collect();
+        for step in &mut steps {
+            step.after.retain_mut(|(target, _)| {
+                let name = steps_by_name.iter().find(|(_, d)| d.index == *target).map(|(n, _)| n.clone());
+                match name.and_then(|n| kept.iter().position(|k| *k == n)) {
+                    Some(position) => {
+                        *target = position;
+                        true
+                    }
+                    None => false,
+                }
+            });
+        }
+        Protocol {
+            name: protocol.name.text.clone(),
+            batch: batch.map_or(1, |(count, _)| count),
+            workpieces,
+            reagents,
+            steps,
+            budgets,
+            span: protocol.span,
+        }
+    }
+
+    fn batch_size(&mut self, count: &ast::Number) -> u32 {
+        if count.value >= 1.0 && count.value.fract() == 0.0 && count.value <= f64::from(MAX_BATCH) {
+            return count.value as u32;
+        }
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::INVALID_VALUE,
+                format!("a batch is a whole number of samples from 1 to {MAX_BATCH}"),
+                count.span,
+                "not a valid batch size",
+            )
+            .with_help("split a larger run into several protocols or files"),
+        );
+        1
+    }
+
+    fn lower_substrate(&mut self, substrate: &ast::SubstrateDecl) -> Workpiece {
+        let material = self.material(&substrate.material, &[]).unwrap_or_default();
+        let mut diagnostics = Vec::new();
+        let params = bind_params(ParamTarget::Declaration("substrate"), &substrate_params(), &substrate.params, &[], substrate.name.span, &mut diagnostics);
+        self.diagnostics.extend(diagnostics);
+        Workpiece {
+            name: substrate.name.text.clone(),
+            material,
+            form: substrate.form.as_ref().map(|form| form.text.clone()),
+            thickness_m: params.get("thickness").map(|v| v.si),
+            area_m2: params.get("area").map(|v| v.si),
+            span: substrate.span,
+        }
+    }
+
+    fn lower_budget(&mut self, budget: &ast::Budget) -> Option<Budget> {
+        let Some((_, metric, dimension_name)) = BudgetMetric::ALL.iter().find(|(name, _, _)| *name == budget.metric.text) else {
+            let help = suggest::closest(&budget.metric.text, BudgetMetric::ALL.iter().map(|(name, _, _)| *name))
+                .map(|near| format!("a budget with a similar name exists: `{near}`"));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_BUDGET,
+                    format!("unknown budget `{}`", budget.metric.text),
+                    budget.metric.span,
+                    "not a budget",
+                )
+                .with_help_opt(help)
+                .with_note("the budgets are `coating`, `li_loss`, `li_remaining`, `mass` and `time`"),
+            );
+            return None;
+        };
+        let limit = quantity_value(&budget.limit, &mut self.diagnostics)?;
+        let expected = Dimension::named(dimension_name).unwrap_or(Dimension::NONE);
+        if limit.dimension != expected {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::DIMENSION_MISMATCH,
+                    format!("expected a {dimension_name} for budget `{}`, found a {}", budget.metric.text, limit.dimension),
+                    budget.limit.span,
+                    format!("this is a {}", limit.dimension),
+                )
+                .with_label(budget.metric.span, format!("`{}` is a {dimension_name}", budget.metric.text)),
+            );
+            return None;
+        }
+        Some(Budget { metric: *metric, at_most: budget.comparison == ast::Comparison::AtMost, limit, span: budget.span })
+    }
+
+    fn lower_step(&mut self, step: &ast::Step, context: &ProtocolContext) -> Option<Step> {
+        let Some(operation) = self.library.operations.get(&step.verb.text) else {
+            let help = suggest::closest(&step.verb.text, self.library.operations.keys().map(String::as_str))
+                .map(|near| format!("an operation with a similar name exists: `{near}`"));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_OPERATION,
+                    format!("unknown operation `{}`", step.verb.text),
+                    step.verb.span,
+                    "not an operation",
+                )
+                .with_help_opt(help)
+                .with_note("the operations are listed in `data/operations.tsv`"),
+            );
+            return None;
+        };
+        let mut workpiece = None;
+        let mut onto = None;
+        let mut tool = None;
+        let mut reagent: Option<ReagentUse> = None;
+        let mut quantities = Vec::new();
+        let mut after = Vec::new();
+        let reagent_names: Vec<&str> = context.scope.reagents.keys().map(String::as_str).collect();
+        for operand in &step.operands {
+            let used = match operand {
+                ast::Operand::Quantity(q) | ast::Operand::For(q) | ast::Operand::At(q) => {
+                    quantities.push(q.clone());
+                    None
+                }
+                ast::Operand::Material(name) => Some(self.reagent_use(std::slice::from_ref(name), context, &reagent_names)),
+                ast::Operand::In(names) => Some(self.reagent_use(names, context, &reagent_names)),
+                ast::Operand::On(name) => {
+                    let found = self.workpiece(name, context);
+                    self.set_once(&mut workpiece, found, name, "on");
+                    None
+                }
+                ast::Operand::Onto(name) => {
+                    let found = self.workpiece(name, context);
+                    self.set_once(&mut onto, found, name, "onto");
+                    None
+                }
+                ast::Operand::Using(name) => {
+                    let found = self.tool(name, context);
+                    self.set_once(&mut tool, found, name, "using");
+                    None
+                }
+                ast::Operand::After(names) => {
+                    for name in names {
+                        match context.steps.get(&name.text) {
+                            Some(declared) => after.push((declared.index, name.span)),
+                            None => self.unknown_step(name, context),
+                        }
+                    }
+                    None
+                }
+            };
+            if let Some(used) = used {
+                match (&reagent, used) {
+                    (_, None) => {}
+                    (None, Some(used)) => reagent = Some(used),
+                    (Some(first), Some(second)) => self.diagnostics.push(
+                        Diagnostic::new(
+                            codes::SURPLUS_REAGENT,
+                            format!("`{}` takes one reagent", operation.verb),
+                            second.span(),
+                            "a second reagent",
+                        )
+                        .with_label(first.span(), "the reagent is given here")
+                        .with_help("declare a mixture with `reagent name = A + B in solvent` and use it"),
+                    ),
+                }
+            }
+        }
+        let prepares = operation.effect == Effect::Prepare;
+        let workpiece = match workpiece {
+            Some(index) => Some(index?),
+            None if prepares => None,
+            None => match context.workpieces.len() {
+                0 => return None,
+                1 => Some(0),
+                _ => {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            codes::AMBIGUOUS_WORKPIECE,
+                            format!("step `{}` does not say which substrate it acts on", step.name.text),
+                            step.name.span,
+                            "which substrate?",
+                        )
+                        .with_help(format!(
+                            "add `on` with one of {}",
+                            join_backticked(&context.workpieces.iter().map(|w| w.name.clone()).collect::<Vec<_>>())
+                        )),
+                    );
+                    return None;
+                }
+            },
+        };
+        let onto = onto.flatten();
+        let tool = tool.flatten();
+        self.check_reagent_presence(step, operation.reagent, operation.reagent_optional, &reagent, &operation.verb);
+        if let Some(tool_index) = tool {
+            let tool_decl = &self.tools[tool_index];
+            if self.library.tool_kinds.contains_key(&tool_decl.kind) && !self.library.can_run(&tool_decl.kind, &operation.verb) {
+                let able = self.library.verbs_of(&tool_decl.kind);
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        codes::TOOL_CANNOT_PERFORM,
+                        format!("tool `{}` cannot `{}`", tool_decl.name, operation.verb),
+                        step.verb.span,
+                        format!("`{}` needs {}", operation.verb, join_backticked(&operation.tool_kinds)),
+                    )
+                    .with_label(tool_decl.span, format!("`{}` is a `{}`, which can {}", tool_decl.name, tool_decl.kind, join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())))
+                    .with_help(format!("use a tool of kind {}", join_backticked(&operation.tool_kinds))),
+                );
+            }
+        }
+        let mut specs = operation.params.clone();
+        specs.extend(generic_step_params());
+        let mut diagnostics = Vec::new();
+        let params = bind_params(ParamTarget::Operation(operation), &specs, &step.params, &quantities, step.verb.span, &mut diagnostics);
+        self.diagnostics.extend(diagnostics);
+        // A duplicate step (already reported) is dropped; the first definition stays.
+        if context.steps.get(&step.name.text).is_some_and(|d| d.span != step.name.span) {
+            return None;
+        }
+        Some(Step {
+            name: step.name.text.clone(),
+            verb: operation.verb.clone(),
+            workpiece,
+            onto,
+            tool,
+            reagent,
+            params,
+            after,
+            span: step.span,
+        })
+    }
+
+    fn check_reagent_presence(&mut self, step: &ast::Step, kind: ReagentKind, optional: bool, reagent: &Option<ReagentUse>, verb: &str) {
+        match (kind, reagent) {
+            (ReagentKind::None, Some(used)) => self.diagnostics.push(
+                Diagnostic::new(codes::SURPLUS_REAGENT, format!("`{verb}` takes no reagent"), used.span(), "not used by this operation")
+                    .with_help("remove it, or use an operation that applies a reagent"),
+            ),
+            (ReagentKind::None, None) => {}
+            (_, None) if !optional => self.diagnostics.push(
+                Diagnostic::new(
+                    codes::MISSING_REAGENT,
+                    format!("`{verb}` needs {}", kind.describe()),
+                    step.verb.span,
+                    "no reagent given",
+                )
+                .with_help(format!("name it after the verb, as in `{verb} MoS2` or `{verb} in bsl`")),
+            ),
+            _ => {}
+        }
+    }
+
+    /// Records the first value of a once-only operand (`on`, `onto`, `using`).
+    fn set_once(&mut self, slot: &mut Option<Option<usize>>, value: Option<usize>, name: &ast::Name, keyword: &str) {
+        if slot.is_some() {
+            self.diagnostics.push(
+                Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{keyword}` is given twice"), name.span, "second one")
+                    .with_help(format!("keep one `{keyword}`")),
+            );
+            return;
+        }
+        *slot = Some(value);
+    }
+
+    fn reagent_use(&mut self, names: &[ast::Name], context: &ProtocolContext, reagent_names: &[&str]) -> Option<ReagentUse> {
+        let span = names.iter().map(|n| n.span).reduce(Span::to).unwrap_or_default();
+        if let [single] = names {
+            if let Some(declared) = context.scope.reagents.get(&single.text) {
+                return Some(ReagentUse::Reagent { index: declared.index, span });
+            }
+        }
+        let materials: Vec<String> = names.iter().filter_map(|name| self.material(name, reagent_names)).collect();
+        (materials.len() == names.len()).then_some(ReagentUse::Materials { materials, span })
+    }
+
+    fn workpiece(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
+        if let Some(declared) = context.workpiece_names.get(&name.text) {
+            return Some(declared.index);
+        }
+        let help = suggest::closest(&name.text, context.workpiece_names.keys().map(String::as_str))
+            .map(|near| format!("a substrate with a similar name exists: `{near}`"));
+        self.diagnostics.push(
+            Diagnostic::new(codes::UNKNOWN_WORKPIECE, format!("unknown substrate `{}`", name.text), name.span, "no substrate of this name")
+                .with_help_opt(help),
+        );
+        None
+    }
+
+    fn tool(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
+        if let Some(declared) = context.scope.tools.get(&name.text).or_else(|| self.file_scope.tools.get(&name.text)) {
+            return Some(declared.index);
+        }
+        let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).map(String::as_str);
+        let help = suggest::closest(&name.text, candidates)
+            .map(|near| format!("a tool with a similar name exists: `{near}`"))
+            .unwrap_or_else(|| format!("declare it: `tool {}: kind in environment`", name.text));
+        self.diagnostics.push(
+            Diagnostic::new(codes::UNKNOWN_TOOL, format!("unknown tool `{}`", name.text), name.span, "no tool of this name").with_help(help),
+        );
+        None
+    }
+
+    fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
+        let help = suggest::closest(&name.text, context.steps.keys().map(String::as_str))
+            .map(|near| format!("a step with a similar name exists: `{near}`"));
+        self.diagnostics.push(
+            Diagnostic::new(codes::UNKNOWN_STEP, format!("unknown step `{}`", name.text), name.span, "no step of this name in this protocol")
+                .with_help_opt(help),
+        );
+    }
+}
+
+struct ProtocolContext<'c> {
+    scope: &'c Scope,
+    workpieces: &'c [Workpiece],
+    workpiece_names: &'c BTreeMap<String, Declared>,
+    steps: &'c BTreeMap<String, Declared>,
+}
+
+fn join_backticked(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        codes::DUPLICATE_DEFINITION,
+        format!("{kind} `{}` is defined twice", name.text),
+        name.span,
+        "redefined here",
+    )
+    .with_label(first, "first defined here")
+    .with_help(format!("rename one of them; each {kind} needs its own name"))
+}
+
+/// Enters `name` into `names`, reporting a redefinition in the same scope or of a name in
+/// the enclosing `outer` scope.
+fn declare(
+    diagnostics: &mut Vec<Diagnostic>,
+    names: &mut BTreeMap<String, Declared>,
+    outer: Option<&BTreeMap<String, Declared>>,
+    name: &ast::Name,
+    index: usize,
+    kind: &str,
+) {
+    let earlier = names.get(&name.text).or_else(|| outer.and_then(|outer| outer.get(&name.text)));
+    if let Some(first) = earlier {
+        diagnostics.push(duplicate(kind, name, first.span));
+        return;
+    }
+    names.insert(name.text.clone(), Declared { index, span: name.span });
+}

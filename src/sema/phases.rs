@@ -1,0 +1,296 @@
+//! Phase compatibility, checked as a state machine that walks each workpiece's steps in
+//! the order written: what the foil is (solid or molten Li), what wets it, and what the
+//! reagent of each step is at that step's temperature.
+//!
+//! The physical facts come from the data tables: melting and boiling points and the
+//! reaction with Li from `data/materials.tsv`, what each operation takes from
+//! `data/operations.tsv`. Each rule's reason and source is in `spec/diagnostics.md`.
+
+use super::library::{Atmosphere, Effect, Library, Operation, ReagentKind};
+use super::materials::{LiReaction, Material, MaterialDb, Phase};
+use super::program::{Program, Protocol, ReagentUse, Step};
+use super::units::{display, Dimension};
+use crate::diagnostics::{Diagnostic, codes};
+use crate::span::Span;
+
+/// What is on a workpiece's surface between steps.
+#[derive(Clone, Default)]
+struct SurfaceState {
+    /// The solvent left on the sample by a liquid step, and where it came from.
+    wet: Option<(String, Span)>,
+    /// Whether anything has been put on the foil yet (a coating does not make Li safe
+    /// against a violent reagent, but it changes the verdict from error to warning).
+    coated: bool,
+}
+
+pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for protocol in &program.protocols {
+        let mut states = vec![SurfaceState::default(); protocol.workpieces.len()];
+        for step in &protocol.steps {
+            let Some(operation) = library.operations.get(&step.verb) else { continue };
+            let checker = StepChecker { program, protocol, step, operation, library, materials };
+            checker.check(&mut states, &mut diagnostics);
+        }
+    }
+    diagnostics
+}
+
+struct StepChecker<'a> {
+    program: &'a Program,
+    protocol: &'a Protocol,
+    step: &'a Step,
+    operation: &'a Operation,
+    library: &'a Library,
+    materials: &'a MaterialDb,
+}
+
+/// The materials a reagent brings to the foil, with their roles.
+struct ReagentMaterials<'a> {
+    /// Dissolved or pure substances.
+    solutes: Vec<&'a Material>,
+    /// The liquid carrying them, when it is a solution.
+    solvents: Vec<&'a Material>,
+    /// How the recipe names it (`bsl`, `DMSO`).
+    label: String,
+}
+
+impl<'a> StepChecker<'a> {
+    fn check(&self, states: &mut [SurfaceState], diagnostics: &mut Vec<Diagnostic>) {
+        let temperature = self.step.temperature_k();
+        let reagent = self.reagent_materials();
+        let environment = self.step.tool.map(|tool| self.program.tools[tool].environment.as_str());
+        if let Some(reagent) = &reagent {
+            self.check_reagent_phase(reagent, temperature, diagnostics);
+        }
+        // Preparing a reagent touches no foil.
+        let Some(acted_on) = self.step.workpiece else { return };
+        let workpiece = &self.protocol.workpieces[acted_on];
+        // The foils this step touches: the one it acts on and the one it joins onto.
+        let touched: Vec<usize> = std::iter::once(acted_on).chain(self.step.onto).collect();
+        if self.operation.mechanical {
+            for &index in &touched {
+                self.check_not_molten(index, temperature, diagnostics);
+            }
+        }
+        if let Some(reagent) = &reagent {
+            for &index in &touched {
+                self.check_reactivity(index, reagent, &states[index], diagnostics);
+            }
+        }
+        // A wet sample may enter vacuum only to be dried there.
+        let state = &states[acted_on];
+        if let (Some((solvent, wetted_at)), Some(environment)) = (&state.wet, environment) {
+            let vacuum = self.library.environments.get(environment).is_some_and(|e| e.atmosphere == Atmosphere::Vacuum);
+            if vacuum && self.operation.effect != Effect::Dry {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::WET_SAMPLE_INTO_VACUUM,
+                        format!("`{}` enters `{environment}` still wet with `{solvent}`", workpiece.name),
+                        self.step.span,
+                        format!("`{}` runs in `{environment}`", self.step.verb),
+                    )
+                    .with_label(*wetted_at, format!("`{solvent}` is left on the sample here"))
+                    .with_help("add a `dry` step between them")
+                    .with_note("residual solvent outgasses under vacuum: it spoils the chamber's base pressure and contaminates the film"),
+                );
+            }
+        }
+        if let Some(target) = self.step.onto {
+            if let Some((solvent, wetted_at)) = &states[acted_on].wet {
+                let target_piece = &self.protocol.workpieces[target];
+                if is_lithium(self.materials.lookup(&target_piece.material)) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::WET_SAMPLE_ONTO_LITHIUM,
+                            format!("`{}` is joined onto lithium while still wet with `{solvent}`", workpiece.name),
+                            self.step.span,
+                            format!("joined onto `{}` here", target_piece.name),
+                        )
+                        .with_label(*wetted_at, format!("`{solvent}` is left on the sample here"))
+                        .with_help(format!("dry `{}` before joining it", workpiece.name)),
+                    );
+                }
+            }
+        }
+        self.update_state(states, acted_on, reagent.as_ref());
+    }
+
+    fn update_state(&self, states: &mut [SurfaceState], index: usize, reagent: Option<&ReagentMaterials>) {
+        match self.operation.effect {
+            Effect::Dry => states[index].wet = None,
+            _ if self.operation.wets => {
+                // What stays behind is the solvent, or the liquid itself when pure.
+                let liquid = reagent.and_then(|r| r.solvents.first().or(r.solutes.first()));
+                if let Some(liquid) = liquid {
+                    states[index].wet = Some((liquid.key.clone(), self.step.span));
+                }
+            }
+            _ => {}
+        }
+        let deposits = matches!(
+            self.operation.effect,
+            Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate | Effect::Convert | Effect::Alloy | Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction | Effect::Electrochemical
+        );
+        if deposits {
+            states[index].coated = true;
+        }
+        if let Some(target) = self.step.onto {
+            let carried = states[index].clone();
+            states[target].coated |= carried.coated;
+        }
+    }
+
+    fn reagent_materials(&self) -> Option<ReagentMaterials<'a>> {
+        let lookup = |key: &String| self.materials.lookup(key);
+        match self.step.reagent.as_ref()? {
+            ReagentUse::Reagent { index, .. } => {
+                let reagent = &self.protocol.reagents[*index];
+                Some(ReagentMaterials {
+                    solutes: reagent.components.iter().filter_map(|c| lookup(&c.material)).collect(),
+                    solvents: reagent.solvents.iter().filter_map(lookup).collect(),
+                    label: reagent.name.clone(),
+                })
+            }
+            ReagentUse::Materials { materials, .. } => {
+                let found: Vec<&Material> = materials.iter().filter_map(lookup).collect();
+                Some(ReagentMaterials { label: materials.join("/"), solutes: found, solvents: Vec::new() })
+            }
+        }
+    }
+
+    fn check_not_molten(&self, index: usize, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
+        let workpiece = &self.protocol.workpieces[index];
+        let Some(material) = self.materials.lookup(&workpiece.material) else { return };
+        if material.phase_at(temperature) != Phase::Liquid {
+            return;
+        }
+        let melt = material.melt_c.map_or_else(String::new, |m| format!(" at {} degC", crate::sema::units::trim_number(m)));
+        diagnostics.push(
+            Diagnostic::new(
+                codes::MOLTEN_LITHIUM_WORKED,
+                format!(
+                    "`{}` is molten at {}: it cannot be worked by `{}`",
+                    workpiece.material,
+                    display(temperature, Dimension::named("temperature").unwrap_or_default()),
+                    self.step.verb
+                ),
+                self.step.param_span("temperature"),
+                format!("{} melts{melt}", material.name),
+            )
+            .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
+            .with_help(format!("run `{}` below the melting point{melt}", self.step.verb))
+            .with_note(format!("melting point: {}", material.source)),
+        );
+    }
+
+    fn check_reagent_phase(&self, reagent: &ReagentMaterials, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
+        let kind = self.operation.reagent;
+        let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
+        let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
+        // A solution's phase is its solvent's; a pure reagent's is its own.
+        let deciding: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        for material in deciding {
+            let phase = material.phase_at(temperature);
+            let fits = match kind {
+                ReagentKind::None => true,
+                ReagentKind::Solid | ReagentKind::Film => phase == Phase::Solid,
+                ReagentKind::Liquid => phase == Phase::Liquid,
+                ReagentKind::Gas => phase == Phase::Gas,
+                ReagentKind::SolidOrLiquid => phase != Phase::Gas,
+            };
+            if fits {
+                continue;
+            }
+            let phase_name = phase_word(phase);
+            if kind == ReagentKind::Gas && phase != Phase::Gas {
+                // Vapour treatments (I2, S, CS2) work on the vapour over a solid or liquid.
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::REAGENT_NOT_GASEOUS,
+                        format!("`{}` is a {phase_name} at {at}; only its vapour reaches the foil", material.key),
+                        span,
+                        format!("a {phase_name} at {at}"),
+                    )
+                    .with_help(format!(
+                        "heat the step above its boiling point{} or check that its vapour pressure suffices",
+                        material.boil_c.map_or_else(String::new, |b| format!(" ({} degC)", crate::sema::units::trim_number(b)))
+                    )),
+                );
+                continue;
+            }
+            let what = match kind {
+                ReagentKind::Solid => format!("a `{}` target must be solid", self.step.verb),
+                ReagentKind::Film => format!("the film `{}` deposits must be solid", self.step.verb),
+                ReagentKind::Liquid => format!("`{}` needs a liquid", self.step.verb),
+                _ => format!("`{}` needs {}", self.step.verb, kind.describe()),
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::WRONG_REAGENT_PHASE,
+                    format!("{what}, but `{}` is a {phase_name} at {at}", material.key),
+                    span,
+                    format!("`{}` is a {phase_name} here", reagent.label),
+                )
+                .with_help(format!("`{}` takes {}", self.step.verb, kind.describe()))
+                .with_note(phase_note(material)),
+            );
+        }
+    }
+
+    fn check_reactivity(&self, index: usize, reagent: &ReagentMaterials, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+        let workpiece = &self.protocol.workpieces[index];
+        if !is_lithium(self.materials.lookup(&workpiece.material)) {
+            return;
+        }
+        let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
+        for material in reagent.solutes.iter().chain(&reagent.solvents) {
+            if material.li_reaction != LiReaction::Violent {
+                continue;
+            }
+            let (code, message) = if state.coated {
+                (codes::VIOLENT_REAGENT_ON_COATED_LITHIUM, format!("`{}` reaches coated lithium through any pinhole", material.key))
+            } else {
+                (codes::VIOLENT_REACTION, format!("`{}` reacts violently with lithium", material.key))
+            };
+            let products = if material.li_products.is_empty() {
+                String::new()
+            } else {
+                format!(" into {}", material.li_products.join(" + "))
+            };
+            diagnostics.push(
+                Diagnostic::new(code, message, span, format!("`{}` contains {}", reagent.label, material.name))
+                    .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
+                    .with_help("use an aprotic solvent (DMSO, DME, DOL, ...) and keep water and alcohols away from the foil")
+                    .with_note(format!("Li reacts with `{}`{products}, evolving hydrogen; {}", material.key, material.source)),
+            );
+        }
+    }
+}
+
+fn is_lithium(material: Option<&Material>) -> bool {
+    material.is_some_and(|m| m.key == "Li")
+}
+
+fn phase_word(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Solid => "solid",
+        Phase::Liquid => "liquid",
+        Phase::Gas => "gas",
+    }
+}
+
+/// The data behind a phase verdict, with its source.
+fn phase_note(material: &Material) -> String {
+    let point = |label: &str, value: Option<f64>| value.map(|v| format!("{label} {} degC", crate::sema::units::trim_number(v)));
+    let points: Vec<String> = [point("melts at", material.melt_c), point("boils at", material.boil_c), point("decomposes at", material.decomp_c)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let unverified = if material.unverified.is_empty() {
+        String::new()
+    } else {
+        format!(" (unverified: {})", material.unverified.join(", "))
+    };
+    format!("{} {}{unverified}; source: {}", material.name, points.join(", "), material.source)
+}

@@ -1,0 +1,196 @@
+//! The checked program: what the later stages (plan, model, emit) work from. Names are
+//! resolved to indices, quantities are SI values bound to named parameters, and every
+//! element keeps its source span for the diagnostics of later stages.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::units::Dimension;
+use crate::span::Span;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Program {
+    /// Every tool of the file, those declared at file level first; protocols share
+    /// file-level tools.
+    pub tools: Vec<Tool>,
+    pub protocols: Vec<Protocol>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub kind: String,
+    pub environment: String,
+    /// Samples a tool takes at once (one load).
+    pub capacity: u32,
+    /// Set-up before each load (pump-down), seconds.
+    pub pump_down_s: f64,
+    /// Heating or cooling rate between set temperatures, K/s; `None` when instant.
+    pub ramp_k_per_s: Option<f64>,
+    /// The protocol that declared it, or `None` for a file-level tool.
+    pub protocol: Option<usize>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Protocol {
+    pub name: String,
+    pub batch: u32,
+    pub workpieces: Vec<Workpiece>,
+    pub reagents: Vec<Reagent>,
+    pub steps: Vec<Step>,
+    pub budgets: Vec<Budget>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A substrate: a piece of foil that steps act on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Workpiece {
+    pub name: String,
+    /// Key in the materials table.
+    pub material: String,
+    pub form: Option<String>,
+    pub thickness_m: Option<f64>,
+    pub area_m2: Option<f64>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A named mixture: solutes with their amounts, in a solvent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reagent {
+    pub name: String,
+    pub components: Vec<Component>,
+    /// Keys in the materials table.
+    pub solvents: Vec<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub material: String,
+    pub amount: Option<Value>,
+}
+
+/// What a step applies to the foil: a declared reagent, or a material named directly
+/// (possibly a solvent mixture, `in DOL/DME`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReagentUse {
+    Reagent {
+        index: usize,
+        #[serde(skip)]
+        span: Span,
+    },
+    Materials {
+        materials: Vec<String>,
+        #[serde(skip)]
+        span: Span,
+    },
+}
+
+impl ReagentUse {
+    pub fn span(&self) -> Span {
+        match self {
+            ReagentUse::Reagent { span, .. } | ReagentUse::Materials { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Value {
+    /// The value in SI units (kelvin for temperatures).
+    pub si: f64,
+    #[serde(serialize_with = "serialize_dimension")]
+    pub dimension: Dimension,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+fn serialize_dimension<S: serde::Serializer>(dimension: &Dimension, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&dimension.name())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub verb: String,
+    /// The workpiece the step acts on; `None` for a preparation step (`dissolve`), which
+    /// makes a reagent and touches no foil.
+    pub workpiece: Option<usize>,
+    /// The workpiece it is joined onto (`onto li`).
+    pub onto: Option<usize>,
+    pub tool: Option<usize>,
+    pub reagent: Option<ReagentUse>,
+    /// Bound parameters by name, SI values.
+    pub params: BTreeMap<String, Value>,
+    /// Steps this one waits for (`after`), with the span of each name.
+    #[serde(serialize_with = "serialize_after")]
+    pub after: Vec<(usize, Span)>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+fn serialize_after<S: serde::Serializer>(after: &[(usize, Span)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(after.iter().map(|(step, _)| step))
+}
+
+/// Room temperature, the temperature of a step that states none (25 degC).
+pub const ROOM_TEMPERATURE_K: f64 = 298.15;
+
+impl Step {
+    pub fn param(&self, name: &str) -> Option<f64> {
+        self.params.get(name).map(|value| value.si)
+    }
+
+    pub fn temperature_k(&self) -> f64 {
+        self.param("temperature").unwrap_or(ROOM_TEMPERATURE_K)
+    }
+
+    /// The span of the quantity that set a parameter, else the whole step.
+    pub fn param_span(&self, name: &str) -> Span {
+        self.params.get(name).map_or(self.span, |value| value.span)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetMetric {
+    /// Total thickness of the layers on the Li.
+    Coating,
+    /// Li consumed by reactions (as a thickness of dense Li).
+    LiLoss,
+    /// Li left (as a thickness).
+    LiRemaining,
+    /// Areal mass added.
+    Mass,
+    /// Time a sample spends in the protocol.
+    Time,
+}
+
+impl BudgetMetric {
+    pub const ALL: [(&'static str, BudgetMetric, &'static str); 5] = [
+        ("coating", BudgetMetric::Coating, "length"),
+        ("li_loss", BudgetMetric::LiLoss, "length"),
+        ("li_remaining", BudgetMetric::LiRemaining, "length"),
+        ("mass", BudgetMetric::Mass, "areal mass"),
+        ("time", BudgetMetric::Time, "time"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        BudgetMetric::ALL.iter().find(|(_, metric, _)| *metric == self).map_or("", |(name, _, _)| name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub metric: BudgetMetric,
+    pub at_most: bool,
+    pub limit: Value,
+    #[serde(skip)]
+    pub span: Span,
+}
