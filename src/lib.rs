@@ -30,8 +30,8 @@ use sema::program::Program;
 use span::Span;
 
 /// The largest source accepted. Spans are 32-bit, and a recipe file of this size is
-/// already a generated design-of-experiments file of about a million steps.
-pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+/// room for a generated design-of-experiments file of several hundred thousand steps.
+pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Everything the compiler knows about one file.
 #[derive(Debug)]

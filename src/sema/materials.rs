@@ -19,7 +19,7 @@ const ELEMENTS_TSV: &str = include_str!("../../data/elements.tsv");
 const KELVIN_AT_0_C: f64 = 273.15;
 
 /// Columns of `data/materials.tsv`, in order. The `unverified` column names these.
-const MATERIAL_COLUMNS: [&str; 17] = [
+const MATERIAL_COLUMNS: [&str; 18] = [
     "key",
     "formula",
     "name",
@@ -36,6 +36,7 @@ const MATERIAL_COLUMNS: [&str; 17] = [
     "li_per_unit",
     "dissolves_in",
     "source",
+    "li_note",
     "unverified",
 ];
 
@@ -129,7 +130,10 @@ pub struct Material {
     pub li_per_unit: Option<f64>,
     /// Keys of solvents the reference shows it dissolved in.
     pub dissolves_in: Vec<String>,
+    /// Where the numbers come from.
     pub source: String,
+    /// How Li reacts with it, in words, with the review's references.
+    pub li_note: String,
     /// Names of the columns whose value the source calls unverified or approximate.
     pub unverified: Vec<String>,
 }
@@ -540,6 +544,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         li_per_unit,
         dissolves_in,
         source,
+        li_note,
         unverified,
     ] = fields
     else {
@@ -596,6 +601,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         li_per_unit: number(li_per_unit)?,
         dissolves_in: list(dissolves_in, '|')?,
         source: (*source).to_owned(),
+        li_note: (*li_note).to_owned(),
         unverified,
     })
 }
@@ -667,7 +673,7 @@ mod tests {
     fn malformed_tables_are_rejected_with_their_line() {
         let header = MATERIAL_COLUMNS.join("\t");
         let row = |key: &str, aliases: &str, products: &str| {
-            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\tinert\t{products}\t\t\t\t")
+            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\tinert\t{products}\t\t\t\t\t")
         };
         let error = |rows: &[String]| {
             let table = format!("{header}\n# comment\n{}\n", rows.join("\n"));

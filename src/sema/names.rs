@@ -516,6 +516,9 @@ impl<'a> Resolver<'a> {
         let mut onto = None;
         let mut tool = None;
         let mut reagent: Option<ReagentUse> = None;
+        // Set when a reagent is named, even one that could not be resolved (already
+        // reported), so that it is not also reported missing.
+        let mut reagent_named = false;
         let mut quantities = Vec::new();
         let mut after = Vec::new();
         let reagent_names: Vec<&str> = context.scope.reagents.keys().map(String::as_str).collect();
@@ -553,6 +556,7 @@ impl<'a> Resolver<'a> {
                 }
             };
             if let Some(used) = used {
+                reagent_named = true;
                 match (&reagent, used) {
                     (_, None) => {}
                     (None, Some(used)) => reagent = Some(used),
@@ -595,7 +599,9 @@ impl<'a> Resolver<'a> {
         };
         let onto = onto.flatten();
         let tool = tool.flatten();
-        self.check_reagent_presence(step, operation.reagent, operation.reagent_optional, &reagent, &operation.verb);
+        if reagent.is_some() || !reagent_named {
+            self.check_reagent_presence(step, operation.reagent, operation.reagent_optional, &reagent, &operation.verb);
+        }
         if let Some(tool_index) = tool {
             let tool_decl = &self.tools[tool_index];
             if self.library.tool_kinds.contains_key(&tool_decl.kind) && !self.library.can_run(&tool_decl.kind, &operation.verb) {

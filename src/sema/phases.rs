@@ -180,7 +180,7 @@ impl<'a> StepChecker<'a> {
             )
             .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
             .with_help(format!("run `{}` below the melting point{melt}", self.step.verb))
-            .with_note(format!("melting point: {}", material.source)),
+            .with_note(format!("{} melts at{melt}; source: {}", material.name, material.source)),
         );
     }
 
@@ -258,11 +258,16 @@ impl<'a> StepChecker<'a> {
             } else {
                 format!(" into {}", material.li_products.join(" + "))
             };
+            let label = if reagent.label == material.key {
+                format!("{} meets the foil here", material.name)
+            } else {
+                format!("`{}` contains {}", reagent.label, material.name)
+            };
             diagnostics.push(
-                Diagnostic::new(code, message, span, format!("`{}` contains {}", reagent.label, material.name))
+                Diagnostic::new(code, message, span, label)
                     .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
                     .with_help("use an aprotic solvent (DMSO, DME, DOL, ...) and keep water and alcohols away from the foil")
-                    .with_note(format!("Li reacts with `{}`{products}, evolving hydrogen; {}", material.key, material.source)),
+                    .with_note(format!("Li reacts with `{}`{products}: {}", material.key, material.li_note)),
             );
         }
     }

@@ -1,0 +1,84 @@
+//! One case file per diagnostic: `tests/cases/<stage>/<name>.seip`.
+//!
+//! Each case starts with a comment `// expect: E0302 W0401` listing every code the file
+//! must produce (in any order, each as often as written); the harness fails on a missing
+//! or an unexpected code, so no stray error slips through. The rendered diagnostics
+//! (plain text, no colour, a fixed display path) are snapshotted with insta.
+
+use std::path::Path;
+
+use seip::diagnostics::render;
+
+fn expected_codes(source: &str) -> Vec<String> {
+    let mut codes: Vec<String> = source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("// expect:"))
+        .flat_map(|rest| rest.split_whitespace().map(str::to_owned))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// The path shown in snapshots: relative to `tests/`, with `/` on every platform.
+fn display_path(path: &Path) -> String {
+    let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn every_case_produces_exactly_its_expected_diagnostics() {
+    insta::glob!("cases/**/*.seip", |path| {
+        let bytes = std::fs::read(path).expect("case files are readable");
+        let (source, decode_error) = seip::decode(&bytes);
+        let diagnostics = match decode_error {
+            Some(diagnostic) => vec![diagnostic],
+            None => seip::compile(&source).diagnostics,
+        };
+        let mut actual: Vec<String> = diagnostics.iter().map(|d| d.code.id.to_owned()).collect();
+        actual.sort();
+        let expected = expected_codes(&source);
+        assert!(!expected.is_empty(), "{}: add a `// expect: CODE` line", path.display());
+        assert_eq!(actual, expected, "{}: codes differ from its `// expect:` line", path.display());
+        let shown = display_path(path);
+        let rendered = render::render(&diagnostics, &shown, &source, false);
+        let summary = render::summary(&diagnostics, &shown).unwrap_or_default();
+        let normalised_source = source.replace("\r\n", "\n");
+        insta::assert_snapshot!(format!(
+            "----- SOURCE\n{normalised_source}\n----- DIAGNOSTICS\n{rendered}{summary}\n"
+        ));
+    });
+}
+
+#[test]
+fn every_code_is_documented_and_has_a_case() {
+    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/diagnostics.md"))
+        .expect("spec/diagnostics.md exists");
+    let mut cases = String::new();
+    for entry in walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")) {
+        cases.push_str(&std::fs::read_to_string(entry).unwrap_or_default());
+    }
+    let mut missing = Vec::new();
+    for code in seip::diagnostics::codes::ALL {
+        if !spec.contains(&format!("## {}", code.id)) {
+            missing.push(format!("{} is not documented in spec/diagnostics.md", code.id));
+        }
+        if !cases.contains(code.id) {
+            missing.push(format!("{} has no case in tests/cases", code.id));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "seip") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
