@@ -99,6 +99,12 @@ pub fn compile(source: &str) -> Compilation {
     diagnostics.extend(plan_diagnostics);
     let (stacks, model_diagnostics) = model::stack::predict(&program, library);
     diagnostics.extend(model_diagnostics);
+    if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
+        diagnostics.push(
+            Diagnostic::new(codes::NO_PROTOCOL, "the file defines no protocol", Span::new(0, 0), "nothing to compile")
+                .with_help("add a protocol: `protocol \"name\" { substrate li: Li foil ... }`"),
+        );
+    }
     diagnostics::sort(&mut diagnostics);
     Compilation { program, graphs, stacks, diagnostics }
 }

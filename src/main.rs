@@ -142,7 +142,7 @@ fn build(path: &Path, out: Option<&Path>, format: MessageFormat, color: ColorCho
     };
     std::fs::create_dir_all(&out).map_err(|e| UsageError(format!("cannot create `{}`: {e}", out.display())))?;
     let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
-    let written = [("program.json", program)];
+    let written = [("program.json", program), ("dag.dot", seip::emit::dot::to_dot(&compilation))];
     for (name, contents) in &written {
         let target = out.join(name);
         std::fs::write(&target, contents).map_err(|e| UsageError(format!("cannot write `{}`: {e}", target.display())))?;

@@ -49,6 +49,9 @@ fn every_case_produces_exactly_its_expected_diagnostics() {
     });
 }
 
+/// Codes whose trigger cannot be a case file, with the test that covers them instead.
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[("E0106", "tests/cli.rs: a_file_over_the_size_limit_is_refused")];
+
 #[test]
 fn every_code_is_documented_and_has_a_case() {
     let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/diagnostics.md"))
@@ -62,7 +65,7 @@ fn every_code_is_documented_and_has_a_case() {
         if !spec.contains(&format!("## {}", code.id)) {
             missing.push(format!("{} is not documented in spec/diagnostics.md", code.id));
         }
-        if !cases.contains(code.id) {
+        if !cases.contains(code.id) && !COVERED_ELSEWHERE.iter().any(|(id, _)| *id == code.id) {
             missing.push(format!("{} has no case in tests/cases", code.id));
         }
     }

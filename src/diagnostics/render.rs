@@ -6,12 +6,22 @@
 use ariadne::{Config, IndexType, Label as AriadneLabel, Report, ReportKind, Source};
 
 use super::{Diagnostic, Severity};
+use crate::span::{LineIndex, Span};
+
+/// Lines longer than this are not drawn as a snippet: a generated or corrupt file can
+/// have one line of megabytes, and echoing it helps nobody.
+const MAX_SNIPPET_LINE: usize = 400;
 
 /// Renders diagnostics as text. `path` is the name shown in the report header.
 pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool) -> String {
     let mut out = Vec::new();
     let mut cache = (path, Source::from(source));
+    let index = LineIndex::new(source);
     for diagnostic in diagnostics {
+        if touches_long_line(diagnostic, source) {
+            out.extend(render_without_snippet(diagnostic, path, &index).into_bytes());
+            continue;
+        }
         let kind = match diagnostic.severity() {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
@@ -19,7 +29,7 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
         let config = Config::default()
             .with_index_type(IndexType::Byte)
             .with_color(color);
-        let clamp = |span: crate::span::Span| {
+        let clamp = |span: Span| {
             let end = (span.end as usize).min(source.len());
             (span.start as usize).min(end)..end
         };
@@ -47,6 +57,36 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
         let _ = report.finish().write(&mut cache, &mut out);
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn touches_long_line(diagnostic: &Diagnostic, source: &str) -> bool {
+    std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary).any(|label| {
+        let at = (label.span.start as usize).min(source.len());
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+        line_end - line_start > MAX_SNIPPET_LINE
+    })
+}
+
+/// The compact form: header, positions of the labels, notes and help.
+fn render_without_snippet(diagnostic: &Diagnostic, path: &str, index: &LineIndex) -> String {
+    let kind = match diagnostic.severity() {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+    };
+    let mut text = format!("[{}] {kind}: {}\n", diagnostic.code.id, diagnostic.message);
+    for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+        let (line, column) = index.line_column(label.span.start as usize);
+        text.push_str(&format!("   --> {path}:{line}:{column}: {}\n", label.message));
+    }
+    text.push_str("   (the line is too long to show)\n");
+    for note in &diagnostic.notes {
+        text.push_str(&format!("   Note: {note}\n"));
+    }
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("   Help: {help}\n"));
+    }
+    text
 }
 
 /// One closing line: "error: could not compile `x` (2 errors, 1 warning)".

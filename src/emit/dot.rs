@@ -1,0 +1,52 @@
+//! The step graph as Graphviz DOT: one cluster per protocol, a box per step (its verb,
+//! reagent and tool), and edges styled by why they exist.
+
+use std::fmt::Write;
+
+use crate::Compilation;
+use crate::plan::dag::EdgeKind;
+use crate::sema::program::ReagentUse;
+use petgraph::visit::EdgeRef;
+
+/// Escapes text for a double-quoted DOT string.
+fn quote(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    format!("\"{escaped}\"")
+}
+
+pub fn to_dot(compilation: &Compilation) -> String {
+    let program = &compilation.program;
+    let mut out = String::from(
+        "digraph steps {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9, color=\"#55606e\"];\n",
+    );
+    for (index, (protocol, graph)) in program.protocols.iter().zip(&compilation.graphs).enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{index} {{");
+        let _ = writeln!(out, "    label={};\n    style=\"rounded\";\n    color=\"#9aa5b1\";", quote(&format!("{} (batch {})", protocol.name, protocol.batch)));
+        for (step_index, step) in protocol.steps.iter().enumerate() {
+            let reagent = match &step.reagent {
+                Some(ReagentUse::Reagent { index, .. }) => format!(" {}", protocol.reagents[*index].name),
+                Some(ReagentUse::Materials { materials, .. }) => format!(" {}", materials.join("/")),
+                None => String::new(),
+            };
+            let tool = step.tool.map_or(String::new(), |tool| format!("\n@ {}", program.tools[tool].name));
+            let mut workpiece = step.workpiece.map_or(String::new(), |w| format!(" on {}", protocol.workpieces[w].name));
+            if let Some(target) = step.onto {
+                workpiece.push_str(&format!(" onto {}", protocol.workpieces[target].name));
+            }
+            let label = format!("{}\n{}{reagent}{workpiece}{tool}", step.name, step.verb);
+            let _ = writeln!(out, "    p{index}s{step_index} [label={}];", quote(&label));
+        }
+        for edge in graph.graph.edge_references() {
+            let (from, to) = (graph.graph[edge.source()], graph.graph[edge.target()]);
+            let style = match edge.weight().kind {
+                EdgeKind::Sequence => "",
+                EdgeKind::Preparation => " [style=dashed, label=\"reagent\"]",
+                EdgeKind::After => " [style=bold, color=\"#c0392b\", label=\"after\"]",
+            };
+            let _ = writeln!(out, "    p{index}s{from} -> p{index}s{to}{style};");
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n");
+    out
+}

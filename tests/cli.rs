@@ -1,0 +1,118 @@
+//! The `seipc` binary as a user meets it: exit codes, output formats, and hostile input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn seipc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seipc")).args(args).output().expect("seipc runs")
+}
+
+/// A scratch file under the target directory, unique per test.
+fn scratch(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("scratch file");
+    path
+}
+
+const GOOD: &str = r#"
+protocol "p" {
+    substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+    tool pvd: sputter in vacuum
+    step coat: sputter LiF 20 nm using pvd
+}
+"#;
+
+#[test]
+fn a_clean_file_exits_zero() {
+    let path = scratch("good.seip", GOOD.as_bytes());
+    let output = seipc(&["check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn errors_exit_one_and_json_lists_them() {
+    let path = scratch("bad.seip", GOOD.replace("LiF", "LiFF").as_bytes());
+    let output = seipc(&["check", "--message-format", "json", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let first = &diagnostics[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "E0201");
+    assert_eq!(first["line"], 5);
+    assert_eq!(first["column"], 24);
+    assert!(first["message"].as_str().unwrap().contains("`LiFF`"));
+    assert!(first["help"].as_str().unwrap().contains("`LiF`"));
+    assert!(first["labels"][0]["message"].is_string());
+    assert!(first["notes"].is_array());
+    assert!(first["file"].as_str().unwrap().ends_with("bad.seip"));
+}
+
+#[test]
+fn human_output_has_no_colour_when_piped() {
+    let path = scratch("bad_human.seip", GOOD.replace("20 nm", "20 min").as_bytes());
+    let output = seipc(&["check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("E0302"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "escape codes in piped output");
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    assert_eq!(seipc(&["check", "/no/such/file.seip"]).status.code(), Some(2));
+    assert_eq!(seipc(&["check"]).status.code(), Some(2));
+    assert_eq!(seipc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(seipc(&["check", env!("CARGO_TARGET_TMPDIR")]).status.code(), Some(2));
+    assert_eq!(seipc(&["explain", "E9999"]).status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_documented_section() {
+    let output = seipc(&["explain", "E0201"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("## E0201"));
+}
+
+#[test]
+fn hostile_inputs_get_diagnostics_not_panics() {
+    let nested = "{".repeat(100_000);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.seip", Vec::new()),
+        ("unknown_chars.seip", b"protocol \"p\" { @@@ \x01 }".to_vec()),
+        ("unterminated.seip", b"protocol \"p {\n".to_vec()),
+        ("not_utf8.seip", b"protocol \"p\" { \xff\xfe }".to_vec()),
+        ("nested.seip", nested.into_bytes()),
+    ];
+    for (name, contents) in cases {
+        let path = scratch(name, &contents);
+        let output = seipc(&["check", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        let expected = if name == "empty.seip" { 0 } else { 1 };
+        assert_eq!(output.status.code(), Some(expected), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused() {
+    // A sparse 50 MB file: the size is checked before anything is read.
+    let path = scratch("huge.seip", b"");
+    let file = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+    file.set_len(50 * 1024 * 1024).expect("extend");
+    let output = seipc(&["check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E0106"));
+}
+
+#[test]
+fn build_writes_its_outputs() {
+    let path = scratch("build.seip", GOOD.as_bytes());
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-build-out");
+    let output = seipc(&["build", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let program: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("program.json")).expect("program.json")).expect("JSON");
+    assert_eq!(program["protocols"][0]["name"], "p");
+}
