@@ -36,16 +36,13 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
         let mut report = Report::build(kind, (path, clamp(diagnostic.primary.span)))
             .with_config(config)
             .with_code(diagnostic.code.id)
-            .with_message(&diagnostic.message)
-            .with_label(
-                AriadneLabel::new((path, clamp(diagnostic.primary.span)))
-                    .with_message(&diagnostic.primary.message)
-                    .with_priority(1),
-            );
-        for label in &diagnostic.secondary {
-            report = report.with_label(
-                AriadneLabel::new((path, clamp(label.span))).with_message(&label.message),
-            );
+            .with_message(&diagnostic.message);
+        // ariadne starts a new snippet whenever a label lies above the previous one, so
+        // the labels go in in source order to share one snippet.
+        let mut labels: Vec<_> = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary).collect();
+        labels.sort_by_key(|label| (label.span.start, label.span.end));
+        for label in labels {
+            report = report.with_label(AriadneLabel::new((path, clamp(label.span))).with_message(&label.message));
         }
         for note in &diagnostic.notes {
             report = report.with_note(note);
