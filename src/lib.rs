@@ -37,6 +37,9 @@ pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Compilation {
     pub program: Program,
+    /// The operation library the program was checked against: the built-in one plus
+    /// the file's own operations and tool kinds.
+    pub library: Library,
     /// One step graph per protocol.
     pub graphs: Vec<StepGraph>,
     /// One predicted stack per protocol.
@@ -87,17 +90,18 @@ pub fn compile(source: &str) -> Compilation {
         .with_help("split the protocols over several files");
         return Compilation {
             program: Program { tools: Vec::new(), protocols: Vec::new() },
+            library: library.clone(),
             graphs: Vec::new(),
             stacks: Vec::new(),
             diagnostics: vec![diagnostic],
         };
     }
     let (file, mut diagnostics) = syntax::parser::parse(source);
-    let (program, sema_diagnostics) = sema::check(&file, library, materials);
+    let (program, library, sema_diagnostics) = sema::check(&file, library, materials);
     diagnostics.extend(sema_diagnostics);
-    let (graphs, plan_diagnostics) = plan::dag::build(&program, library);
+    let (graphs, plan_diagnostics) = plan::dag::build(&program, &library);
     diagnostics.extend(plan_diagnostics);
-    let (stacks, model_diagnostics) = model::stack::predict(&program, library);
+    let (stacks, model_diagnostics) = model::stack::predict(&program, &library);
     diagnostics.extend(model_diagnostics);
     if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
         diagnostics.push(
@@ -106,5 +110,5 @@ pub fn compile(source: &str) -> Compilation {
         );
     }
     diagnostics::sort(&mut diagnostics);
-    Compilation { program, graphs, stacks, diagnostics }
+    Compilation { program, library, graphs, stacks, diagnostics }
 }

@@ -30,27 +30,29 @@ pub enum Effect {
 }
 
 impl Effect {
-    fn parse(text: &str) -> Option<Effect> {
-        Some(match text {
-            "mechanical" => Effect::Mechanical,
-            "laminate" => Effect::Laminate,
-            "convert" => Effect::Convert,
-            "alloy" => Effect::Alloy,
-            "prepare" => Effect::Prepare,
-            "liquid_reaction" => Effect::LiquidReaction,
-            "rinse" => Effect::Rinse,
-            "cast" => Effect::Cast,
-            "lb" => Effect::LangmuirBlodgett,
-            "electrochemical" => Effect::Electrochemical,
-            "dry" => Effect::Dry,
-            "heat" => Effect::Heat,
-            "rest" => Effect::Rest,
-            "deposit" => Effect::Deposit,
-            "cycles" => Effect::Cycles,
-            "gas_reaction" => Effect::GasReaction,
-            "plasma" => Effect::Plasma,
-            _ => return None,
-        })
+    /// The names used in `data/operations.tsv` and in `operation` declarations.
+    pub const NAMES: &[(&'static str, Effect)] = &[
+        ("mechanical", Effect::Mechanical),
+        ("laminate", Effect::Laminate),
+        ("convert", Effect::Convert),
+        ("alloy", Effect::Alloy),
+        ("prepare", Effect::Prepare),
+        ("liquid_reaction", Effect::LiquidReaction),
+        ("rinse", Effect::Rinse),
+        ("cast", Effect::Cast),
+        ("lb", Effect::LangmuirBlodgett),
+        ("electrochemical", Effect::Electrochemical),
+        ("dry", Effect::Dry),
+        ("heat", Effect::Heat),
+        ("rest", Effect::Rest),
+        ("deposit", Effect::Deposit),
+        ("cycles", Effect::Cycles),
+        ("gas_reaction", Effect::GasReaction),
+        ("plasma", Effect::Plasma),
+    ];
+
+    pub fn parse(text: &str) -> Option<Effect> {
+        Effect::NAMES.iter().find(|(name, _)| *name == text).map(|(_, effect)| *effect)
     }
 }
 
@@ -68,16 +70,18 @@ pub enum ReagentKind {
 }
 
 impl ReagentKind {
-    fn parse(text: &str) -> Option<ReagentKind> {
-        Some(match text {
-            "none" => ReagentKind::None,
-            "solid" => ReagentKind::Solid,
-            "liquid" => ReagentKind::Liquid,
-            "gas" => ReagentKind::Gas,
-            "film" => ReagentKind::Film,
-            "solid_or_liquid" => ReagentKind::SolidOrLiquid,
-            _ => return None,
-        })
+    /// The names used in `data/operations.tsv` and in `operation` declarations.
+    pub const NAMES: &[(&'static str, ReagentKind)] = &[
+        ("none", ReagentKind::None),
+        ("solid", ReagentKind::Solid),
+        ("liquid", ReagentKind::Liquid),
+        ("gas", ReagentKind::Gas),
+        ("film", ReagentKind::Film),
+        ("solid_or_liquid", ReagentKind::SolidOrLiquid),
+    ];
+
+    pub fn parse(text: &str) -> Option<ReagentKind> {
+        ReagentKind::NAMES.iter().find(|(name, _)| *name == text).map(|(_, kind)| *kind)
     }
 
     /// How a diagnostic names what is wanted.
@@ -137,6 +141,9 @@ impl Operation {
 pub struct ToolKind {
     pub kind: String,
     pub environments: Vec<String>,
+    /// Verbs this kind runs besides those whose operation lists it (a lab's own kind
+    /// names the operations it runs).
+    pub operations: Vec<String>,
     pub note: String,
 }
 
@@ -146,6 +153,15 @@ pub enum Atmosphere {
     Dry,
     Vacuum,
     Ambient,
+}
+
+impl Atmosphere {
+    pub const NAMES: &[(&'static str, Atmosphere)] = &[
+        ("inert", Atmosphere::Inert),
+        ("dry", Atmosphere::Dry),
+        ("vacuum", Atmosphere::Vacuum),
+        ("ambient", Atmosphere::Ambient),
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,19 +224,22 @@ impl Library {
             let kind = record.get("kind").to_owned();
             tool_kinds.insert(
                 kind.clone(),
-                ToolKind { kind, environments: record.list("environments"), note: record.get("note").to_owned() },
+                ToolKind {
+                    kind,
+                    environments: record.list("environments"),
+                    operations: Vec::new(),
+                    note: record.get("note").to_owned(),
+                },
             );
         });
         let mut environments = BTreeMap::new();
         for_each_record(include_str!("../../data/environments.tsv"), |record| {
             let name = record.get("name").to_owned();
-            let atmosphere = match record.get("atmosphere") {
-                "inert" => Atmosphere::Inert,
-                "dry" => Atmosphere::Dry,
-                "vacuum" => Atmosphere::Vacuum,
-                "ambient" => Atmosphere::Ambient,
-                other => panic!("environment `{name}`: unknown atmosphere `{other}`"),
-            };
+            let atmosphere = Atmosphere::NAMES
+                .iter()
+                .find(|(word, _)| *word == record.get("atmosphere"))
+                .map(|(_, atmosphere)| *atmosphere)
+                .unwrap_or_else(|| panic!("environment `{name}`: unknown atmosphere"));
             let h2o_ppm = record.get("h2o_ppm").parse().ok();
             environments.insert(name.clone(), EnvironmentSpec { name, atmosphere, h2o_ppm, note: record.get("note").to_owned() });
         });
@@ -230,11 +249,27 @@ impl Library {
     /// Whether a tool of `kind` can run `verb`.
     pub fn can_run(&self, kind: &str, verb: &str) -> bool {
         self.operations.get(verb).is_some_and(|op| op.tool_kinds.iter().any(|k| k == kind))
+            || self.tool_kinds.get(kind).is_some_and(|k| k.operations.iter().any(|v| v == verb))
     }
 
     /// The verbs a tool kind can run, in alphabetical order.
     pub fn verbs_of(&self, kind: &str) -> Vec<&str> {
-        self.operations.values().filter(|op| op.tool_kinds.iter().any(|k| k == kind)).map(|op| op.verb.as_str()).collect()
+        self.operations.keys().filter(|verb| self.can_run(kind, verb)).map(String::as_str).collect()
+    }
+
+    /// Whether a tool of `kind` may stand in `environment`: one it lists, or a lab's own
+    /// environment with the same atmosphere as one it lists.
+    pub fn can_stand(&self, kind: &str, environment: &str) -> bool {
+        let Some(kind) = self.tool_kinds.get(kind) else { return false };
+        let atmosphere = self.environments.get(environment).map(|e| e.atmosphere);
+        kind.environments.iter().any(|listed| {
+            listed == environment || atmosphere.is_some() && self.environments.get(listed).map(|e| e.atmosphere) == atmosphere
+        })
+    }
+
+    /// The tool kinds that can run a verb, in alphabetical order.
+    pub fn kinds_for(&self, verb: &str) -> Vec<String> {
+        self.tool_kinds.keys().filter(|kind| self.can_run(kind, verb)).cloned().collect()
     }
 }
 

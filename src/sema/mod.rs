@@ -6,6 +6,7 @@ pub mod units;
 pub mod library;
 mod tsv;
 pub mod bind;
+pub mod declarations;
 pub mod names;
 pub mod program;
 pub mod materials;
@@ -17,9 +18,13 @@ use library::Library;
 use materials::MaterialDb;
 use program::Program;
 
-/// Resolves names and binds quantities, then walks each workpiece's steps.
-pub fn check(file: &ast::File, library: &Library, materials: &MaterialDb) -> (Program, Vec<Diagnostic>) {
-    let (program, mut diagnostics) = names::Resolver::new(library, materials).resolve(file);
-    diagnostics.extend(phases::check(&program, library, materials));
-    (program, diagnostics)
+/// Adds the file's own operations and tool kinds to the library, resolves names and
+/// binds quantities, then walks each workpiece's steps. Returns the library the program
+/// was checked against, which later stages use too.
+pub fn check(file: &ast::File, builtin: &Library, materials: &MaterialDb) -> (Program, Library, Vec<Diagnostic>) {
+    let (library, mut diagnostics) = declarations::extend(builtin, file);
+    let (program, resolve_diagnostics) = names::Resolver::new(&library, materials).resolve(file);
+    diagnostics.extend(resolve_diagnostics);
+    diagnostics.extend(phases::check(&program, &library, materials));
+    (program, library, diagnostics)
 }

@@ -42,8 +42,6 @@ pub struct Resolver<'a> {
     /// Reagents declared at file level, shared by every protocol.
     file_reagents: Vec<Reagent>,
     file_scope: Scope,
-    /// Environments: the library's, plus those the file declares (name -> span).
-    declared_environments: BTreeMap<String, Span>,
 }
 
 fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
@@ -68,15 +66,6 @@ fn tool_params() -> Vec<ParamSpec> {
     ]
 }
 
-fn environment_params() -> Vec<ParamSpec> {
-    vec![
-        spec("dew_point", "temperature", false),
-        spec("h2o", "fraction", false),
-        spec("o2", "fraction", false),
-        spec("pressure", "pressure", false),
-    ]
-}
-
 /// Parameters any step may carry, whatever its verb.
 fn generic_step_params() -> Vec<ParamSpec> {
     vec![ParamSpec { by_dimension: false, ..spec("max_wait", "time", false) }]
@@ -91,26 +80,10 @@ impl<'a> Resolver<'a> {
             tools: Vec::new(),
             file_reagents: Vec::new(),
             file_scope: Scope::default(),
-            declared_environments: BTreeMap::new(),
         }
     }
 
     pub fn resolve(mut self, file: &ast::File) -> (Program, Vec<Diagnostic>) {
-        // Environments first: tools anywhere may stand in them.
-        for item in &file.items {
-            if let ast::Item::Environment(environment) = item {
-                self.declare_environment(environment);
-            }
-        }
-        for item in &file.items {
-            if let ast::Item::Protocol(protocol) = item {
-                for protocol_item in &protocol.items {
-                    if let ast::ProtocolItem::Environment(environment) = protocol_item {
-                        self.declare_environment(environment);
-                    }
-                }
-            }
-        }
         let mut file_scope = Scope::default();
         for item in &file.items {
             match item {
@@ -144,51 +117,6 @@ impl<'a> Resolver<'a> {
         (program, self.diagnostics)
     }
 
-    fn declare_environment(&mut self, environment: &ast::EnvironmentDecl) {
-        let name = &environment.name;
-        if let Some(first) = self.declared_environments.get(&name.text) {
-            self.diagnostics.push(duplicate("environment", name, *first));
-            return;
-        }
-        self.declared_environments.insert(name.text.clone(), name.span);
-        let mut diagnostics = Vec::new();
-        // `atmosphere: inert` names the kind of a lab's own environment.
-        let atmosphere = environment.params.iter().find(|p| p.key.text == "atmosphere");
-        let others: Vec<ast::Param> =
-            environment.params.iter().filter(|p| p.key.text != "atmosphere").cloned().collect();
-        bind_params(ParamTarget::Declaration("environment"), &environment_params(), &others, &[], name.span, &mut diagnostics);
-        self.diagnostics.extend(diagnostics);
-        let builtin = self.library.environments.contains_key(&name.text);
-        match atmosphere.map(|p| &p.value) {
-            Some(ast::Value::Name(kind)) if ["inert", "dry", "vacuum", "ambient"].contains(&kind.text.as_str()) => {}
-            Some(value) => self.diagnostics.push(
-                Diagnostic::new(
-                    codes::INVALID_VALUE,
-                    "an atmosphere is `inert`, `dry`, `vacuum` or `ambient`",
-                    value.span(),
-                    "not an atmosphere",
-                )
-                .with_help("write for example `atmosphere: dry`"),
-            ),
-            None if !builtin => self.diagnostics.push(
-                Diagnostic::new(
-                    codes::MISSING_PARAMETER,
-                    format!("environment `{}` does not say what atmosphere it has", name.text),
-                    name.span,
-                    "needs an `atmosphere`",
-                )
-                .with_help("add `atmosphere: inert`, `dry`, `vacuum` or `ambient`")
-                .with_note("the atmosphere decides what bare lithium meets there"),
-            ),
-            None => {}
-        }
-    }
-
-    /// Whether `environment` is known (built in or declared by the file).
-    fn environment_exists(&self, environment: &str) -> bool {
-        self.library.environments.contains_key(environment) || self.declared_environments.contains_key(environment)
-    }
-
     fn declare_tool(&mut self, tool: &ast::ToolDecl, protocol: Option<usize>, scope: &mut Scope) {
         let outer = if protocol.is_some() { Some(&self.file_scope.tools) } else { None };
         declare(&mut self.diagnostics, &mut scope.tools, outer, &tool.name, self.tools.len(), "tool");
@@ -211,15 +139,8 @@ impl<'a> Resolver<'a> {
             );
         }
         let environment = &tool.environment.text;
-        if !self.environment_exists(environment) {
-            let candidates: Vec<&str> = self
-                .library
-                .environments
-                .keys()
-                .chain(self.declared_environments.keys())
-                .map(String::as_str)
-                .collect();
-            let help = suggest::closest(environment, candidates.iter().copied())
+        if !self.library.environments.contains_key(environment) {
+            let help = suggest::closest(environment, self.library.environments.keys().map(String::as_str))
                 .map(|near| format!("an environment with a similar name exists: `{near}`"))
                 .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
             self.diagnostics.push(
@@ -233,9 +154,7 @@ impl<'a> Resolver<'a> {
             );
         } else if kind_known {
             let kind = &self.library.tool_kinds[&tool.kind.text];
-            let standing = kind.environments.iter().any(|e| e == environment)
-                || !self.library.environments.contains_key(environment);
-            if !standing {
+            if !self.library.can_stand(&tool.kind.text, environment) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::TOOL_WRONG_ENVIRONMENT,
@@ -611,10 +530,10 @@ impl<'a> Resolver<'a> {
                         codes::TOOL_CANNOT_PERFORM,
                         format!("tool `{}` cannot `{}`", tool_decl.name, operation.verb),
                         step.verb.span,
-                        format!("`{}` needs {}", operation.verb, join_backticked(&operation.tool_kinds)),
+                        format!("`{}` needs {}", operation.verb, join_backticked(&self.library.kinds_for(&operation.verb))),
                     )
-                    .with_label(tool_decl.span, format!("`{}` is a `{}`, which can {}", tool_decl.name, tool_decl.kind, join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())))
-                    .with_help(format!("use a tool of kind {}", join_backticked(&operation.tool_kinds))),
+                    .with_label(tool_decl.span, format!("`{}` is of kind `{}`, which can {}", tool_decl.name, tool_decl.kind, join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())))
+                    .with_help(format!("use a tool of kind {}", join_backticked(&self.library.kinds_for(&operation.verb)))),
                 );
             }
         }

@@ -21,7 +21,27 @@ pub enum Item {
     Tool(ToolDecl),
     Reagent(ReagentDecl),
     Environment(EnvironmentDecl),
+    /// `operation name { .. }`: a lab's own operation.
+    Operation(OperationDecl),
+    /// `tool_kind name { .. }`: a lab's own kind of tool.
+    ToolKind(OperationDecl),
     Error(Span),
+}
+
+/// The body of an `operation` or `tool_kind` declaration: fields and parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationDecl {
+    pub name: Name,
+    pub entries: Vec<DeclEntry>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeclEntry {
+    /// `tools: polisher, electrochem_cell`
+    Field { key: Name, values: Vec<Name> },
+    /// `param time: min required`: the unit gives the parameter's dimension.
+    Param { name: Name, unit: Name, required: bool, span: Span },
 }
 
 #[derive(Debug, Clone, PartialEq)]

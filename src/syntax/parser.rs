@@ -39,12 +39,20 @@ pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
         }
     };
     let mut syntax_errors: Vec<Diagnostic> = Vec::new();
+    // Where the text the last error covered (its token and what recovery dropped) ends.
+    let mut last_error_end: Option<usize> = None;
     for recovery in recoveries {
+        let dropped_end = recovery.dropped_tokens.iter().map(|(_, _, end)| *end).max();
         let Some(diagnostic) = syntax_diagnostic(recovery.error, source) else {
             continue;
         };
-        // Recovery can report the same place twice; once is enough.
-        if syntax_errors.last().is_some_and(|last| last.primary.span == diagnostic.primary.span) {
+        let start = diagnostic.primary.span.start as usize;
+        let end = (diagnostic.primary.span.end as usize).max(dropped_end.unwrap_or(0));
+        // An error on the very next token after the last one is an echo of it, not a
+        // second mistake: recovery has not yet found its footing.
+        let echo = last_error_end.is_some_and(|previous| previous <= start && only_trivia(&source[previous..start]));
+        last_error_end = Some(end.max(last_error_end.unwrap_or(0)));
+        if echo || syntax_errors.last().is_some_and(|last| last.primary.span == diagnostic.primary.span) {
             continue;
         }
         syntax_errors.push(diagnostic);
@@ -64,6 +72,14 @@ pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
     }
     diagnostics.extend(syntax_errors);
     (file, diagnostics)
+}
+
+/// Whether `text` holds only whitespace and comments.
+fn only_trivia(text: &str) -> bool {
+    text.lines().all(|line| {
+        let code = line.split("//").next().unwrap_or("");
+        code.trim().is_empty()
+    })
 }
 
 /// Words for an expected-token list. Whole groups of keywords are named by what they

@@ -39,6 +39,14 @@ pub enum Tok<'src> {
     Using,
     #[token("after")]
     After,
+    #[token("operation")]
+    Operation,
+    #[token("tool_kind")]
+    ToolKind,
+    #[token("param")]
+    Param,
+    #[token("required")]
+    Required,
 
     #[token("{")]
     LBrace,
@@ -99,13 +107,18 @@ pub const KEYWORDS: &[(&str, Tok<'static>)] = &[
     ("onto", Tok::Onto),
     ("using", Tok::Using),
     ("after", Tok::After),
+    ("operation", Tok::Operation),
+    ("tool_kind", Tok::ToolKind),
+    ("param", Tok::Param),
+    ("required", Tok::Required),
 ];
 
 /// How the parser's expected-token lists name each terminal (see `grammar/seip.lalrpop`).
 pub fn describe_terminal(terminal: &str) -> String {
     let bare = terminal.trim_matches('"');
     match bare {
-        "identifier" | "number" | "string" | "unit" => format!("a {bare}"),
+        "identifier" => "an identifier".to_owned(),
+        "number" | "string" | "unit" => format!("a {bare}"),
         _ => format!("`{}`", bare.replace("\\\"", "\"")),
     }
 }
