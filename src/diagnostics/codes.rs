@@ -82,8 +82,13 @@ codes! {
     TOOL_CANNOT_PERFORM = "E0405", "tool-cannot-perform-operation";
     TOOL_WRONG_ENVIRONMENT = "E0406", "tool-in-wrong-environment";
     WET_SAMPLE_ONTO_LITHIUM = "E0407", "wet-sample-onto-lithium";
+    BARE_LITHIUM_IN_AIR = "E0408", "bare-lithium-in-air";
     REAGENT_NOT_GASEOUS = "W0401", "reagent-not-gaseous";
     VIOLENT_REAGENT_ON_COATED_LITHIUM = "W0402", "violent-reagent-on-coated-lithium";
+    COATED_LITHIUM_IN_AIR = "W0403", "coated-lithium-in-air";
+    LAYER_DISSOLVED = "W0404", "layer-dissolved";
+    LAYER_ETCHED = "W0405", "layer-etched";
+    LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
     // E06xx: the layer stack

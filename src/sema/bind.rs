@@ -109,8 +109,30 @@ fn example_of(dimension: Dimension) -> &'static str {
         ("rotation speed", "3000 rpm"),
         ("gas flow", "20 sccm"),
         ("voltage", "1 V"),
+        ("count", "5 cycles"),
+        ("time per cycle", "30 s/cycle"),
+        ("mass fraction", "5 wt%"),
     ];
     EXAMPLES.iter().find(|(name, _)| Dimension::named(name) == Some(dimension)).map_or("1 ...", |(_, example)| example)
+}
+
+/// The ranges every value of a dimension must respect, whatever the operation: counts
+/// are whole and at least 1, fractions at most 100 %, other amounts above zero.
+/// Temperatures (already checked against absolute zero) may be anything above.
+fn check_range(spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let named = |name: &str| Dimension::named(name) == Some(spec.dimension);
+    let problem = if named("count") {
+        (value.si < 1.0 || value.si.fract() != 0.0).then(|| format!("`{}` is a whole number of at least 1", spec.name))
+    } else if named("mass fraction") || named("volume fraction") || named("fraction") {
+        (value.si > 1.0).then(|| format!("`{}` is a fraction of at most 100 %", spec.name))
+    } else if named("temperature") {
+        None
+    } else {
+        (value.si <= 0.0).then(|| format!("`{}` must be more than zero", spec.name))
+    };
+    let Some(message) = problem else { return true };
+    diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, value.span, "out of range").with_help("correct the value"));
+    false
 }
 
 pub fn bind_params(
@@ -122,6 +144,9 @@ pub fn bind_params(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Value> {
     let mut bound: BTreeMap<String, Value> = BTreeMap::new();
+    // Parameters that were given a value, valid or not: an invalid value is reported
+    // where it is, and the parameter is not reported missing on top of it.
+    let mut given: Vec<String> = Vec::new();
     for param in explicit {
         let Some(spec) = specs.iter().find(|spec| spec.name == param.key.text) else {
             let help = suggest::closest(&param.key.text, specs.iter().map(|s| s.name.as_str()))
@@ -138,6 +163,7 @@ pub fn bind_params(
             );
             continue;
         };
+        given.push(spec.name.clone());
         if let Some(first) = bound.get(&spec.name) {
             diagnostics.push(
                 Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{}` is given twice", spec.name), param.key.span, "second value")
@@ -176,7 +202,9 @@ pub fn bind_params(
             );
             continue;
         }
-        bound.insert(spec.name.clone(), value);
+        if check_range(spec, &value, diagnostics) {
+            bound.insert(spec.name.clone(), value);
+        }
     }
     let mut unbindable: Vec<Value> = Vec::new();
     for quantity in quantities {
@@ -185,7 +213,10 @@ pub fn bind_params(
         let free: Vec<&&ParamSpec> = candidates.iter().filter(|s| !bound.contains_key(&s.name)).collect();
         match free.as_slice() {
             [spec] => {
-                bound.insert(spec.name.clone(), value);
+                given.push(spec.name.clone());
+                if check_range(spec, &value, diagnostics) {
+                    bound.insert(spec.name.clone(), value);
+                }
             }
             [] if candidates.is_empty() => unbindable.push(value),
             [] => {
@@ -215,7 +246,7 @@ pub fn bind_params(
             }
         }
     }
-    let missing: Vec<&ParamSpec> = specs.iter().filter(|s| s.required && !bound.contains_key(&s.name)).collect();
+    let missing: Vec<&ParamSpec> = specs.iter().filter(|s| s.required && !given.contains(&s.name)).collect();
     for value in &unbindable {
         // With a required parameter still empty, the quantity was most likely meant for it.
         let diagnostic = if let Some(wanted) = missing.first() {

@@ -172,11 +172,21 @@ pub struct EnvironmentSpec {
     pub note: String,
 }
 
+/// A plasma feed that removes some layer materials (`data/etching.tsv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Etching {
+    pub etches: Vec<String>,
+    pub product: String,
+    pub source: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Library {
     pub operations: BTreeMap<String, Operation>,
     pub tool_kinds: BTreeMap<String, ToolKind>,
     pub environments: BTreeMap<String, EnvironmentSpec>,
+    /// Plasma feed gas -> what it etches.
+    pub etching: BTreeMap<String, Etching>,
 }
 
 /// Parses `name:dimension!` entries; panics on a malformed built-in table (a unit test
@@ -243,7 +253,18 @@ impl Library {
             let h2o_ppm = record.get("h2o_ppm").parse().ok();
             environments.insert(name.clone(), EnvironmentSpec { name, atmosphere, h2o_ppm, note: record.get("note").to_owned() });
         });
-        Library { operations, tool_kinds, environments }
+        let mut etching = BTreeMap::new();
+        for_each_record(include_str!("../../data/etching.tsv"), |record| {
+            etching.insert(
+                record.get("feed").to_owned(),
+                Etching {
+                    etches: record.list("etches"),
+                    product: record.get("product").to_owned(),
+                    source: record.get("source").to_owned(),
+                },
+            );
+        });
+        Library { operations, tool_kinds, environments, etching }
     }
 
     /// Whether a tool of `kind` can run `verb`.
@@ -296,6 +317,12 @@ mod tests {
             assert!(!library.verbs_of(&kind.kind).is_empty(), "tool kind `{}` can run nothing", kind.kind);
             for environment in &kind.environments {
                 assert!(library.environments.contains_key(environment), "`{}` stands in unknown `{environment}`", kind.kind);
+            }
+        }
+        let materials = crate::sema::materials::MaterialDb::builtin();
+        for (feed, etching) in &library.etching {
+            for key in std::iter::once(feed).chain(&etching.etches) {
+                assert!(materials.lookup(key).is_some(), "data/etching.tsv names unknown material `{key}`");
             }
         }
         assert_eq!(

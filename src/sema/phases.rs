@@ -18,9 +18,16 @@ use crate::span::Span;
 struct SurfaceState {
     /// The solvent left on the sample by a liquid step, and where it came from.
     wet: Option<(String, Span)>,
-    /// Whether anything has been put on the foil yet (a coating does not make Li safe
-    /// against a violent reagent, but it changes the verdict from error to warning).
-    coated: bool,
+    /// The layers on the foil, bottom to top, with the step that made each (a coating
+    /// does not make Li safe against a violent reagent, but it changes the verdict from
+    /// error to warning).
+    layers: Vec<(String, Span)>,
+}
+
+impl SurfaceState {
+    fn coated(&self) -> bool {
+        !self.layers.is_empty()
+    }
 }
 
 pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Vec<Diagnostic> {
@@ -77,6 +84,13 @@ impl<'a> StepChecker<'a> {
             for &index in &touched {
                 self.check_reactivity(index, reagent, &states[index], diagnostics);
             }
+            self.check_layers_survive_reagent(reagent, &states[acted_on], diagnostics);
+        }
+        self.check_layers_survive_heat(temperature, &states[acted_on], diagnostics);
+        if let Some(environment) = environment {
+            for &index in &touched {
+                self.check_air_exposure(index, environment, &states[index], diagnostics);
+            }
         }
         // A wet sample may enter vacuum only to be dried there.
         let state = &states[acted_on];
@@ -128,16 +142,32 @@ impl<'a> StepChecker<'a> {
             }
             _ => {}
         }
-        let deposits = matches!(
-            self.operation.effect,
-            Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate | Effect::Convert | Effect::Alloy | Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction | Effect::Electrochemical
-        );
-        if deposits {
-            states[index].coated = true;
+        let made_here = |key: &str| (key.to_owned(), self.step.span);
+        match self.operation.effect {
+            // The named material or the solutes of a cast solution stay on the foil.
+            Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate => {
+                if let Some(reagent) = reagent {
+                    states[index].layers.extend(reagent.solutes.iter().map(|m| made_here(&m.key)));
+                }
+            }
+            // Li reacts with the reagent into its products (data/materials.tsv).
+            Effect::Convert | Effect::Alloy | Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction | Effect::Electrochemical => {
+                let on_lithium = is_lithium(self.materials.lookup(&self.protocol.workpieces[index].material));
+                if let (true, Some(reagent)) = (on_lithium, reagent) {
+                    let products = reagent.solutes.iter().flat_map(|m| m.li_products.iter());
+                    for product in products {
+                        if !states[index].layers.iter().any(|(key, _)| key == product) {
+                            states[index].layers.push(made_here(product));
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
         if let Some(target) = self.step.onto {
-            let carried = states[index].clone();
-            states[target].coated |= carried.coated;
+            // The joined workpiece's layers go on top, upside down.
+            let carried: Vec<(String, Span)> = states[index].layers.iter().rev().cloned().collect();
+            states[target].layers.extend(carried);
         }
     }
 
@@ -248,7 +278,7 @@ impl<'a> StepChecker<'a> {
             if material.li_reaction != LiReaction::Violent {
                 continue;
             }
-            let (code, message) = if state.coated {
+            let (code, message) = if state.coated() {
                 (codes::VIOLENT_REAGENT_ON_COATED_LITHIUM, format!("`{}` reaches coated lithium through any pinhole", material.key))
             } else {
                 (codes::VIOLENT_REACTION, format!("`{}` reacts violently with lithium", material.key))
@@ -270,6 +300,110 @@ impl<'a> StepChecker<'a> {
                     .with_note(format!("Li reacts with `{}`{products}: {}", material.key, material.li_note)),
             );
         }
+    }
+}
+
+impl StepChecker<'_> {
+    /// A solvent that dissolves a layer already on the foil (`dissolves_in` in the data).
+    fn check_layers_survive_reagent(&self, reagent: &ReagentMaterials, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+        let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
+        let liquids: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        for (layer_key, made_at) in &state.layers {
+            let Some(layer) = self.materials.lookup(layer_key) else { continue };
+            if self.operation.reagent == ReagentKind::Liquid {
+                if let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key)) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::LAYER_DISSOLVED,
+                            format!("`{}` dissolves the `{layer_key}` layer already on the foil", solvent.key),
+                            span,
+                            format!("`{}` dissolves `{layer_key}`", solvent.key),
+                        )
+                        .with_label(*made_at, format!("`{layer_key}` is put on here"))
+                        .with_help(format!("use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"))
+                        .with_note(format!("`{layer_key}` dissolves in {}: {}", layer.dissolves_in.join(", "), layer.source)),
+                    );
+                }
+            }
+            if self.operation.effect != Effect::Plasma {
+                continue;
+            }
+            for feed in &reagent.solutes {
+                let Some(etching) = self.library.etching.get(&feed.key) else { continue };
+                if etching.etches.contains(layer_key) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::LAYER_ETCHED,
+                            format!("a `{}` plasma etches the `{layer_key}` layer already on the foil", feed.key),
+                            span,
+                            format!("`{}` plasma removes `{layer_key}`", feed.key),
+                        )
+                        .with_label(*made_at, format!("`{layer_key}` is put on here"))
+                        .with_help("keep the plasma short, or treat the foil before depositing this layer")
+                        .with_note(format!("it leaves as {}; {}", etching.product, etching.source)),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A step hot enough to melt or decompose a layer already on the foil.
+    fn check_layers_survive_heat(&self, temperature: f64, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+        let celsius = temperature - 273.15;
+        let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
+        let mut reported: Vec<&str> = Vec::new();
+        for (layer_key, made_at) in &state.layers {
+            let Some(layer) = self.materials.lookup(layer_key) else { continue };
+            if reported.contains(&layer_key.as_str()) {
+                continue;
+            }
+            reported.push(layer_key);
+            let (what, point) = match (layer.decomp_c, layer.melt_c) {
+                (Some(decomposes), _) if celsius >= decomposes => ("decomposes", decomposes),
+                (_, Some(melts)) if celsius >= melts => ("melts", melts),
+                _ => continue,
+            };
+            let unverified = if layer.unverified.iter().any(|c| c == "melt_C" || c == "decomp_C") { " (unverified)" } else { "" };
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::LAYER_DAMAGED_BY_HEAT,
+                    format!("the `{layer_key}` layer {what} at {at}"),
+                    self.step.param_span("temperature"),
+                    format!("`{layer_key}` {what} at {} degC{unverified}", crate::sema::units::trim_number(point)),
+                )
+                .with_label(*made_at, format!("`{layer_key}` is put on here"))
+                .with_help(format!("keep `{}` below {} degC", self.step.name, crate::sema::units::trim_number(point)))
+                .with_note(format!("{}: {}", layer.name, layer.source)),
+            );
+        }
+    }
+
+    /// Li in laboratory air: moisture, O2 and N2 attack it (`data/materials.tsv`: water,
+    /// O2 and N2 rows). A coating may protect it, so a coated foil gets a warning.
+    fn check_air_exposure(&self, index: usize, environment: &str, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+        let ambient = self.library.environments.get(environment).is_some_and(|e| e.atmosphere == Atmosphere::Ambient);
+        let workpiece = &self.protocol.workpieces[index];
+        if !ambient || !is_lithium(self.materials.lookup(&workpiece.material)) {
+            return;
+        }
+        let attackers: Vec<String> = ["water", "O2", "N2"]
+            .iter()
+            .filter_map(|key| self.materials.lookup(key))
+            .map(|m| format!("{} ({})", m.key, m.li_products.join(" + ")))
+            .collect();
+        let tool = self.step.tool.map(|t| self.program.tools[t].name.clone()).unwrap_or_default();
+        let (code, message) = if state.coated() {
+            (codes::COATED_LITHIUM_IN_AIR, format!("coated lithium `{}` goes into `{environment}`", workpiece.name))
+        } else {
+            (codes::BARE_LITHIUM_IN_AIR, format!("bare lithium `{}` goes into `{environment}`", workpiece.name))
+        };
+        diagnostics.push(
+            Diagnostic::new(code, message, self.step.span, format!("`{tool}` stands in `{environment}`"))
+                .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
+                .with_help("run this step in a glovebox or dry room, or move the tool there")
+                .with_note(format!("in air lithium reacts with {}", attackers.join(", ")))
+                .with_note("a dense coating can protect it: GF-LiF-Li stood 20-35 % relative humidity for more than 24 h (review ref. 63)"),
+        );
     }
 }
 
