@@ -54,6 +54,68 @@ impl Compilation {
     }
 }
 
+/// A schedule of every protocol's batch on the file's tools.
+#[derive(Debug)]
+pub struct Plan {
+    pub expansion: plan::expand::Expansion,
+    pub schedule: plan::schedule::Schedule,
+}
+
+/// Plans the batches of a compiled file on its tools, searching for `time_limit` at most.
+/// Returns no plan when the file has errors or a duration is unknown; the diagnostics
+/// say why (and warn of assumed durations).
+pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (Option<Plan>, Vec<Diagnostic>) {
+    if compilation.has_errors() {
+        return (None, Vec::new());
+    }
+    let (expansion, mut diagnostics) = plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+    let Some(expansion) = expansion else {
+        return (None, diagnostics);
+    };
+    let options = plan::schedule::SolveOptions { time_limit, seed: 0 };
+    match plan::schedule::solve(&expansion.problem, &options) {
+        Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
+        Err(error) => {
+            diagnostics.push(schedule_error(compilation, &expansion, &error));
+            (None, diagnostics)
+        }
+    }
+}
+
+fn schedule_error(compilation: &Compilation, expansion: &plan::expand::Expansion, error: &plan::schedule::ScheduleError) -> Diagnostic {
+    use plan::schedule::ScheduleError;
+    let step_of = |op: usize| {
+        let origin = expansion.origins[op];
+        &compilation.program.protocols[origin.protocol].steps[origin.step]
+    };
+    match error {
+        ScheduleError::MaxWaitUnmet { before, after, max_wait_s, wait_s, reason } => {
+            let time = sema::units::Dimension::named("time").unwrap_or_default();
+            let (first, second) = (step_of(*before), step_of(*after));
+            Diagnostic::new(
+                codes::MAX_WAIT_UNMET,
+                format!(
+                    "`{}` cannot start within {} of `{}`",
+                    second.name,
+                    sema::units::display(*max_wait_s, time),
+                    first.name
+                ),
+                first.param_span("max_wait"),
+                format!("at most {} of waiting after this step", sema::units::display(*max_wait_s, time)),
+            )
+            .with_label(second.span, format!("this step waits {} at best", sema::units::display(*wait_s, time)))
+            .with_note(reason.clone())
+            .with_help("give the next tool more capacity, shorten its set-up, or relax `max_wait`")
+        }
+        other => Diagnostic::new(
+            codes::UNSCHEDULABLE,
+            format!("the batches cannot be scheduled: {other}"),
+            Span::new(0, 0),
+            "in this file",
+        ),
+    }
+}
+
 /// Turns raw file bytes into source text. Text that is not UTF-8 is an error at the
 /// first bad byte; the text is still returned (lossily) so the error can be shown.
 pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<Diagnostic>) {

@@ -34,6 +34,21 @@ enum Command {
         /// The folder to write into (created if missing); default `out/<file stem>`.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Seconds the schedule optimiser may search.
+        #[arg(long, default_value_t = 2.0)]
+        time_limit: f64,
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
+    /// Plan every protocol's batch on the file's tools and print each tool's timeline.
+    Schedule {
+        file: PathBuf,
+        /// Print one JSON object (makespan, lower bound, every operation) instead.
+        #[arg(long)]
+        json: bool,
+        /// Seconds the optimiser may search (it stops earlier at the lower bound).
+        #[arg(long, default_value_t = 2.0)]
+        time_limit: f64,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -61,7 +76,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check { file, message_format } => check(file, *message_format, cli.color).map(|(_, code)| code),
-        Command::Build { file, out, message_format } => build(file, out.as_deref(), *message_format, cli.color),
+        Command::Build { file, out, time_limit, message_format } => {
+            time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *message_format, cli.color))
+        }
+        Command::Schedule { file, json, time_limit, message_format } => {
+            time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color))
+        }
         Command::Explain { code } => explain(code),
     };
     match result {
@@ -71,6 +91,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn time_limit_of(seconds: f64) -> Result<std::time::Duration, UsageError> {
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|_| UsageError(format!("`--time-limit {seconds}` is not a number of seconds")))
 }
 
 fn read_source(path: &Path) -> Result<Vec<u8>, UsageError> {
@@ -131,8 +156,52 @@ fn check(path: &Path, format: MessageFormat, color: ColorChoice) -> Result<(Opti
     Ok((Some(compilation), code))
 }
 
-fn build(path: &Path, out: Option<&Path>, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
-    let (compilation, code) = check(path, format, color)?;
+/// Compiles and schedules; reports the scheduling diagnostics too. Returns the
+/// compilation, the plan when there is one, and the exit code.
+fn compile_and_plan(
+    path: &Path,
+    time_limit: std::time::Duration,
+    format: MessageFormat,
+    color: ColorChoice,
+) -> Result<(Option<seip::Compilation>, Option<seip::Plan>, ExitCode), UsageError> {
+    let bytes = read_source(path)?;
+    let display = path.display().to_string();
+    let (source, decode_error) = seip::decode(&bytes);
+    if let Some(diagnostic) = decode_error {
+        report(&[diagnostic], &display, &source, format, color);
+        return Ok((None, None, ExitCode::from(1)));
+    }
+    let compilation = seip::compile(&source);
+    let (plan, plan_diagnostics) = seip::schedule(&compilation, time_limit);
+    let mut diagnostics = compilation.diagnostics.clone();
+    diagnostics.extend(plan_diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    report(&diagnostics, &display, &source, format, color);
+    let code = if diagnostics::has_errors(&diagnostics) { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    Ok((Some(compilation), plan, code))
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
+    std::fs::write(path, contents).map_err(|e| UsageError(format!("cannot write `{}`: {e}", path.display())))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+fn schedule(path: &Path, json: bool, time_limit: std::time::Duration, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
+    if let (Some(compilation), Some(plan)) = (compilation, plan) {
+        if json {
+            let value = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        } else {
+            print!("{}", seip::emit::schedule::timeline(&compilation, &plan.expansion, &plan.schedule));
+        }
+    }
+    Ok(code)
+}
+
+fn build(path: &Path, out: Option<&Path>, time_limit: std::time::Duration, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
     let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
         return Ok(code);
     };
@@ -142,11 +211,16 @@ fn build(path: &Path, out: Option<&Path>, format: MessageFormat, color: ColorCho
     };
     std::fs::create_dir_all(&out).map_err(|e| UsageError(format!("cannot create `{}`: {e}", out.display())))?;
     let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
-    let written = [("program.json", program), ("dag.dot", seip::emit::dot::to_dot(&compilation))];
-    for (name, contents) in &written {
-        let target = out.join(name);
-        std::fs::write(&target, contents).map_err(|e| UsageError(format!("cannot write `{}`: {e}", target.display())))?;
-        eprintln!("wrote {}", target.display());
+    write_file(&out.join("program.json"), &program)?;
+    write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
+    if let Some(plan) = plan {
+        let schedule = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
+        write_file(&out.join("schedule.json"), &serde_json::to_string_pretty(&schedule).unwrap_or_default())?;
+        write_file(&out.join("gantt.svg"), &seip::emit::gantt::to_svg(&compilation, &plan.expansion, &plan.schedule))?;
+        for (name, sheet) in seip::emit::schedule::run_sheets(&compilation, &plan.expansion, &plan.schedule) {
+            write_file(&out.join(name), &sheet)?;
+        }
+        eprintln!("{}", seip::emit::schedule::summary(&plan.schedule));
     }
     Ok(code)
 }

@@ -91,6 +91,10 @@ codes! {
     LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
+    UNKNOWN_DURATION = "E0502", "unknown-duration";
+    MAX_WAIT_UNMET = "E0503", "max-wait-unmet";
+    UNSCHEDULABLE = "E0504", "unschedulable";
+    ASSUMED_DURATION = "W0501", "assumed-duration";
     // E06xx: the layer stack
     BUDGET_EXCEEDED = "E0601", "budget-exceeded";
 }

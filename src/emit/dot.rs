@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::Compilation;
-use crate::plan::dag::EdgeKind;
+use crate::plan::dag::{EdgeKind, Node, Route};
 use crate::sema::program::ReagentUse;
 use petgraph::visit::EdgeRef;
 
@@ -34,16 +34,29 @@ pub fn to_dot(compilation: &Compilation) -> String {
                 workpiece.push_str(&format!(" onto {}", protocol.workpieces[target].name));
             }
             let label = format!("{}\n{}{reagent}{workpiece}{tool}", step.name, step.verb);
-            let _ = writeln!(out, "    p{index}s{step_index} [label={}];", quote(&label));
+            // Step nodes come first in the graph, so a step's node index is its index.
+            let _ = writeln!(out, "    p{index}n{step_index} [label={}];", quote(&label));
+        }
+        for node in graph.graph.node_indices() {
+            if let Node::Transfer(transfer) = &graph.graph[node] {
+                let route = match transfer.route {
+                    Route::LoadLock => "load-lock",
+                    Route::SealedCarrier => "sealed carrier",
+                    Route::ThroughAir => "through air",
+                };
+                let label = format!("{}: {} -> {}\n{route}", protocol.workpieces[transfer.workpiece].name, transfer.from, transfer.to);
+                let color = if transfer.route == Route::ThroughAir { "#fdecea" } else { "#eef7ee" };
+                let _ = writeln!(out, "    p{index}n{} [shape=cds, fillcolor=\"{color}\", fontsize=9, label={}];", node.index(), quote(&label));
+            }
         }
         for edge in graph.graph.edge_references() {
-            let (from, to) = (graph.graph[edge.source()], graph.graph[edge.target()]);
+            let (from, to) = (edge.source().index(), edge.target().index());
             let style = match edge.weight().kind {
                 EdgeKind::Sequence => "",
                 EdgeKind::Preparation => " [style=dashed, label=\"reagent\"]",
                 EdgeKind::After => " [style=bold, color=\"#c0392b\", label=\"after\"]",
             };
-            let _ = writeln!(out, "    p{index}s{from} -> p{index}s{to}{style};");
+            let _ = writeln!(out, "    p{index}n{from} -> p{index}n{to}{style};");
         }
         out.push_str("  }\n");
     }

@@ -1,4 +1,6 @@
 //! Step 5: output for people and tools.
 
 pub mod dot;
+pub mod gantt;
 pub mod json;
+pub mod schedule;

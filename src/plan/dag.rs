@@ -1,9 +1,11 @@
 //! The step graph of each protocol (petgraph).
 //!
 //! Design notes:
-//! - One node per step. Edges say "must finish before": consecutive steps on one
-//!   workpiece (in written order; a join `onto` touches both workpieces), a reagent's
-//!   preparation before every step that uses it, and each `after`.
+//! - One node per step, plus one per transfer the compiler infers when a workpiece moves
+//!   between environments (through a load-lock, in a sealed carrier, or through air).
+//!   Edges say "must finish before": consecutive steps on one workpiece (in written
+//!   order; a join `onto` touches both workpieces), a reagent's preparation before every
+//!   step that uses it, and each `after`.
 //! - Every edge remembers the span that created it, so a cycle is reported with a label
 //!   on each of its edges, where the user can break it.
 //! - Per-sample expansion (a batch of N samples) is the scheduler's business; the graph
@@ -15,9 +17,36 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, codes};
-use crate::sema::library::{Effect, Library};
+use crate::sema::library::{Atmosphere, Effect, Library};
 use crate::sema::program::{Program, Protocol, ReagentUse};
 use crate::span::Span;
+
+/// How a workpiece gets from one environment to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Into or out of a vacuum chamber.
+    LoadLock,
+    /// Between inert or dry rooms, in a closed box.
+    SealedCarrier,
+    /// Into or out of laboratory air.
+    ThroughAir,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transfer {
+    pub workpiece: usize,
+    pub from: String,
+    pub to: String,
+    pub route: Route,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// An index into `Protocol::steps`.
+    Step(usize),
+    Transfer(Transfer),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,10 +66,10 @@ pub struct Edge {
     pub span: Span,
 }
 
-/// The graph of one protocol; node weights are indices into `Protocol::steps`.
+/// The graph of one protocol.
 #[derive(Debug, Clone)]
 pub struct StepGraph {
-    pub graph: DiGraph<usize, Edge>,
+    pub graph: DiGraph<Node, Edge>,
     /// Steps in an order that respects every edge (written order where free), or
     /// `None` when the graph has a cycle.
     pub order: Option<Vec<usize>>,
@@ -51,14 +80,32 @@ pub fn build(program: &Program, library: &Library) -> (Vec<StepGraph>, Vec<Diagn
     let graphs = program
         .protocols
         .iter()
-        .map(|protocol| build_protocol(protocol, library, &mut diagnostics))
+        .map(|protocol| build_protocol(program, protocol, library, &mut diagnostics))
         .collect();
     (graphs, diagnostics)
 }
 
-fn build_protocol(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> StepGraph {
-    let mut graph: DiGraph<usize, Edge> = DiGraph::with_capacity(protocol.steps.len(), protocol.steps.len() * 2);
-    let nodes: Vec<NodeIndex> = (0..protocol.steps.len()).map(|i| graph.add_node(i)).collect();
+/// The route between two environments, by their atmospheres; `None` when they are the
+/// same room.
+fn route(library: &Library, from: &str, to: &str) -> Option<Route> {
+    if from == to {
+        return None;
+    }
+    let atmosphere = |name: &str| library.environments.get(name).map(|e| e.atmosphere);
+    let ends = [atmosphere(from), atmosphere(to)];
+    Some(if ends.contains(&Some(Atmosphere::Vacuum)) {
+        Route::LoadLock
+    } else if ends.contains(&Some(Atmosphere::Ambient)) {
+        Route::ThroughAir
+    } else {
+        Route::SealedCarrier
+    })
+}
+
+fn build_protocol(program: &Program, protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> StepGraph {
+    let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(protocol.steps.len(), protocol.steps.len() * 2);
+    let nodes: Vec<NodeIndex> = (0..protocol.steps.len()).map(|i| graph.add_node(Node::Step(i))).collect();
+    let environment_of = |step: usize| protocol.steps[step].tool.map(|tool| program.tools[tool].environment.as_str());
     let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
     let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
     for (index, step) in protocol.steps.iter().enumerate() {
@@ -70,7 +117,20 @@ fn build_protocol(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<
     for (index, step) in protocol.steps.iter().enumerate() {
         for workpiece in step.workpiece.into_iter().chain(step.onto) {
             if let Some(previous) = last_on_workpiece[workpiece].replace(index) {
-                graph.add_edge(nodes[previous], nodes[index], Edge { kind: EdgeKind::Sequence, span: step.span });
+                let edge = Edge { kind: EdgeKind::Sequence, span: step.span };
+                let moved = environment_of(previous).zip(environment_of(index)).and_then(|(from, to)| {
+                    Some(Transfer { workpiece, from: from.to_owned(), to: to.to_owned(), route: route(library, from, to)? })
+                });
+                match moved {
+                    Some(transfer) => {
+                        let transfer_node = graph.add_node(Node::Transfer(transfer));
+                        graph.add_edge(nodes[previous], transfer_node, edge);
+                        graph.add_edge(transfer_node, nodes[index], edge);
+                    }
+                    None => {
+                        graph.add_edge(nodes[previous], nodes[index], edge);
+                    }
+                }
             }
         }
         if let Some(ReagentUse::Reagent { index: reagent, span }) = &step.reagent {
@@ -85,7 +145,15 @@ fn build_protocol(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<
         }
     }
     let order = match toposort(&graph, None) {
-        Ok(sorted) => Some(sorted.into_iter().map(|node| graph[node]).collect()),
+        Ok(sorted) => Some(
+            sorted
+                .into_iter()
+                .filter_map(|node| match graph[node] {
+                    Node::Step(step) => Some(step),
+                    Node::Transfer(_) => None,
+                })
+                .collect(),
+        ),
         Err(cycle) => {
             diagnostics.push(cycle_diagnostic(protocol, &graph, cycle.node_id()));
             None
@@ -95,7 +163,7 @@ fn build_protocol(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<
 }
 
 /// Finds a cycle through `start` (a node toposort found on one) as a list of edges.
-fn find_cycle(graph: &DiGraph<usize, Edge>, start: NodeIndex) -> Vec<petgraph::graph::EdgeIndex> {
+fn find_cycle(graph: &DiGraph<Node, Edge>, start: NodeIndex) -> Vec<petgraph::graph::EdgeIndex> {
     // Breadth-first search from `start` back to itself gives the shortest such cycle.
     let mut reached_by: Vec<Option<petgraph::graph::EdgeIndex>> = vec![None; graph.node_count()];
     let mut queue = std::collections::VecDeque::from([start]);
@@ -128,19 +196,30 @@ fn find_cycle(graph: &DiGraph<usize, Edge>, start: NodeIndex) -> Vec<petgraph::g
     cycle
 }
 
-fn cycle_diagnostic(protocol: &Protocol, graph: &DiGraph<usize, Edge>, on_cycle: NodeIndex) -> Diagnostic {
+fn cycle_diagnostic(protocol: &Protocol, graph: &DiGraph<Node, Edge>, on_cycle: NodeIndex) -> Diagnostic {
     let cycle = find_cycle(graph, on_cycle);
-    let step_name = |node: NodeIndex| protocol.steps[graph[node]].name.as_str();
+    let step_name = |node: NodeIndex| match &graph[node] {
+        Node::Step(step) => format!("`{}`", protocol.steps[*step].name),
+        Node::Transfer(transfer) => format!("the transfer from `{}` to `{}`", transfer.from, transfer.to),
+    };
     let mut path: Vec<String> = Vec::new();
     let mut labels: Vec<(Span, String)> = Vec::new();
     for &edge in &cycle {
         let Some((before, after)) = graph.edge_endpoints(edge) else { continue };
-        path.push(format!("`{}`", step_name(before)));
+        // A transfer is part of the edge it sits on; only steps are named in the path.
+        if let Node::Transfer(_) = graph[after] {
+            continue;
+        }
+        let before = match graph[before] {
+            Node::Transfer(_) => graph.neighbors_directed(before, petgraph::Direction::Incoming).next().unwrap_or(before),
+            Node::Step(_) => before,
+        };
+        path.push(step_name(before));
         let weight = graph[edge];
         let reason = match weight.kind {
-            EdgeKind::After => format!("`{}` waits for `{}` here", step_name(after), step_name(before)),
-            EdgeKind::Sequence => format!("`{}` follows `{}` on the same substrate", step_name(after), step_name(before)),
-            EdgeKind::Preparation => format!("`{}` uses the reagent `{}` prepares", step_name(after), step_name(before)),
+            EdgeKind::After => format!("{} waits for {} here", step_name(after), step_name(before)),
+            EdgeKind::Sequence => format!("{} follows {} on the same substrate", step_name(after), step_name(before)),
+            EdgeKind::Preparation => format!("{} uses the reagent {} prepares", step_name(after), step_name(before)),
         };
         labels.push((weight.span, reason));
     }
@@ -175,15 +254,15 @@ mod tests {
 
     #[test]
     fn finds_the_cycle_through_a_node() {
-        let mut graph: DiGraph<usize, Edge> = DiGraph::new();
-        let nodes: Vec<_> = (0..4).map(|i| graph.add_node(i)).collect();
+        let mut graph: DiGraph<Node, Edge> = DiGraph::new();
+        let nodes: Vec<_> = (0..4).map(|i| graph.add_node(Node::Step(i))).collect();
         let edge = Edge { kind: EdgeKind::After, span: Span::default() };
         graph.add_edge(nodes[0], nodes[1], edge);
         graph.add_edge(nodes[1], nodes[2], edge);
         graph.add_edge(nodes[2], nodes[0], edge);
         graph.add_edge(nodes[2], nodes[3], edge);
         let cycle = find_cycle(&graph, nodes[1]);
-        let sources: Vec<usize> = cycle.iter().map(|&e| graph[graph.edge_endpoints(e).unwrap().0]).collect();
-        assert_eq!(sources, vec![1, 2, 0]);
+        let sources: Vec<Node> = cycle.iter().map(|&e| graph[graph.edge_endpoints(e).unwrap().0].clone()).collect();
+        assert_eq!(sources, vec![Node::Step(1), Node::Step(2), Node::Step(0)]);
     }
 }

@@ -165,6 +165,7 @@ fn placeholder(verb: &str) -> Operation {
         tool_kinds: Vec::new(),
         params: Vec::new(),
         note: String::new(),
+        default_time_s: None,
     }
 }
 

@@ -119,6 +119,9 @@ pub struct Operation {
     pub tool_kinds: Vec<String>,
     pub params: Vec<ParamSpec>,
     pub note: String,
+    /// The duration assumed when a step gives none and none follows from its
+    /// parameters: a planning default, not a measured value (`data/operations.tsv`).
+    pub default_time_s: Option<f64>,
 }
 
 impl Operation {
@@ -204,6 +207,18 @@ fn parse_params(text: &str) -> Vec<ParamSpec> {
         .collect()
 }
 
+/// `30 min` -> 1800 s; empty -> `None`. Panics on a malformed built-in table.
+fn parse_duration(text: &str) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    let (number, unit) = text.split_once(' ').unwrap_or_else(|| panic!("duration `{text}` has no unit"));
+    let unit = super::units::parse_unit(unit).unwrap_or_else(|_| panic!("duration `{text}`: unknown unit"));
+    let value: f64 = number.parse().unwrap_or_else(|_| panic!("duration `{text}`: bad number"));
+    assert_eq!(unit.dimension, Dimension::named("time").unwrap_or_default(), "`{text}` is not a time");
+    Some(unit.to_si(value))
+}
+
 impl Library {
     pub fn builtin() -> &'static Library {
         static LIBRARY: OnceLock<Library> = OnceLock::new();
@@ -225,6 +240,7 @@ impl Library {
                 tool_kinds: record.list("tools"),
                 params: parse_params(record.get("params")),
                 note: record.get("note").to_owned(),
+                default_time_s: parse_duration(record.get("default_time")),
                 verb: verb.clone(),
             };
             operations.insert(verb, operation);

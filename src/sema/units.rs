@@ -300,33 +300,52 @@ impl Unit {
     }
 }
 
-/// Formats an SI value of a named dimension in the unit a person would pick.
+/// The units values are shown in, per dimension, largest first: a value is shown in the
+/// first unit in which it is at least 1 (else the last).
+const DISPLAY_UNITS: &[(&str, &[&str])] = &[
+    ("length", &["mm", "um", "nm"]),
+    ("area", &["cm2", "mm2"]),
+    ("volume", &["mL", "uL"]),
+    ("time", &["h", "min", "s"]),
+    ("pressure", &["MPa", "kPa", "Pa"]),
+    ("power", &["kW", "W", "mW"]),
+    ("voltage", &["V", "mV"]),
+    ("current density", &["mA/cm2"]),
+    ("areal capacity", &["mAh/cm2"]),
+    ("molar concentration", &["M", "mM"]),
+    ("mass concentration", &["mg/mL"]),
+    ("mass fraction", &["wt%"]),
+    ("volume fraction", &["vol%"]),
+    ("fraction", &["%", "ppm"]),
+    ("count", &["cycles"]),
+    ("rate", &["nm/min"]),
+    ("growth per cycle", &["nm/cycle"]),
+    ("time per cycle", &["s/cycle"]),
+    ("rotation speed", &["rpm"]),
+    ("gas flow", &["sccm"]),
+    ("temperature ramp", &["degC/min"]),
+    ("areal mass", &["mg/cm2"]),
+];
+
+/// Formats an SI value in the unit a person would pick for its dimension.
 pub fn display(si: f64, dimension: Dimension) -> String {
-    let (value, symbol) = match dimension {
-        LENGTH => {
-            let magnitude = si.abs();
-            if magnitude >= 1e-3 {
-                (si * 1e3, "mm")
-            } else if magnitude >= 1e-6 {
-                (si * 1e6, "um")
-            } else {
-                (si * 1e9, "nm")
-            }
-        }
-        TIME => {
-            if si.abs() >= 3600.0 {
-                (si / 3600.0, "h")
-            } else if si.abs() >= 60.0 {
-                (si / 60.0, "min")
-            } else {
-                (si, "s")
-            }
-        }
-        TEMPERATURE => (si - 273.15, "degC"),
-        PRESSURE => (si / 1e6, "MPa"),
-        _ => return format!("{} (SI, {})", trim_number(si), dimension.name()),
+    if dimension == TEMPERATURE {
+        return format!("{} degC", trim_number(si - 273.15));
+    }
+    let choices = DISPLAY_UNITS.iter().find(|(name, _)| Dimension::named(name) == Some(dimension));
+    let Some((_, symbols)) = choices else {
+        return format!("{} (SI, {})", trim_number(si), dimension.name());
     };
-    format!("{} {symbol}", trim_number(value))
+    let units: Vec<(&str, Unit)> = symbols.iter().filter_map(|s| Some((*s, parse_unit(s).ok()?))).collect();
+    let chosen = units.iter().find(|(_, unit)| (si / unit.scale).abs() >= 1.0).or(units.last());
+    match chosen {
+        Some((symbol, unit)) => {
+            let value = si / unit.scale;
+            // A count reads as a bare number ("5"), not "5 cycles".
+            if dimension == Dimension::of(&[(COUNT, 1)]) { trim_number(value) } else { format!("{} {symbol}", trim_number(value)) }
+        }
+        None => format!("{} (SI, {})", trim_number(si), dimension.name()),
+    }
 }
 
 /// A number with at most four significant decimals and no trailing zeros.
@@ -432,5 +451,8 @@ mod tests {
         assert_eq!(display(4.85e-6, LENGTH), "4.85 um");
         assert_eq!(display(453.65, TEMPERATURE), "180.5 degC");
         assert_eq!(display(1800.0, TIME), "30 min");
+        assert_eq!(display(1.0e-9 / 60.0 * 0.5, Dimension::named("rate").unwrap()), "0.5 nm/min");
+        assert_eq!(display(10.0, Dimension::named("current density").unwrap()), "1 mA/cm2");
+        assert_eq!(display(20.0, Dimension::named("count").unwrap()), "20");
     }
 }

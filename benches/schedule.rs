@@ -1,0 +1,190 @@
+//! Scheduler benchmarks.
+//!
+//! First a table: every classic job-shop instance of `shared/jssp` (ft06, ft10, ft20,
+//! la01-la40) solved once with a time limit, with makespan, optimum, gap and time, in
+//! the Markdown of `bench/README.md`. Then criterion timings of ft06 and of a synthetic
+//! recipe problem: 10 steps x 10 000 samples on batch machines.
+//!
+//! Environment: `SEIP_JSSP_DIR` (default `../shared/jssp` beside the repository; the
+//! table is skipped when it is absent), `SEIP_BENCH_LIMIT_S` (time limit per instance,
+//! default 2), `SEIP_BENCH_INSTANCES` (comma-separated names, default all of the above),
+//! `SEIP_BENCH_TABLE=0` to skip the table. Criterion's own arguments pass through.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use seip::plan::schedule::{Machine, Operation, Problem, SolveOptions, jssp, solve, verify};
+
+fn main() {
+    if std::env::var("SEIP_BENCH_TABLE").as_deref() != Ok("0") {
+        job_shop_table();
+    }
+    let mut criterion = Criterion::default().configure_from_args();
+    bench_ft06(&mut criterion);
+    bench_batch(&mut criterion);
+    criterion.final_summary();
+}
+
+fn jssp_dir() -> PathBuf {
+    std::env::var_os("SEIP_JSSP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/jssp")))
+}
+
+fn time_limit() -> Duration {
+    let seconds = std::env::var("SEIP_BENCH_LIMIT_S").ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(2.0);
+    Duration::from_secs_f64(seconds)
+}
+
+fn default_instances() -> Vec<String> {
+    let mut names: Vec<String> = ["ft06", "ft10", "ft20"].iter().map(|s| s.to_string()).collect();
+    names.extend((1..=40).map(|k| format!("la{k:02}")));
+    names
+}
+
+/// `name -> best known upper bound` from `bounds.tsv` (the optimum for every instance
+/// of the table).
+fn optima(dir: &std::path::Path) -> BTreeMap<String, f64> {
+    let Ok(text) = std::fs::read_to_string(dir.join("bounds.tsv")) else { return BTreeMap::new() };
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            Some((fields.first()?.to_string(), fields.get(4)?.parse().ok()?))
+        })
+        .collect()
+}
+
+fn job_shop_table() {
+    let dir = jssp_dir();
+    if !dir.join("instances").is_dir() {
+        eprintln!("no job-shop instances at {}: skipping the table", dir.display());
+        return;
+    }
+    let optima = optima(&dir);
+    let names = std::env::var("SEIP_BENCH_INSTANCES")
+        .map(|list| list.split(',').map(str::to_string).collect())
+        .unwrap_or_else(|_| default_instances());
+    let limit = time_limit();
+    println!("time limit {:.1} s per instance, seed 1\n", limit.as_secs_f64());
+    println!("| instance | size | makespan | optimum | gap % | lower bound | time s |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    let mut la_gaps = Vec::new();
+    for name in names {
+        let path = dir.join("instances").join(format!("{name}.txt"));
+        let shop = match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| jssp::parse(&t)) {
+            Ok(shop) => shop,
+            Err(error) => {
+                eprintln!("{}: {error}", path.display());
+                continue;
+            }
+        };
+        let problem = shop.to_problem();
+        let started = Instant::now();
+        let schedule = match solve(&problem, &SolveOptions { time_limit: limit, seed: 1 }) {
+            Ok(schedule) => schedule,
+            Err(error) => {
+                eprintln!("{name}: {error}");
+                continue;
+            }
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        if let Err(complaints) = verify(&problem, &schedule) {
+            eprintln!("{name}: INVALID SCHEDULE: {complaints:?}");
+            continue;
+        }
+        let optimum = optima.get(&name).copied();
+        let gap = optimum.map(|opt| 100.0 * (schedule.makespan_s - opt) / opt);
+        if name.starts_with("la") {
+            la_gaps.extend(gap);
+        }
+        println!(
+            "| {name} | {}x{} | {} | {} | {} | {} | {seconds:.2} |",
+            shop.jobs.len(),
+            shop.machines,
+            schedule.makespan_s,
+            optimum.map_or("?".to_string(), |o| o.to_string()),
+            gap.map_or("?".to_string(), |g| format!("{g:.2}")),
+            schedule.lower_bound_s,
+        );
+    }
+    if !la_gaps.is_empty() {
+        let mean = la_gaps.iter().sum::<f64>() / la_gaps.len() as f64;
+        let optimal = la_gaps.iter().filter(|&&g| g == 0.0).count();
+        println!("\nla: {} instances, average gap {mean:.2} %, {optimal} solved to optimality\n", la_gaps.len());
+    }
+}
+
+fn bench_ft06(criterion: &mut Criterion) {
+    let Ok(text) = std::fs::read_to_string(jssp_dir().join("instances/ft06.txt")) else { return };
+    let Ok(shop) = jssp::parse(&text) else { return };
+    let problem = shop.to_problem();
+    let options = SolveOptions { time_limit: Duration::from_secs(5), seed: 1 };
+    criterion.bench_function("solve ft06", |b| b.iter(|| solve(black_box(&problem), &options)));
+}
+
+/// A recipe lab at scale: 10 000 samples through ten steps on batch tools. Two hot
+/// plates ramp between setpoints, the sputter chamber (capacity 4, 10 min pump-down) is
+/// the bottleneck, two steps are manual, and the dip after the second bake must start
+/// within an hour.
+fn batch_problem(samples: usize) -> Problem {
+    let machine = |name: &str, capacity, setup_s, ramp_k_per_s| Machine { name: name.into(), capacity, setup_s, ramp_k_per_s };
+    let machines = vec![
+        machine("dip-a", 8, 30.0, None),
+        machine("plate-1", 6, 10.0, Some(0.5)),
+        machine("sputter", 4, 600.0, None),
+        machine("dip-b", 8, 30.0, None),
+        machine("plate-2", 6, 10.0, Some(0.5)),
+        machine("oven", 8, 300.0, None),
+    ];
+    // (machine, duration, setpoint, max wait)
+    let steps: [(Option<usize>, f64, Option<f64>, Option<f64>); 10] = [
+        (Some(0), 120.0, None, None),
+        (Some(1), 300.0, Some(353.0), None),
+        (None, 60.0, None, None),
+        (Some(2), 900.0, None, None),
+        (Some(1), 300.0, Some(423.0), Some(3600.0)),
+        (Some(3), 180.0, None, None),
+        (Some(4), 600.0, Some(393.0), None),
+        (Some(0), 120.0, None, None),
+        (Some(5), 1800.0, Some(353.0), None),
+        (None, 30.0, None, None),
+    ];
+    let mut operations = Vec::with_capacity(samples * steps.len());
+    let mut precedences = Vec::with_capacity(samples * steps.len());
+    for _ in 0..samples {
+        for (key, &(machine, duration_s, setpoint_k, max_wait_s)) in steps.iter().enumerate() {
+            if key > 0 {
+                precedences.push((operations.len() - 1, operations.len()));
+            }
+            operations.push(Operation { machine, duration_s, batch_key: key as u64, setpoint_k, max_wait_s });
+        }
+    }
+    Problem { machines, operations, precedences }
+}
+
+fn bench_batch(criterion: &mut Criterion) {
+    let problem = batch_problem(10_000);
+    let options = SolveOptions { time_limit: Duration::from_secs(3), seed: 1 };
+    let started = Instant::now();
+    match solve(&problem, &options) {
+        Ok(schedule) => {
+            let valid = if verify(&problem, &schedule).is_ok() { "valid" } else { "INVALID" };
+            println!(
+                "batch 10x10000: makespan {} s, lower bound {} s, gap {:.2} %, {valid}, {:.2} s",
+                schedule.makespan_s,
+                schedule.lower_bound_s,
+                100.0 * (schedule.makespan_s - schedule.lower_bound_s) / schedule.lower_bound_s,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(error) => println!("batch 10x10000: {error}"),
+    }
+    let mut group = criterion.benchmark_group("batch");
+    group.sample_size(10);
+    group.bench_function("solve 10 steps x 10000 samples", |b| b.iter(|| solve(black_box(&problem), &options)));
+    group.finish();
+}

@@ -1,0 +1,171 @@
+//! A layer on a workpiece, and the material data the models read for it (molar volumes,
+//! with the unverified flags of `data/materials.tsv` carried along).
+
+use serde::Serialize;
+
+use super::quantity::Estimate;
+use crate::sema::materials::{Material, MaterialDb};
+
+/// How a layer came to be on the foil.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Deposited, cast or laminated as it is.
+    Deposited,
+    /// A precursor layer that Li converted.
+    Converted,
+    /// Grown by Li reacting with a gas, vapour, plasma, liquid or solid reagent.
+    Grown,
+    /// Built from the Li lost in an electrochemical step.
+    Electrochemical,
+}
+
+/// A material and its share of a layer's volume.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    pub material: String,
+    pub volume_fraction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    /// A key of `data/materials.tsv`, or the keys of a mixture joined by `+`.
+    pub material: String,
+    pub components: Vec<Share>,
+    /// `None` when the recipe does not determine it.
+    pub thickness: Option<Estimate>,
+    /// The step that put the material on the foil.
+    pub step: usize,
+    /// The step that converted it, for a converted layer.
+    pub converted_at: Option<usize>,
+    pub origin: Origin,
+    /// Made by a reaction with Li: a Li compound or alloy through which Li still reaches
+    /// the layers above (an artificial SEI conducts Li+ by design). A deposited layer is
+    /// not, so it keeps what lies above it from touching the Li.
+    pub li_derived: bool,
+    /// Data values this layer's thickness rests on that the source calls unverified.
+    pub unverified: Vec<String>,
+    /// Assumptions this layer's thickness rests on.
+    pub assumed: Vec<String>,
+}
+
+impl Layer {
+    /// A layer of one or more materials in equal volume shares.
+    pub fn new(materials: &[String], thickness: Option<Estimate>, step: usize, origin: Origin) -> Layer {
+        let share = 1.0 / materials.len().max(1) as f64;
+        Layer {
+            material: materials.join("+"),
+            components: materials.iter().map(|m| Share { material: m.clone(), volume_fraction: share }).collect(),
+            thickness,
+            step,
+            converted_at: None,
+            origin,
+            li_derived: origin != Origin::Deposited,
+            unverified: Vec::new(),
+            assumed: Vec::new(),
+        }
+    }
+
+    /// A mixed layer with the given volume shares (normalised here), merging repeats.
+    pub fn mixture(shares: Vec<(String, f64)>, thickness: Option<Estimate>, step: usize, origin: Origin) -> Layer {
+        let mut merged: Vec<(String, f64)> = Vec::new();
+        for (material, share) in shares {
+            match merged.iter_mut().find(|(m, _)| *m == material) {
+                Some((_, total)) => *total += share,
+                None => merged.push((material, share)),
+            }
+        }
+        let total: f64 = merged.iter().map(|(_, s)| s).sum();
+        let names: Vec<String> = merged.iter().map(|(m, _)| m.clone()).collect();
+        let mut layer = Layer::new(&names, thickness, step, origin);
+        if total > 0.0 {
+            for (component, (_, share)) in layer.components.iter_mut().zip(&merged) {
+                component.volume_fraction = share / total;
+            }
+        }
+        layer
+    }
+
+    /// The share of this layer's volume made of materials for which `removable` holds.
+    pub fn removable_fraction(&self, removable: impl Fn(&str) -> bool) -> f64 {
+        self.components.iter().filter(|c| removable(&c.material)).map(|c| c.volume_fraction).sum()
+    }
+
+    pub fn flag_unverified(&mut self, flags: impl IntoIterator<Item = String>) {
+        merge(&mut self.unverified, flags);
+    }
+
+    pub fn flag_assumed(&mut self, assumption: impl Into<String>) {
+        merge(&mut self.assumed, [assumption.into()]);
+    }
+}
+
+/// Adds the items not already present, keeping first-seen order (deterministic output).
+pub fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for item in items {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+/// The molar mass the models use: the table's value, else the one computed from the
+/// formula. The worked examples of `spec/models.md` use the table's values too.
+pub fn molar_mass(material: &Material) -> Option<f64> {
+    material.molar_mass_g_mol.or_else(|| material.computed_molar_mass())
+}
+
+/// A material's molar volume M / rho (m3 per mole of formula units), with the data values
+/// behind it that the source calls unverified.
+pub fn molar_volume(db: &MaterialDb, key: &str) -> Result<(f64, Vec<String>), String> {
+    let material = db.lookup(key).ok_or_else(|| format!("`{key}` is not in data/materials.tsv"))?;
+    let mass = molar_mass(material).ok_or_else(|| format!("`{key}` has no molar mass in data/materials.tsv"))?;
+    let density = material.density_g_cm3.ok_or_else(|| format!("`{key}` has no density in data/materials.tsv"))?;
+    if density <= 0.0 {
+        return Err(format!("`{key}` has no positive density in data/materials.tsv"));
+    }
+    // g/mol over g/cm3 is cm3/mol; 1 cm3 = 1e-6 m3.
+    Ok((mass / density * 1e-6, unverified_density_and_mass(material)))
+}
+
+/// The unverified flags of a material's density and molar mass, as notes name them.
+pub fn unverified_density_and_mass(material: &Material) -> Vec<String> {
+    [("density_g_cm3", "density"), ("molar_mass_g_mol", "molar mass")]
+        .iter()
+        .filter(|(column, _)| material.is_unverified(column))
+        .map(|(_, what)| format!("{what} of `{}`", material.key))
+        .collect()
+}
+
+/// Density in kg/m3 with its unverified flag, for areal masses.
+pub fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
+    let material = db.lookup(key)?;
+    let density = material.density_g_cm3?;
+    let flags = if material.is_unverified("density_g_cm3") { vec![format!("density of `{key}`")] } else { Vec::new() };
+    Some((density * 1e3, flags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixtures_merge_and_normalise() {
+        let layer = Layer::mixture(vec![("LiF".into(), 2.0), ("Mo".into(), 1.0), ("LiF".into(), 1.0)], None, 0, Origin::Grown);
+        assert_eq!(layer.material, "LiF+Mo");
+        assert!((layer.components[0].volume_fraction - 0.75).abs() < 1e-12);
+        assert!((layer.removable_fraction(|m| m == "Mo") - 0.25).abs() < 1e-12);
+        assert!(layer.li_derived);
+    }
+
+    #[test]
+    fn molar_volumes_come_from_the_table() {
+        let db = MaterialDb::builtin();
+        let (lif, flags) = molar_volume(db, "LiF").unwrap();
+        assert!((lif - 25.94 / 2.64 * 1e-6).abs() < 1e-12);
+        assert!(flags.is_empty());
+        let (_, flags) = molar_volume(db, "a-C").unwrap();
+        assert_eq!(flags, vec!["density of `a-C`".to_owned()]);
+        assert!(molar_volume(db, "rGO").is_err());
+    }
+}

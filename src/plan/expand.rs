@@ -1,0 +1,176 @@
+//! From the checked program to the scheduling problem: one operation per sample and
+//! per-sample step (`batch N` samples each), one per batch for a preparation step, the
+//! precedences of the step graph repeated for every sample, and the file's tools as
+//! machines. The protocols of a file share its tools.
+
+use crate::diagnostics::{Diagnostic, codes};
+use crate::plan::dag::{Node, StepGraph};
+use crate::plan::schedule::{Machine, Operation, Problem};
+use crate::sema::library::{Effect, Library};
+use crate::sema::program::{Program, Step};
+use crate::sema::units::{Dimension, display};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+/// Where an operation of the problem comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub protocol: usize,
+    /// `None` for a step run once per batch (preparing a reagent).
+    pub sample: Option<u32>,
+    pub step: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    pub problem: Problem,
+    /// Indexed like `problem.operations`.
+    pub origins: Vec<Origin>,
+    /// For each protocol and step, whether its duration is the operation's default
+    /// rather than something the recipe says.
+    pub assumed: Vec<Vec<bool>>,
+}
+
+/// How long a step takes, and whether the recipe says so.
+enum Duration {
+    Stated(f64),
+    Assumed(f64),
+    Unknown,
+}
+
+/// The duration of one run of a step: its `time`, else what its parameters imply
+/// (thickness / rate, cycles x time per cycle, layers x time per layer, charge / current),
+/// else the operation's planning default.
+fn duration(step: &Step, library: &Library) -> Duration {
+    let Some(operation) = library.operations.get(&step.verb) else { return Duration::Unknown };
+    if let Some(time) = step.param("time") {
+        return Duration::Stated(time);
+    }
+    let implied = match operation.effect {
+        Effect::Deposit | Effect::Cast | Effect::Laminate => step.param("thickness").zip(step.param("rate")).map(|(t, r)| t / r),
+        Effect::Cycles => step.param("cycles").zip(step.param("time_per_cycle")).map(|(n, t)| n * t),
+        Effect::LangmuirBlodgett => step.param("layers").zip(step.param("time_per_layer")).map(|(n, t)| n * t),
+        // Each cycle plates the areal capacity and strips it again.
+        Effect::Electrochemical => step.param("areal_capacity").zip(step.param("current_density")).map(|(q, i)| {
+            let half_cycle = q / i;
+            step.param("cycles").map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
+        }),
+        _ => None,
+    };
+    match (implied, operation.default_time_s) {
+        (Some(seconds), _) => Duration::Stated(seconds),
+        (None, Some(seconds)) => Duration::Assumed(seconds),
+        (None, None) => Duration::Unknown,
+    }
+}
+
+/// What a step needs to say for its duration to be known, for the help line.
+fn duration_help(step: &Step, library: &Library) -> String {
+    match library.operations.get(&step.verb).map(|op| op.effect) {
+        Some(Effect::Deposit) => "give a rate (`at 1 nm/min`) or a time (`for 10 min`)".to_owned(),
+        Some(Effect::Cycles) => "give the time per cycle (`{ time_per_cycle: 30 s/cycle }`) or a time".to_owned(),
+        Some(Effect::Electrochemical) => "give the areal capacity and current density, or a time".to_owned(),
+        _ => "give a time (`for 10 min`)".to_owned(),
+    }
+}
+
+pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Option<Expansion>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let machines = program
+        .tools
+        .iter()
+        .map(|tool| Machine { name: tool.name.clone(), capacity: tool.capacity, setup_s: tool.pump_down_s, ramp_k_per_s: tool.ramp_k_per_s })
+        .collect();
+    let mut operations = Vec::new();
+    let mut origins = Vec::new();
+    let mut precedences = Vec::new();
+    let mut assumed = Vec::new();
+    let mut complete = true;
+    for (protocol_index, (protocol, graph)) in program.protocols.iter().zip(graphs).enumerate() {
+        // A cycle is already reported; there is nothing to schedule.
+        if graph.order.is_none() {
+            complete = false;
+            continue;
+        }
+        let mut first_op = Vec::with_capacity(protocol.steps.len());
+        let mut assumed_here = Vec::with_capacity(protocol.steps.len());
+        for (step_index, step) in protocol.steps.iter().enumerate() {
+            let seconds = match duration(step, library) {
+                Duration::Stated(seconds) => {
+                    assumed_here.push(false);
+                    seconds
+                }
+                Duration::Assumed(seconds) => {
+                    assumed_here.push(true);
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::ASSUMED_DURATION,
+                            format!("step `{}` states no duration; {} is assumed", step.name, display(seconds, time())),
+                            step.span,
+                            format!("scheduled as {}", display(seconds, time())),
+                        )
+                        .with_help(duration_help(step, library))
+                        .with_note("the assumed durations are planning defaults in `data/operations.tsv`, not measured values"),
+                    );
+                    seconds
+                }
+                Duration::Unknown => {
+                    assumed_here.push(false);
+                    complete = false;
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::UNKNOWN_DURATION,
+                            format!("the duration of step `{}` cannot be worked out", step.name),
+                            step.span,
+                            "how long does this take?",
+                        )
+                        .with_help(duration_help(step, library)),
+                    );
+                    0.0
+                }
+            };
+            first_op.push(operations.len());
+            let runs = if step.workpiece.is_some() { protocol.batch } else { 1 };
+            let batch_key = ((protocol_index as u64) << 32) | step_index as u64;
+            for sample in 0..runs {
+                operations.push(Operation {
+                    machine: step.tool,
+                    duration_s: seconds,
+                    batch_key,
+                    setpoint_k: step.param("temperature"),
+                    max_wait_s: step.param("max_wait"),
+                });
+                origins.push(Origin { protocol: protocol_index, sample: step.workpiece.map(|_| sample), step: step_index });
+            }
+        }
+        assumed.push(assumed_here);
+        // Step-to-step edges; a transfer node passes its edge through.
+        let step_of = |node| match graph.graph[node] {
+            Node::Step(step) => Some(step),
+            Node::Transfer(_) => None,
+        };
+        for edge in graph.graph.edge_references() {
+            let Some(before) = step_of(edge.source()) else { continue };
+            let afters: Vec<usize> = match step_of(edge.target()) {
+                Some(after) => vec![after],
+                None => graph.graph.neighbors(edge.target()).filter_map(step_of).collect(),
+            };
+            for after in afters {
+                let per_sample = |step: usize| protocol.steps[step].workpiece.is_some();
+                let op = |step: usize, sample: u32| first_op[step] + if per_sample(step) { sample as usize } else { 0 };
+                let samples = if per_sample(before) || per_sample(after) { protocol.batch } else { 1 };
+                for sample in 0..samples {
+                    precedences.push((op(before, sample), op(after, sample)));
+                }
+            }
+        }
+    }
+    precedences.sort_unstable();
+    precedences.dedup();
+    let expansion = complete.then(|| Expansion { problem: Problem { machines, operations, precedences }, origins, assumed });
+    (expansion, diagnostics)
+}
+
+fn time() -> Dimension {
+    Dimension::named("time").unwrap_or_default()
+}

@@ -1,0 +1,332 @@
+//! The constructive phase: a Giffler-Thompson dispatcher that also forms loads.
+//!
+//! Time moves forward machine by machine. Among all machines, the one whose next load
+//! could finish first is decided next; the classes that could start on it before that
+//! finish are in conflict, and a priority rule picks one (so schedules stay active).
+//! The load then takes up to the class's capacity of ready operations, optionally
+//! waiting a little for more of them. Operations enter a machine's queues only once all
+//! their predecessors are placed, so every step costs a few heap operations and a look
+//! at the classes queued on one machine: O(n log n) for recipes, whose machines see a
+//! handful of classes each.
+//!
+//! Maximum waits shape the dispatch twice: a successor whose predecessor has ended
+//! goes first (earliest deadline), and a load of predecessors is never larger than the
+//! successors' machine can take within the wait (`Class::cap`). Whatever is still late
+//! is fixed by the evaluation, which starts the predecessors later.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use super::model::{Model, NONE};
+use super::rng::Rng;
+
+/// Which of the conflicting classes goes first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Priority {
+    /// The longest chain of work left: keeps the critical jobs moving.
+    MostWork,
+    ShortestFirst,
+    /// The class that can start earliest (then most work).
+    EarliestStart,
+    /// The class with the most operations waiting: full loads save setups.
+    FullestLoad,
+}
+
+const PRIORITIES: [Priority; 4] =
+    [Priority::MostWork, Priority::ShortestFirst, Priority::EarliestStart, Priority::FullestLoad];
+
+/// One way of running the dispatcher.
+#[derive(Debug, Clone)]
+pub(super) struct Rule {
+    priority: Priority,
+    /// Probability of picking a random conflicting class instead of the best one.
+    noise: f64,
+    /// How long a load may wait for more operations, as a fraction of its duration.
+    wait: f64,
+    /// Loads of operations tied by a maximum wait hold a single operation: the last
+    /// resort when larger loads cannot meet the waits.
+    strict: bool,
+}
+
+impl Rule {
+    /// The rules the solver tries, in order: every priority plainly (and, where loads
+    /// can hold several operations, waiting for fuller loads), then randomized ones,
+    /// more of them on small instances where each run is cheap, then the strict rules
+    /// when the problem has waits.
+    pub(super) fn portfolio(model: &Model, rng: &mut Rng) -> Vec<Rule> {
+        let batching = model.classes.iter().any(|class| class.cap > 1);
+        let waits: &[f64] = if batching { &[0.0, 0.5] } else { &[0.0] };
+        let plain = |priority, wait, strict| Rule { priority, noise: 0.0, wait, strict };
+        let mut rules: Vec<Rule> = PRIORITIES
+            .iter()
+            .flat_map(|&priority| waits.iter().map(move |&wait| plain(priority, wait, false)))
+            .collect();
+        let randomized = (200_000 / model.problem.operations.len().max(1)).clamp(2, 64);
+        for _ in 0..randomized {
+            // Most-work-remaining is the strongest single rule on job shops: draw it half
+            // the time.
+            let priority = if rng.unit() < 0.5 { Priority::MostWork } else { PRIORITIES[rng.below(PRIORITIES.len())] };
+            let noise = 0.05 + 0.25 * rng.unit();
+            let wait = waits[rng.below(waits.len())];
+            rules.push(Rule { priority, noise, wait, strict: false });
+        }
+        if model.has_waits {
+            rules.extend(PRIORITIES.iter().map(|&priority| plain(priority, 0.0, true)));
+        }
+        rules
+    }
+}
+
+/// What the dispatcher decided: the load of each operation (as a unit of the graph)
+/// and the order of the loads on each machine.
+pub(super) struct Plan {
+    pub unit_of: Vec<usize>,
+    pub unit_count: usize,
+    pub sequences: Vec<Vec<usize>>,
+}
+
+pub(super) fn dispatch(model: &Model, rule: &Rule, rng: &mut Rng) -> Plan {
+    let mut dispatcher = Dispatcher::new(model, rule);
+    dispatcher.run(rng);
+    dispatcher.plan
+}
+
+/// A time as a heap key (times are never NaN; `total_cmp` orders them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Time(f64);
+
+impl Eq for Time {}
+
+impl PartialOrd for Time {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Time {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+struct MachineState {
+    /// When the last load ends.
+    free_at: f64,
+    temp: Option<f64>,
+    loaded: bool,
+    /// Bumped whenever the machine's entry in the heap is replaced.
+    version: u64,
+    /// Classes with queued operations.
+    active: Vec<usize>,
+}
+
+struct Dispatcher<'m, 'a> {
+    model: &'m Model<'a>,
+    rule: &'m Rule,
+    caps: Vec<usize>,
+    /// When each operation's predecessors have all ended.
+    ready: Vec<f64>,
+    /// When a maximum wait of a predecessor runs out (infinite without one).
+    deadline: Vec<f64>,
+    missing: Vec<usize>,
+    /// Per class, the released operations, earliest ready first.
+    queues: Vec<BinaryHeap<Reverse<(Time, usize)>>>,
+    machines: Vec<MachineState>,
+    /// Per machine, the earliest end of a load it could start next.
+    next_end: BinaryHeap<Reverse<(Time, usize, u64)>>,
+    dirty: Vec<usize>,
+    released: Vec<usize>,
+    plan: Plan,
+}
+
+impl<'m, 'a> Dispatcher<'m, 'a> {
+    fn new(model: &'m Model<'a>, rule: &'m Rule) -> Self {
+        let n = model.problem.operations.len();
+        let m = model.problem.machines.len();
+        Dispatcher {
+            model,
+            rule,
+            caps: model.classes.iter().map(|class| if rule.strict && class.tied { 1 } else { class.cap }).collect(),
+            ready: vec![0.0; n],
+            deadline: vec![f64::INFINITY; n],
+            missing: (0..n).map(|op| model.pred.of(op).len()).collect(),
+            queues: model.classes.iter().map(|_| BinaryHeap::new()).collect(),
+            machines: (0..m)
+                .map(|_| MachineState { free_at: 0.0, temp: None, loaded: false, version: 0, active: Vec::new() })
+                .collect(),
+            next_end: BinaryHeap::new(),
+            dirty: Vec::new(),
+            released: (0..n).filter(|&op| model.pred.of(op).is_empty()).collect(),
+            plan: Plan { unit_of: vec![NONE; n], unit_count: 0, sequences: vec![Vec::new(); m] },
+        }
+    }
+
+    fn run(&mut self, rng: &mut Rng) {
+        self.settle();
+        while let Some(Reverse((Time(end), machine, version))) = self.next_end.pop() {
+            if version != self.machines[machine].version {
+                continue;
+            }
+            let Some(class) = self.choose(machine, end, rng) else { continue };
+            self.load(machine, class);
+            self.dirty.push(machine);
+            self.settle();
+        }
+    }
+
+    /// When machine `m` could start a load of `class`: after its last load, a setup and
+    /// the ramp to the class's setpoint.
+    fn available(&self, m: usize, class: usize) -> f64 {
+        let state = &self.machines[m];
+        let machine = &self.model.problem.machines[m];
+        if !state.loaded {
+            return machine.setup_s;
+        }
+        let to = self.model.classes[class].setpoint;
+        state.free_at + machine.setup_s + super::model::ramp_cost(machine, state.temp, to)
+    }
+
+    /// The first queued operation of `class` (every active class has one).
+    fn first(&self, class: usize) -> Option<(f64, usize)> {
+        self.queues[class].peek().map(|&Reverse((Time(ready), op))| (ready, op))
+    }
+
+    fn earliest_start(&self, m: usize, class: usize) -> f64 {
+        let ready = self.first(class).map_or(f64::INFINITY, |(ready, _)| ready);
+        ready.max(self.available(m, class))
+    }
+
+    /// Places released operations: those without machine at once (they can all run in
+    /// parallel), the others in their class queue; then refreshes the machines touched.
+    fn settle(&mut self) {
+        while let Some(op) = self.released.pop() {
+            let class = self.model.class_of[op];
+            if class == NONE {
+                self.new_unit(&[op]);
+                let end = self.ready[op] + self.model.problem.operations[op].duration_s;
+                self.finish(op, end);
+            } else {
+                let machine = self.model.classes[class].machine;
+                if self.queues[class].is_empty() {
+                    self.machines[machine].active.push(class);
+                }
+                self.queues[class].push(Reverse((Time(self.ready[op]), op)));
+                self.dirty.push(machine);
+            }
+        }
+        while let Some(m) = self.dirty.pop() {
+            let state = &self.machines[m];
+            let best = state
+                .active
+                .iter()
+                .map(|&class| self.earliest_start(m, class) + self.model.classes[class].duration)
+                .min_by(f64::total_cmp);
+            let state = &mut self.machines[m];
+            state.version += 1;
+            if let Some(end) = best {
+                self.next_end.push(Reverse((Time(end), m, state.version)));
+            }
+        }
+    }
+
+    /// The class machine `m` loads next: among the classes that could start before
+    /// `end` (the earliest possible end on it), the most urgent deadline, else the rule.
+    /// `None` only if the machine has nothing queued.
+    fn choose(&self, m: usize, end: f64, rng: &mut Rng) -> Option<usize> {
+        let classes = &self.model.classes;
+        let conflict: Vec<(usize, f64)> = self.machines[m]
+            .active
+            .iter()
+            .map(|&class| (class, self.earliest_start(m, class)))
+            .filter(|&(class, start)| start < end || start + classes[class].duration <= end)
+            .collect();
+        let deadline = |class: usize| self.first(class).map_or(f64::INFINITY, |(_, op)| self.deadline[op]);
+        let urgent = conflict
+            .iter()
+            .filter(|&&(class, _)| deadline(class).is_finite())
+            .min_by(|x, y| deadline(x.0).total_cmp(&deadline(y.0)).then(x.1.total_cmp(&y.1)));
+        if let Some(&(class, _)) = urgent {
+            return Some(class);
+        }
+        if self.rule.noise > 0.0 && !conflict.is_empty() && rng.unit() < self.rule.noise {
+            return Some(conflict[rng.below(conflict.len())].0);
+        }
+        let work = |class: usize| {
+            self.first(class).map_or(0.0, |(_, op)| self.model.tail[op]) + classes[class].duration
+        };
+        // Smaller keys go first.
+        let key = |&(class, start): &(usize, f64)| -> (f64, f64) {
+            match self.rule.priority {
+                Priority::MostWork => (-work(class), start),
+                Priority::ShortestFirst => (classes[class].duration, start),
+                Priority::EarliestStart => (start, -work(class)),
+                Priority::FullestLoad => (-(self.queues[class].len().min(self.caps[class]) as f64), -work(class)),
+            }
+        };
+        conflict
+            .iter()
+            .min_by(|x, y| {
+                let (a, b) = (key(x), key(y));
+                a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(x.0.cmp(&y.0))
+            })
+            .map(|&(class, _)| class)
+    }
+
+    /// Starts a load of `class` on machine `m`: the operations ready by its earliest
+    /// start, and, if the rule allows, those ready a little later, up to capacity.
+    fn load(&mut self, m: usize, class: usize) {
+        let Some((_, first)) = self.first(class) else { return };
+        let duration = self.model.classes[class].duration;
+        let mut start = self.earliest_start(m, class);
+        let patience = if self.deadline[first].is_finite() { 0.0 } else { self.rule.wait * duration };
+        let window = start + patience;
+        let mut ops = Vec::new();
+        while ops.len() < self.caps[class] {
+            match self.first(class) {
+                Some((ready, op)) if ready <= window => {
+                    start = start.max(ready);
+                    ops.push(op);
+                    self.queues[class].pop();
+                }
+                _ => break,
+            }
+        }
+        let unit = self.new_unit(&ops);
+        self.plan.sequences[m].push(unit);
+        let state = &mut self.machines[m];
+        state.free_at = start + duration;
+        state.temp = self.model.classes[class].setpoint.or(state.temp);
+        state.loaded = true;
+        if self.queues[class].is_empty() {
+            state.active.retain(|&c| c != class);
+        }
+        for op in ops {
+            self.finish(op, start + duration);
+        }
+    }
+
+    fn new_unit(&mut self, ops: &[usize]) -> usize {
+        let unit = self.plan.unit_count;
+        self.plan.unit_count += 1;
+        for &op in ops {
+            self.plan.unit_of[op] = unit;
+        }
+        unit
+    }
+
+    /// `op` ends at `end`: its successors learn their ready time and deadline, and those
+    /// with nothing else to wait for are released.
+    fn finish(&mut self, op: usize, end: f64) {
+        let max_wait = self.model.problem.operations[op].max_wait_s;
+        for &after in self.model.succ.of(op) {
+            self.ready[after] = self.ready[after].max(end);
+            if let Some(wait) = max_wait {
+                self.deadline[after] = self.deadline[after].min(end + wait);
+            }
+            self.missing[after] -= 1;
+            if self.missing[after] == 0 {
+                self.released.push(after);
+            }
+        }
+    }
+}

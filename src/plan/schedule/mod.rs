@@ -1,0 +1,255 @@
+//! Step 4: sharing the lab's tools. The scheduling problem, its solver and an
+//! independent checker.
+//!
+//! The compiler expands every protocol into one operation per sample and step, and
+//! hands the result to [`solve`] as an abstract [`Problem`]: machines (tools) with a
+//! capacity, a setup before every load and an optional temperature ramp; operations
+//! with a duration, a batch key (operations of the same recipe step may share a load)
+//! and an optional maximum wait before their successors; and precedences.
+//!
+//! Design notes:
+//! - A solution is decided by two things: which operations share a load, and the order
+//!   of the loads on each machine. Start times then follow as longest paths in the
+//!   disjunctive graph of loads ([`graph`]), so every candidate the solver looks at is a
+//!   semi-active schedule, and the maximum waits are met by delaying predecessors.
+//! - The solver builds loads and orders with a batching Giffler-Thompson dispatcher
+//!   ([`construct`]) under several priority rules, then improves the best orders with a
+//!   tabu search over the critical path ([`tabu`], the N5 neighbourhood of Nowicki and
+//!   Smutnicki), restarted from perturbations of the best order.
+//! - [`verify`] shares no code with the solver: it reads only the problem and the
+//!   schedule, so a bug in the solver's bookkeeping cannot hide itself.
+//! - Every random choice comes from [`rng::Rng`] seeded by [`SolveOptions::seed`], and
+//!   no hash-map order is ever iterated: the search follows the same trajectory for the
+//!   same input and seed. The clock only decides where that trajectory is cut off.
+//! - Times are seconds in `f64`. Integer durations (the job-shop benchmarks) stay exact.
+
+mod bound;
+mod construct;
+mod graph;
+pub mod jssp;
+mod model;
+mod rng;
+mod tabu;
+mod verify;
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+pub use bound::lower_bound;
+pub use verify::verify;
+
+use construct::Rule;
+use graph::{Eval, Graph, Infeasible, Sequences};
+use model::Model;
+use rng::Rng;
+
+/// A shared tool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Machine {
+    pub name: String,
+    /// How many operations one load holds (at least 1).
+    pub capacity: u32,
+    /// Time before every load, the first one included (pump-down, loading). The machine
+    /// can do it while it waits for the load's operations: it is not part of them.
+    pub setup_s: f64,
+    /// When set, moving between the setpoints of two loads costs `|dT| / ramp` more
+    /// setup. The machine keeps the temperature of the last load that had a setpoint;
+    /// the first load's setpoint is reached during its setup.
+    pub ramp_k_per_s: Option<f64>,
+}
+
+/// One step of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// `None`: needs no machine (a manual step); any number run at once.
+    pub machine: Option<usize>,
+    /// The processing time of the load the operation is in.
+    pub duration_s: f64,
+    /// Operations may share a load only if they are on the same machine with equal
+    /// batch keys (the same recipe step). All operations of a load start and end
+    /// together, so the solver also keeps loads to one duration and one setpoint.
+    pub batch_key: u64,
+    /// The temperature of the load, for ramps.
+    pub setpoint_k: Option<f64>,
+    /// After this operation ends, each of its successors must start within this time.
+    pub max_wait_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub machines: Vec<Machine>,
+    pub operations: Vec<Operation>,
+    /// `(before, after)`: `after` starts no earlier than `before` ends.
+    pub precedences: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduledOp {
+    pub start_s: f64,
+    pub end_s: f64,
+    /// The index of the operation's load on its machine, in time order; `None` for an
+    /// operation without machine.
+    pub load: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schedule {
+    /// Indexed like `Problem::operations`.
+    pub ops: Vec<ScheduledOp>,
+    pub makespan_s: f64,
+    /// No schedule of the problem is shorter than this ([`lower_bound`]).
+    pub lower_bound_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolveOptions {
+    /// The improvement phase stops when this runs out (it also stops on its own at the
+    /// lower bound or when it stagnates). The first feasible schedule is always
+    /// returned, however short the limit.
+    pub time_limit: Duration,
+    pub seed: u64,
+}
+
+/// Why a problem has no schedule (or none the solver could find).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ScheduleError {
+    /// The problem is malformed: an index out of range, a negative or non-finite time, a
+    /// capacity of zero.
+    Invalid { message: String },
+    /// These operations wait on each other in a circle, `ops[0]` before `ops[1]` ...
+    /// before `ops[0]`.
+    PrecedenceCycle { ops: Vec<usize> },
+    /// `after` cannot start within `max_wait_s` of the end of `before`: it waited
+    /// `wait_s` in the solver's last attempt; `reason` says what forced that.
+    MaxWaitUnmet { before: usize, after: usize, max_wait_s: f64, wait_s: f64, reason: String },
+}
+
+impl fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScheduleError::Invalid { message } => write!(f, "invalid scheduling problem: {message}"),
+            ScheduleError::PrecedenceCycle { ops } => {
+                let names: Vec<String> = ops.iter().chain(ops.first()).map(|op| format!("operation {op}")).collect();
+                write!(f, "the precedences form a cycle: {}", names.join(" -> "))
+            }
+            ScheduleError::MaxWaitUnmet { before, after, max_wait_s, wait_s, reason } => write!(
+                f,
+                "operation {after} must start at most {max_wait_s} s after operation {before} ends, \
+                 but it waits {wait_s} s: {reason}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+/// Above this many loads the improvement phase is skipped: one tabu iteration costs a
+/// pass over the whole graph, and on instances this large the batching dispatcher is
+/// already close to the machine bound (see `bench/README.md`).
+const IMPROVE_MAX_UNITS: usize = 5_000;
+
+/// Schedules the problem: the best of several dispatching rules, improved by tabu
+/// search until the time limit, the lower bound or stagnation.
+pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
+    let started = Instant::now();
+    let deadline = started.checked_add(options.time_limit).unwrap_or(started + Duration::from_secs(86_400 * 365));
+    let model = Model::new(problem)?;
+    model.check_max_waits()?;
+    let lower_bound_s = model.lower_bound();
+    let mut rng = Rng::new(options.seed);
+
+    let mut best: Option<Candidate> = None;
+    let mut unmet: Option<ScheduleError> = None;
+    for rule in Rule::portfolio(&model, &mut rng) {
+        if best.is_some() && Instant::now() >= deadline {
+            break;
+        }
+        match Candidate::build(&model, &rule, &mut rng) {
+            Ok(candidate) => {
+                if best.as_ref().is_none_or(|b| candidate.makespan < b.makespan) {
+                    best = Some(candidate);
+                }
+                if best.as_ref().is_some_and(|b| b.makespan <= lower_bound_s) {
+                    break;
+                }
+            }
+            Err(error) => unmet = unmet.or(Some(error)),
+        }
+    }
+    let Some(mut best) = best else {
+        return Err(unmet.unwrap_or_else(|| ScheduleError::Invalid { message: "no dispatching rule ran".into() }));
+    };
+
+    if best.makespan > lower_bound_s && best.graph.len() <= IMPROVE_MAX_UNITS {
+        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, deadline, &mut rng);
+        if improved.makespan < best.makespan {
+            best.sequences = improved.sequences;
+        }
+    }
+    best.schedule(problem, lower_bound_s)
+}
+
+/// One solution: the loads (as units of the graph) and their order on each machine.
+struct Candidate {
+    graph: Graph,
+    sequences: Sequences,
+    makespan: f64,
+}
+
+impl Candidate {
+    fn build(model: &Model, rule: &Rule, rng: &mut Rng) -> Result<Self, ScheduleError> {
+        let plan = construct::dispatch(model, rule, rng);
+        if plan.unit_of.contains(&model::NONE) {
+            return Err(ScheduleError::Invalid { message: "internal error: the dispatcher left operations unplaced".into() });
+        }
+        let graph = Graph::new(model.problem, &plan.unit_of, plan.unit_count);
+        let sequences = Sequences::new(plan.sequences, plan.unit_count);
+        let mut eval = Eval::new(graph.len());
+        match eval.run(&graph, &sequences, graph::HEURISTIC_ROUNDS, false) {
+            Ok(makespan) => Ok(Candidate { graph, sequences, makespan }),
+            Err(infeasible) => Err(unmet_error(infeasible, "no load order the solver tried meets it")),
+        }
+    }
+
+    fn schedule(&self, problem: &Problem, lower_bound_s: f64) -> Result<Schedule, ScheduleError> {
+        let mut eval = Eval::new(self.graph.len());
+        let makespan_s = eval
+            .run(&self.graph, &self.sequences, graph::HEURISTIC_ROUNDS, false)
+            .map_err(|infeasible| unmet_error(infeasible, "the final load order does not meet it"))?;
+        let mut load_of = vec![None; self.graph.len()];
+        for sequence in &self.sequences.seq {
+            for (index, &unit) in sequence.iter().enumerate() {
+                load_of[unit] = Some(index);
+            }
+        }
+        let ops = (0..problem.operations.len())
+            .map(|op| {
+                let unit = self.graph.unit_of(op);
+                let start_s = eval.head[unit];
+                ScheduledOp { start_s, end_s: start_s + problem.operations[op].duration_s, load: load_of[unit] }
+            })
+            .collect();
+        Ok(Schedule { ops, makespan_s, lower_bound_s })
+    }
+}
+
+/// Names the operations behind a failed evaluation.
+fn unmet_error(infeasible: Infeasible, reason: &str) -> ScheduleError {
+    match infeasible {
+        Infeasible::MaxWait { wait, observed_s } => ScheduleError::MaxWaitUnmet {
+            before: wait.before,
+            after: wait.after,
+            max_wait_s: wait.max_wait_s,
+            wait_s: observed_s,
+            reason: reason.to_string(),
+        },
+        // The dispatcher only loads operations whose predecessors are placed, so its
+        // loads and orders never close a cycle; reaching this is a solver bug.
+        Infeasible::Cycle => ScheduleError::Invalid { message: format!("internal error: {reason}: the loads form a cycle") },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,273 @@
+//! The problem, checked and indexed once: adjacency, earliest starts and remaining work
+//! ignoring machine conflicts, and the classes of operations that may share a load.
+
+use std::collections::HashMap;
+
+use super::graph::{Eval, Graph, Infeasible, Sequences};
+use super::{Machine, Problem, ScheduleError};
+
+/// Marks "no index" in the dense index arrays of this module and [`super::graph`].
+pub(super) const NONE: usize = usize::MAX;
+
+/// A compressed adjacency list: the items of node `i` are `items[offsets[i]..offsets[i + 1]]`.
+pub(super) struct Adjacency<T> {
+    offsets: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Adjacency<T> {
+    /// Groups `(node, item)` pairs by node (nodes in `0..nodes`), keeping their order.
+    pub(super) fn new(nodes: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
+        let mut offsets = vec![0; nodes + 1];
+        for (node, _) in pairs.clone() {
+            offsets[node + 1] += 1;
+        }
+        for i in 0..nodes {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut slots: Vec<Option<T>> = vec![None; offsets[nodes]];
+        for (node, item) in pairs {
+            slots[fill[node]] = Some(item);
+            fill[node] += 1;
+        }
+        Adjacency { offsets, items: slots.into_iter().flatten().collect() }
+    }
+
+    pub(super) fn of(&self, node: usize) -> &[T] {
+        &self.items[self.offsets[node]..self.offsets[node + 1]]
+    }
+}
+
+/// Operations that may share a load: same machine, batch key, duration and setpoint
+/// (all operations of a load start and end together and run at one temperature).
+pub(super) struct Class {
+    pub machine: usize,
+    pub duration: f64,
+    pub setpoint: Option<f64>,
+    /// The most operations one load of this class takes: the machine's capacity, or
+    /// fewer when the successors could not all start within a maximum wait.
+    pub cap: usize,
+    /// Some operation of the class has a maximum wait, or waits on one that has.
+    pub tied: bool,
+}
+
+pub(super) struct Model<'a> {
+    pub problem: &'a Problem,
+    pub succ: Adjacency<usize>,
+    pub pred: Adjacency<usize>,
+    /// Earliest start of each operation from precedences and setups alone.
+    pub head: Vec<f64>,
+    /// Longest chain of work after each operation ends (its own duration excluded).
+    pub tail: Vec<f64>,
+    /// `NONE` for an operation without machine.
+    pub class_of: Vec<usize>,
+    pub classes: Vec<Class>,
+    pub has_waits: bool,
+}
+
+impl<'a> Model<'a> {
+    pub(super) fn new(problem: &'a Problem) -> Result<Self, ScheduleError> {
+        validate(problem)?;
+        let n = problem.operations.len();
+        let succ = Adjacency::new(n, problem.precedences.iter().copied());
+        let pred = Adjacency::new(n, problem.precedences.iter().map(|&(before, after)| (after, before)));
+        let topo = topological_order(n, &succ, &pred)?;
+        let ops = &problem.operations;
+
+        let mut head = vec![0.0; n];
+        for &op in &topo {
+            let release = ops[op].machine.map_or(0.0, |m| problem.machines[m].setup_s);
+            head[op] = pred
+                .of(op)
+                .iter()
+                .map(|&before| head[before] + ops[before].duration_s + precedence_gap(problem, before, op))
+                .fold(release, f64::max);
+        }
+        let mut tail = vec![0.0; n];
+        for &op in topo.iter().rev() {
+            tail[op] = succ
+                .of(op)
+                .iter()
+                .map(|&after| precedence_gap(problem, op, after) + ops[after].duration_s + tail[after])
+                .fold(0.0, f64::max);
+        }
+
+        let (class_of, classes) = classify(problem, &succ, &pred);
+        let has_waits = ops.iter().enumerate().any(|(op, o)| o.max_wait_s.is_some() && !succ.of(op).is_empty());
+        Ok(Model { problem, succ, pred, head, tail, class_of, classes, has_waits })
+    }
+
+    /// Fails when precedences and setups alone make a maximum wait impossible, whatever
+    /// the order on the machines.
+    pub(super) fn check_max_waits(&self) -> Result<(), ScheduleError> {
+        if !self.has_waits {
+            return Ok(());
+        }
+        let n = self.problem.operations.len();
+        let unit_of: Vec<usize> = (0..n).collect();
+        let graph = Graph::new(self.problem, &unit_of, n);
+        let sequences = Sequences::new(vec![Vec::new(); self.problem.machines.len()], n);
+        let mut eval = Eval::new(n);
+        match eval.run(&graph, &sequences, usize::MAX, false) {
+            Ok(_) => Ok(()),
+            Err(Infeasible::MaxWait { wait, observed_s }) => Err(ScheduleError::MaxWaitUnmet {
+                before: wait.before,
+                after: wait.after,
+                max_wait_s: wait.max_wait_s,
+                wait_s: observed_s,
+                reason: "the precedences between them (and the setups of shared machines) leave no shorter wait, \
+                         whatever the order on the machines"
+                    .to_string(),
+            }),
+            // `new` has already rejected cyclic precedences.
+            Err(Infeasible::Cycle) => Err(ScheduleError::Invalid { message: "internal error: cycle after check".into() }),
+        }
+    }
+}
+
+/// The least time between the end of `before` and the start of `after`: a machine
+/// shared by both needs a setup (and a ramp) between the two loads.
+pub(super) fn precedence_gap(problem: &Problem, before: usize, after: usize) -> f64 {
+    let (a, b) = (&problem.operations[before], &problem.operations[after]);
+    match (a.machine, b.machine) {
+        (Some(m), Some(n)) if m == n => {
+            let machine = &problem.machines[m];
+            machine.setup_s + ramp_cost(machine, a.setpoint_k, b.setpoint_k)
+        }
+        _ => 0.0,
+    }
+}
+
+/// The extra setup for moving a machine from one setpoint to the next.
+pub(super) fn ramp_cost(machine: &Machine, from: Option<f64>, to: Option<f64>) -> f64 {
+    match (machine.ramp_k_per_s, from, to) {
+        (Some(ramp), Some(from), Some(to)) => (from - to).abs() / ramp,
+        _ => 0.0,
+    }
+}
+
+fn validate(problem: &Problem) -> Result<(), ScheduleError> {
+    let invalid = |message: String| Err(ScheduleError::Invalid { message });
+    let time = |t: f64| t.is_finite() && t >= 0.0;
+    for (index, machine) in problem.machines.iter().enumerate() {
+        if machine.capacity == 0 {
+            return invalid(format!("machine {index} ({}) has capacity 0", machine.name));
+        }
+        if !time(machine.setup_s) {
+            return invalid(format!("machine {index} ({}) has setup {} s", machine.name, machine.setup_s));
+        }
+        if let Some(ramp) = machine.ramp_k_per_s.filter(|r| !(r.is_finite() && *r > 0.0)) {
+            return invalid(format!("machine {index} ({}) ramps at {ramp} K/s", machine.name));
+        }
+    }
+    for (index, op) in problem.operations.iter().enumerate() {
+        if let Some(machine) = op.machine.filter(|&m| m >= problem.machines.len()) {
+            return invalid(format!("operation {index} uses machine {machine}, but there are {}", problem.machines.len()));
+        }
+        if !time(op.duration_s) {
+            return invalid(format!("operation {index} lasts {} s", op.duration_s));
+        }
+        if let Some(setpoint) = op.setpoint_k.filter(|t| !t.is_finite()) {
+            return invalid(format!("operation {index} has setpoint {setpoint} K"));
+        }
+        if let Some(wait) = op.max_wait_s.filter(|&w| !time(w)) {
+            return invalid(format!("operation {index} has max wait {wait} s"));
+        }
+    }
+    let n = problem.operations.len();
+    for &(before, after) in &problem.precedences {
+        if before >= n || after >= n {
+            return invalid(format!("precedence ({before}, {after}) names an operation beyond the {n} there are"));
+        }
+    }
+    Ok(())
+}
+
+/// Kahn's algorithm; on a cycle, returns one cycle of operations in precedence order.
+fn topological_order(n: usize, succ: &Adjacency<usize>, pred: &Adjacency<usize>) -> Result<Vec<usize>, ScheduleError> {
+    let mut missing: Vec<usize> = (0..n).map(|op| pred.of(op).len()).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&op| missing[op] == 0).collect();
+    let mut next = 0;
+    while next < order.len() {
+        let op = order[next];
+        next += 1;
+        for &after in succ.of(op) {
+            missing[after] -= 1;
+            if missing[after] == 0 {
+                order.push(after);
+            }
+        }
+    }
+    if order.len() == n {
+        return Ok(order);
+    }
+    // Every operation left waits on another one left: walking back through those must
+    // come round to an operation already seen.
+    let Some(start) = (0..n).find(|&op| missing[op] > 0) else {
+        return Ok(order);
+    };
+    let mut seen = vec![NONE; n];
+    let mut path = Vec::new();
+    let mut op = start;
+    while seen[op] == NONE {
+        seen[op] = path.len();
+        path.push(op);
+        match pred.of(op).iter().find(|&&before| missing[before] > 0) {
+            Some(&before) => op = before,
+            None => break,
+        }
+    }
+    let mut cycle = path.split_off(seen[op].min(path.len()));
+    cycle.reverse();
+    Err(ScheduleError::PrecedenceCycle { ops: cycle })
+}
+
+/// Groups the machine operations into classes (numbered in order of first operation,
+/// so the numbering is deterministic) and works out each class's load size.
+fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>) -> (Vec<usize>, Vec<Class>) {
+    let ops = &problem.operations;
+    let mut index: HashMap<(usize, u64, u64, Option<u64>), usize> = HashMap::new();
+    let mut classes: Vec<Class> = Vec::new();
+    let class_of = ops
+        .iter()
+        .enumerate()
+        .map(|(op, o)| {
+            let Some(machine) = o.machine else { return NONE };
+            let key = (machine, o.batch_key, o.duration_s.to_bits(), o.setpoint_k.map(f64::to_bits));
+            let class = *index.entry(key).or_insert_with(|| {
+                classes.push(Class {
+                    machine,
+                    duration: o.duration_s,
+                    setpoint: o.setpoint_k,
+                    cap: problem.machines[machine].capacity as usize,
+                    tied: false,
+                });
+                classes.len() - 1
+            });
+            let waits_on_tied = pred.of(op).iter().any(|&before| ops[before].max_wait_s.is_some());
+            let entry = &mut classes[class];
+            entry.cap = entry.cap.min(wait_cap(problem, succ, op));
+            entry.tied |= o.max_wait_s.is_some() || waits_on_tied;
+            class
+        })
+        .collect();
+    (class_of, classes)
+}
+
+/// The most operations like `op` one load may take so that their successors can all
+/// start within the maximum wait: those successors' machine fits one load every
+/// `duration + setup`, so only that many loads of them start in the window.
+fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
+    let Some(wait) = problem.operations[op].max_wait_s else { return usize::MAX };
+    succ.of(op)
+        .iter()
+        .filter_map(|&after| {
+            let machine = &problem.machines[problem.operations[after].machine?];
+            let cycle = problem.operations[after].duration_s + machine.setup_s;
+            let loads = if cycle > 0.0 { (wait / cycle).floor().min(1e9) as usize + 1 } else { return None };
+            Some(loads.saturating_mul(machine.capacity as usize))
+        })
+        .min()
+        .unwrap_or(usize::MAX)
+}

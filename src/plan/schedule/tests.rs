@@ -1,0 +1,192 @@
+use std::time::Duration;
+
+use super::*;
+
+/// Fisher & Thompson's 6x6 instance; its optimum is 55.
+const FT06: &str = "6 6
+2 1 0 3 1 6 3 7 5 3 4 6
+1 8 2 5 4 10 5 10 0 10 3 4
+2 5 3 4 5 8 0 9 1 1 4 7
+1 5 0 5 2 5 3 3 4 8 5 9
+2 9 1 3 4 5 5 4 0 3 3 1
+1 3 3 3 5 9 0 10 4 4 2 1
+";
+
+fn options(seconds: u64) -> SolveOptions {
+    SolveOptions { time_limit: Duration::from_secs(seconds), seed: 1 }
+}
+
+fn machine(name: &str, capacity: u32, setup_s: f64, ramp_k_per_s: Option<f64>) -> Machine {
+    Machine { name: name.into(), capacity, setup_s, ramp_k_per_s }
+}
+
+fn op(machine: Option<usize>, duration_s: f64, batch_key: u64) -> Operation {
+    Operation { machine, duration_s, batch_key, setpoint_k: None, max_wait_s: None }
+}
+
+fn solved(problem: &Problem) -> Schedule {
+    let schedule = solve(problem, &options(20)).expect("the problem has a schedule");
+    assert_eq!(verify(problem, &schedule), Ok(()));
+    assert!(schedule.makespan_s >= schedule.lower_bound_s);
+    schedule
+}
+
+#[test]
+fn ft06_is_solved_to_its_optimum() {
+    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    let schedule = solved(&problem);
+    assert_eq!(schedule.makespan_s, 55.0);
+    assert_eq!(lower_bound(&problem), schedule.lower_bound_s);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_schedule() {
+    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    assert_eq!(solved(&problem), solved(&problem));
+}
+
+/// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s: four samples
+/// bake at 400 K for 100 s, one at 300 K for 30 s after a 50 s manual step. Two full
+/// loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 + 200 + 30 = 460 s,
+/// which is also the machine bound. Starting with the 300 K load ends at 500 s.
+#[test]
+fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
+    let hot = |key| Operation { setpoint_k: Some(400.0), ..op(Some(0), 100.0, key) };
+    let problem = Problem {
+        machines: vec![machine("oven", 2, 10.0, Some(0.5))],
+        operations: vec![
+            hot(1),
+            hot(1),
+            hot(1),
+            hot(1),
+            op(None, 50.0, 9),
+            Operation { setpoint_k: Some(300.0), ..op(Some(0), 30.0, 2) },
+        ],
+        precedences: vec![(4, 5)],
+    };
+    let schedule = solved(&problem);
+    assert_eq!(schedule.makespan_s, 460.0);
+    assert_eq!(schedule.lower_bound_s, 460.0);
+    let loads: Vec<Option<usize>> = schedule.ops.iter().map(|s| s.load).collect();
+    assert_eq!(loads[4], None);
+    assert_eq!(loads[5], Some(2));
+    assert_eq!(schedule.ops[5].start_s, 430.0);
+    let mut hot_loads: Vec<usize> = loads[..4].iter().flatten().copied().collect();
+    hot_loads.sort_unstable();
+    assert_eq!(hot_loads, vec![0, 0, 1, 1]);
+}
+
+/// Operation 0 (10 s on m0) must be followed within 0 s by operation 1 (10 s on m1),
+/// and operation 2 holds m1 for 30 s from the start. Starting 0 right away would make
+/// 1 wait; the solver starts 0 at 20 s so that 1 follows 2 without a gap.
+#[test]
+fn a_max_wait_delays_the_predecessor() {
+    let problem = Problem {
+        machines: vec![machine("m0", 1, 0.0, None), machine("m1", 1, 0.0, None)],
+        operations: vec![
+            Operation { max_wait_s: Some(0.0), ..op(Some(0), 10.0, 0) },
+            op(Some(1), 10.0, 1),
+            op(Some(1), 30.0, 2),
+        ],
+        precedences: vec![(0, 1)],
+    };
+    let schedule = solved(&problem);
+    assert_eq!(schedule.makespan_s, 40.0);
+    assert_eq!(schedule.ops[1].start_s, schedule.ops[0].end_s);
+}
+
+#[test]
+fn an_impossible_max_wait_names_the_operations() {
+    // 0 -> 1 -> 2 and 0 -> 2: operation 1 alone keeps 2 waiting 10 s, the limit is 5 s.
+    let problem = Problem {
+        machines: vec![machine("m0", 1, 0.0, None)],
+        operations: vec![Operation { max_wait_s: Some(5.0), ..op(Some(0), 1.0, 0) }, op(None, 10.0, 1), op(Some(0), 1.0, 2)],
+        precedences: vec![(0, 1), (1, 2), (0, 2)],
+    };
+    match solve(&problem, &options(1)) {
+        Err(ScheduleError::MaxWaitUnmet { before: 0, after, max_wait_s, wait_s, .. }) => {
+            assert!(after == 1 || after == 2);
+            assert_eq!(max_wait_s, 5.0);
+            assert!(wait_s > 5.0);
+        }
+        other => panic!("expected an unmet max wait, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_setup_longer_than_the_max_wait_is_reported() {
+    let problem = Problem {
+        machines: vec![machine("sputter", 4, 600.0, None)],
+        operations: vec![Operation { max_wait_s: Some(60.0), ..op(Some(0), 10.0, 0) }, op(Some(0), 10.0, 1)],
+        precedences: vec![(0, 1)],
+    };
+    let error = solve(&problem, &options(1)).expect_err("the pump-down alone takes 600 s");
+    assert!(matches!(error, ScheduleError::MaxWaitUnmet { before: 0, after: 1, .. }), "{error:?}");
+    assert!(error.to_string().contains("operation 1 must start at most 60 s after operation 0 ends"));
+}
+
+#[test]
+fn a_precedence_cycle_is_an_error() {
+    let problem = Problem {
+        machines: vec![machine("m0", 1, 0.0, None)],
+        operations: (0..4).map(|k| op(Some(0), 1.0, k)).collect(),
+        precedences: vec![(3, 0), (0, 1), (1, 2), (2, 0)],
+    };
+    let Err(ScheduleError::PrecedenceCycle { mut ops }) = solve(&problem, &options(1)) else {
+        panic!("expected a cycle");
+    };
+    let at = ops.iter().position(|&o| o == 0).expect("0 is on the cycle");
+    ops.rotate_left(at);
+    assert_eq!(ops, vec![0, 1, 2]);
+    assert_eq!(lower_bound(&problem), f64::INFINITY);
+}
+
+#[test]
+fn malformed_problems_are_errors_not_panics() {
+    let good = Problem { machines: vec![machine("m0", 1, 0.0, None)], operations: vec![op(Some(0), 1.0, 0)], precedences: vec![] };
+    let mut bad_machine = good.clone();
+    bad_machine.operations[0].machine = Some(3);
+    let mut bad_duration = good.clone();
+    bad_duration.operations[0].duration_s = f64::NAN;
+    let mut bad_capacity = good.clone();
+    bad_capacity.machines[0].capacity = 0;
+    let mut bad_precedence = good.clone();
+    bad_precedence.precedences.push((0, 7));
+    for problem in [bad_machine, bad_duration, bad_capacity, bad_precedence] {
+        assert!(matches!(solve(&problem, &options(1)), Err(ScheduleError::Invalid { .. })));
+    }
+}
+
+#[test]
+fn an_empty_problem_has_an_empty_schedule() {
+    let problem = Problem { machines: vec![], operations: vec![], precedences: vec![] };
+    let schedule = solved(&problem);
+    assert_eq!(schedule.makespan_s, 0.0);
+}
+
+#[test]
+fn verify_catches_broken_schedules() {
+    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    let schedule = solved(&problem);
+
+    let mut early = schedule.clone();
+    let (before, after) = problem.precedences[0];
+    early.ops[after].start_s = schedule.ops[before].end_s - 1.0;
+    early.ops[after].end_s = early.ops[after].start_s + problem.operations[after].duration_s;
+    assert!(verify(&problem, &early).is_err());
+
+    let mut stretched = schedule.clone();
+    stretched.ops[0].end_s += 1.0;
+    assert!(verify(&problem, &stretched).is_err());
+
+    let mut shared = schedule.clone();
+    let same_machine = (1..problem.operations.len())
+        .find(|&o| problem.operations[o].machine == problem.operations[0].machine)
+        .expect("ft06 has six operations per machine");
+    shared.ops[same_machine].load = shared.ops[0].load;
+    assert!(verify(&problem, &shared).is_err());
+
+    let mut short = schedule;
+    short.makespan_s -= 1.0;
+    assert!(verify(&problem, &short).is_err());
+}

@@ -1,0 +1,81 @@
+//! No input makes the compiler panic: random text, random token soup built from the
+//! language's own words, and mutations of the shipped examples all go through the whole
+//! pipeline (and both renderers) and come out as diagnostics.
+
+use proptest::prelude::*;
+
+fn compile_and_render(source: &str) {
+    let compilation = seip::compile(source);
+    let _ = seip::diagnostics::render::render(&compilation.diagnostics, "fuzz.seip", source, false);
+    let _ = seip::diagnostics::json::to_json(&compilation.diagnostics, "fuzz.seip", source);
+    let _ = seip::emit::json::to_value(&compilation);
+    let _ = seip::emit::dot::to_dot(&compilation);
+}
+
+const WORDS: &[&str] = &[
+    "protocol", "tool", "reagent", "environment", "substrate", "batch", "step", "budget", "in", "for", "at", "on",
+    "onto", "using", "after", "operation", "tool_kind", "param", "required", "{", "}", ":", ",", "=", "+", "-", "/",
+    "<=", ">=", "%", "\"p\"", "\"PVDF-HFP\"", "li", "Li", "foil", "pvd", "sputter", "immerse", "roll_press", "dry",
+    "plasma", "vacuum", "glovebox", "air", "MoS2", "DMSO", "water", "CF4", "N2", "bsl", "10", "0.5", "450", "1e3",
+    "nm", "um", "µm", "min", "s", "h", "degC", "°C", "K", "M", "wt%", "MPa", "W", "mA/cm2", "nm/min", "cycles",
+    "capacity", "pump_down", "thickness", "area", "coating", "effect", "deposit", "tools", "\n", " ", "//c\n", "\"",
+    "\u{2212}", "@", ";",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..120).prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(source in "\\PC{0,300}") {
+        compile_and_render(&source);
+    }
+
+    #[test]
+    fn token_soup_never_panics(source in token_soup()) {
+        compile_and_render(&source);
+    }
+
+    #[test]
+    fn mutated_examples_never_panic(index in 0usize..64, cut in 0usize..4000, insert in prop::sample::select(WORDS)) {
+        let examples: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+            .expect("examples folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "seip"))
+            .collect();
+        let mut examples = examples;
+        examples.sort();
+        let path = &examples[index % examples.len()];
+        let text = std::fs::read_to_string(path).expect("example text");
+        let mut at = cut.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mutated = format!("{}{insert}{}", &text[..at], &text[at..]);
+        compile_and_render(&mutated);
+        let truncated = &text[..at];
+        compile_and_render(truncated);
+    }
+}
+
+#[test]
+fn deep_and_long_inputs_finish() {
+    compile_and_render(&"{".repeat(100_000));
+    compile_and_render(&"}".repeat(100_000));
+    compile_and_render(&"protocol \"p\" {".repeat(10_000));
+    compile_and_render(&"step a: dry ".repeat(10_000));
+    compile_and_render(&"@".repeat(100_000));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let source = include_str!("../examples/shared_lab_lb_rgo.seip");
+    let first = seip::compile(source);
+    let second = seip::compile(source);
+    assert_eq!(seip::emit::json::to_value(&first), seip::emit::json::to_value(&second));
+    assert_eq!(seip::emit::dot::to_dot(&first), seip::emit::dot::to_dot(&second));
+}

@@ -1,0 +1,144 @@
+//! Properties of the scheduler on random small problems: whatever it returns passes the
+//! independent checker and is no shorter than the lower bound, and the checker rejects
+//! schedules that break a rule.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use seip::plan::schedule::{Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify};
+
+const SETPOINTS: [f64; 3] = [300.0, 350.0, 400.0];
+
+fn machine() -> impl Strategy<Value = Machine> {
+    (1u32..=4, prop_oneof![Just(0u32), 1u32..20], prop::option::of(1u32..=5)).prop_map(|(capacity, setup, ramp)| {
+        Machine {
+            name: format!("tool-c{capacity}"),
+            capacity,
+            setup_s: f64::from(setup),
+            ramp_k_per_s: ramp.map(|r| f64::from(r) * 0.5),
+        }
+    })
+}
+
+/// An operation before its maximum wait is decided: (machine, duration, batch key,
+/// setpoint, wait in 0..=3 as "none", "tight", "loose", "generous").
+type Draft = (Option<usize>, u32, u64, Option<usize>, u8);
+
+fn draft(machines: usize) -> impl Strategy<Value = Draft> {
+    (
+        prop::option::weighted(0.85, 0..machines),
+        0u32..30,
+        0u64..3,
+        prop::option::of(0..SETPOINTS.len()),
+        prop_oneof![4 => Just(0u8), 1 => 1u8..=3],
+    )
+}
+
+/// Random problems: 1-3 machines of capacity 1-4 with setups and ramps, up to 12
+/// operations with shared batch keys and setpoints, precedences forming a DAG (always
+/// from the lower index to the higher), and some maximum waits. With `generous`, every
+/// wait is longer than any schedule could make an operation wait.
+fn problem(generous: bool) -> impl Strategy<Value = Problem> {
+    (1usize..=3)
+        .prop_flat_map(|machines| {
+            (
+                prop::collection::vec(machine(), machines),
+                prop::collection::vec(draft(machines), 1..=12),
+                prop::collection::vec((0usize..12, 0usize..12), 0..16),
+            )
+        })
+        .prop_map(move |(machines, drafts, pairs)| {
+            let n = drafts.len();
+            let horizon: f64 = drafts
+                .iter()
+                .map(|d| f64::from(d.1) + machines.iter().map(|m| m.setup_s + 200.0).fold(0.0, f64::max))
+                .sum::<f64>()
+                + 1.0;
+            let operations = drafts
+                .into_iter()
+                .map(|(machine, duration, batch_key, setpoint, wait)| Operation {
+                    machine,
+                    duration_s: f64::from(duration),
+                    batch_key,
+                    setpoint_k: setpoint.map(|s| SETPOINTS[s]),
+                    max_wait_s: match (wait, generous) {
+                        (0, _) => None,
+                        (_, true) => Some(horizon),
+                        (1, false) => Some(0.0),
+                        (2, false) => Some(15.0),
+                        _ => Some(60.0),
+                    },
+                })
+                .collect();
+            let mut precedences: Vec<(usize, usize)> = pairs
+                .into_iter()
+                .map(|(a, b)| (a % n, b % n))
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (a.min(b), a.max(b)))
+                .collect();
+            precedences.sort_unstable();
+            precedences.dedup();
+            Problem { machines, operations, precedences }
+        })
+}
+
+fn options(seed: u64) -> SolveOptions {
+    SolveOptions { time_limit: Duration::from_millis(50), seed }
+}
+
+fn assert_sound(problem: &Problem, schedule: &Schedule) -> Result<(), TestCaseError> {
+    prop_assert_eq!(verify(problem, schedule), Ok(()));
+    prop_assert!(schedule.makespan_s >= lower_bound(problem) - 1e-9);
+    prop_assert_eq!(schedule.lower_bound_s, lower_bound(problem));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generous_problems_are_solved_and_verified(problem in problem(true), seed in any::<u64>()) {
+        let schedule = solve(&problem, &options(seed));
+        prop_assert!(schedule.is_ok(), "{:?}", schedule);
+        if let Ok(schedule) = schedule {
+            assert_sound(&problem, &schedule)?;
+        }
+    }
+
+    /// With tight waits there may be no schedule; then the error names a wait.
+    #[test]
+    fn tight_waits_are_met_or_reported(problem in problem(false), seed in any::<u64>()) {
+        match solve(&problem, &options(seed)) {
+            Ok(schedule) => assert_sound(&problem, &schedule)?,
+            Err(ScheduleError::MaxWaitUnmet { before, after, max_wait_s, .. }) => {
+                prop_assert!(problem.precedences.contains(&(before, after)));
+                prop_assert_eq!(problem.operations[before].max_wait_s, Some(max_wait_s));
+            }
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
+    }
+
+    /// Moving a successor before the end of its predecessor, stretching an operation or
+    /// misreporting the makespan is caught.
+    #[test]
+    fn corrupted_schedules_are_rejected(problem in problem(true), pick in any::<prop::sample::Index>()) {
+        let schedule = solve(&problem, &options(7)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+
+        if !problem.precedences.is_empty() {
+            let (before, after) = problem.precedences[pick.index(problem.precedences.len())];
+            let mut early = schedule.clone();
+            early.ops[after].start_s = schedule.ops[before].end_s - 1.0;
+            early.ops[after].end_s = early.ops[after].start_s + problem.operations[after].duration_s;
+            prop_assert!(verify(&problem, &early).is_err());
+        }
+
+        let op = pick.index(problem.operations.len());
+        let mut stretched = schedule.clone();
+        stretched.ops[op].end_s += 1.0;
+        prop_assert!(verify(&problem, &stretched).is_err());
+
+        let mut misreported = schedule;
+        misreported.makespan_s += 1.0;
+        prop_assert!(verify(&problem, &misreported).is_err());
+    }
+}
