@@ -18,7 +18,8 @@ use crate::sema::materials::MaterialDb;
 /// What one formula unit of reactant becomes, in volumes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stoichiometry {
-    /// Molar volume of the reactant, m3/mol (`None` for a gas, whose volume is irrelevant).
+    /// Molar volume of the reactant, m3/mol; `None` when the table gives no density (a
+    /// reagent that exists only in solution), which only a grown layer can do without.
     pub reactant_volume: Option<f64>,
     /// (material, volume of product per mole of reactant, m3/mol), in the reaction's order.
     pub products: Vec<(String, f64)>,

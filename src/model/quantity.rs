@@ -45,6 +45,12 @@ impl Estimate {
         Estimate::new(f(self.nominal), f(self.min), f(self.max))
     }
 
+    /// Combines two fully correlated quantities bound by bound (nominal with nominal, min
+    /// with min): a product layer and the Li it consumed rise and fall together.
+    pub fn zip(self, other: Estimate, f: impl Fn(f64, f64) -> f64) -> Estimate {
+        Estimate::new(f(self.nominal, other.nominal), f(self.min, other.min), f(self.max, other.max))
+    }
+
     pub fn is_exact(&self) -> bool {
         self.min == self.max
     }
