@@ -159,7 +159,8 @@ pub fn compile(source: &str) -> Compilation {
         };
     }
     let (file, mut diagnostics) = syntax::parser::parse(source);
-    let (program, library, sema_diagnostics) = sema::check(&file, library, materials);
+    let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
+    let (program, library, sema_diagnostics) = sema::check(&file, library, materials, &syntax_errors);
     diagnostics.extend(sema_diagnostics);
     let (graphs, plan_diagnostics) = plan::dag::build(&program, &library);
     diagnostics.extend(plan_diagnostics);

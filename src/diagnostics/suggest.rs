@@ -1,36 +1,47 @@
 //! "Did you mean": the closest known name to a misspelt one.
 
 /// Returns the candidate closest to `wanted`: an exact match ignoring case first, then the
-/// smallest edit distance within `max(len / 3, 1)`. Ties go to the alphabetically first
-/// candidate, so the answer is deterministic. Returns `None` when nothing is close: a
-/// far-fetched suggestion is worse than none.
+/// smallest edit distance within `max(len / 3, 1)`, then a candidate `wanted` abbreviates
+/// (`pwr` for `power`: same first letter, the rest in order). Ties go to the
+/// alphabetically first candidate, so the answer is deterministic. Returns `None` when
+/// nothing is close: a far-fetched suggestion is worse than none.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != wanted).collect();
     let wanted_lower = wanted.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(1);
     let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
-        if candidate == wanted {
-            continue;
-        }
-        let distance = if candidate.to_lowercase() == wanted_lower {
+    for &candidate in &candidates {
+        let candidate_lower = candidate.to_lowercase();
+        let distance = if candidate_lower == wanted_lower {
             0
         } else {
-            match bounded_edit_distance(&wanted_lower, &candidate.to_lowercase(), limit) {
+            match bounded_edit_distance(&wanted_lower, &candidate_lower, limit) {
                 Some(d) => d,
                 None => continue,
             }
         };
-        let better = match best {
-            None => true,
-            Some((best_distance, best_name)) => {
-                (distance, candidate) < (best_distance, best_name)
-            }
-        };
-        if better {
+        if best.is_none_or(|(best_distance, best_name)| (distance, candidate) < (best_distance, best_name)) {
             best = Some((distance, candidate));
         }
     }
-    best.map(|(_, name)| name)
+    best.map(|(_, name)| name).or_else(|| {
+        let mut abbreviated: Vec<&'a str> =
+            candidates.iter().copied().filter(|c| abbreviates(&wanted_lower, &c.to_lowercase())).collect();
+        abbreviated.sort_unstable();
+        abbreviated.first().copied()
+    })
+}
+
+/// `pwr` abbreviates `power`: at least two characters, the same first one, and the rest
+/// appearing in order.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let mut short_chars = short.chars();
+    let (Some(first), true) = (short_chars.next(), short.chars().count() >= 2) else { return false };
+    if !long.starts_with(first) || short.len() >= long.len() {
+        return false;
+    }
+    let mut rest = long.chars().skip(1);
+    short_chars.all(|c| rest.any(|l| l == c))
 }
 
 /// Edit distance between `a` and `b` counting a swap of neighbours as one edit (optimal
@@ -72,6 +83,8 @@ mod tests {
         assert_eq!(closest("dmso", ["DMSO", "DME"]), Some("DMSO"));
         assert_eq!(closest("sputer", ["sputter", "spray"]), Some("sputter"));
         assert_eq!(closest("mni", ["m", "min", "ms"]), Some("min"));
+        assert_eq!(closest("pwr", ["power", "pressure", "rate"]), Some("power"));
+        assert_eq!(closest("tmp", ["temperature", "time"]), Some("temperature"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::library::{Operation, ParamSpec};
 use super::program::Value;
-use super::units::{Dimension, parse_unit};
+use super::units::{Dimension, parse_unit, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::span::Span;
 use crate::syntax::ast;
@@ -35,7 +35,7 @@ impl ParamTarget<'_> {
             ParamTarget::Operation(operation) => operation.signature(),
             ParamTarget::Declaration(kind) => {
                 let params: Vec<String> = specs.iter().map(|p| format!("{}: {}", p.name, p.dimension)).collect();
-                format!("{kind} {{ {} }}", params.join(", "))
+                return format!("the parameters are `{kind} {{ {} }}`, all optional", params.join(", "));
             }
         };
         format!("the parameters are `{signature}` (`?` marks optional ones)")
@@ -44,6 +44,10 @@ impl ParamTarget<'_> {
 
 /// Converts a written quantity to SI, reporting an unknown unit or an impossible value.
 pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+    // An unreadable number was reported by the lexer.
+    if !quantity.value.is_finite() {
+        return None;
+    }
     let unit = match parse_unit(&quantity.unit.text) {
         Ok(unit) => unit,
         Err(unknown) => {
@@ -62,19 +66,33 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     let temperature = Dimension::named("temperature") == Some(unit.dimension);
     // Temperatures are absolute here, so one rule covers "below absolute zero" too.
     if si < 0.0 {
-        let message = if temperature {
-            format!("`{} {}` is below absolute zero", quantity.value, quantity.unit.text)
+        let (message, help) = if temperature {
+            let help = (quantity.unit.text == "K")
+                .then(|| format!("kelvin start at absolute zero; for Celsius write `{} degC`", quantity.value));
+            (format!("`{} {}` is below absolute zero", quantity.value, quantity.unit.text), help)
         } else {
-            format!("a {} cannot be negative", unit.dimension)
+            (format!("a {} cannot be negative", unit.dimension), None)
         };
-        diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, quantity.span, "impossible value"));
+        diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, quantity.span, "impossible value").with_help_opt(help));
         return None;
     }
     Some(Value { si, dimension: unit.dimension, span: quantity.span })
 }
 
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// A bare number is a count (`capacity: 4`) or a plain fraction; anything else needs a unit.
 fn number_value(number: &ast::Number, spec: &ParamSpec, target: ParamTarget, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+    if !number.value.is_finite() {
+        return None;
+    }
     let unitless = [Dimension::named("count"), Some(Dimension::NONE)];
     if unitless.contains(&Some(spec.dimension)) {
         return Some(Value { si: number.value, dimension: spec.dimension, span: number.span });
@@ -122,7 +140,7 @@ fn example_of(dimension: Dimension) -> &'static str {
 fn check_range(spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let named = |name: &str| Dimension::named(name) == Some(spec.dimension);
     let problem = if named("count") {
-        (value.si < 1.0 || value.si.fract() != 0.0).then(|| format!("`{}` is a whole number of at least 1", spec.name))
+        (value.si < 1.0 || value.si.fract() != 0.0).then(|| format!("`{}` is a whole number of at least 1, not {}", spec.name, trim_number(value.si)))
     } else if named("mass fraction") || named("volume fraction") || named("fraction") {
         (value.si > 1.0).then(|| format!("`{}` is a fraction of at most 100 %", spec.name))
     } else if named("temperature") {
@@ -131,7 +149,14 @@ fn check_range(spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic
         (value.si <= 0.0).then(|| format!("`{}` must be more than zero", spec.name))
     };
     let Some(message) = problem else { return true };
-    diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, value.span, "out of range").with_help("correct the value"));
+    let help = if named("count") {
+        "counts (cycles, layers, passes, samples) are whole numbers"
+    } else if named("mass fraction") || named("volume fraction") || named("fraction") {
+        "a fraction is written between 0 and 100 %"
+    } else {
+        "a step cannot take no time or make a layer of no thickness; remove the value or give a positive one"
+    };
+    diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, value.span, "out of range").with_help(help));
     false
 }
 
@@ -140,7 +165,7 @@ pub fn bind_params(
     specs: &[ParamSpec],
     explicit: &[ast::Param],
     quantities: &[ast::Quantity],
-    anchor: Span,
+    anchor: Option<Span>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Value> {
     let mut bound: BTreeMap<String, Value> = BTreeMap::new();
@@ -207,8 +232,14 @@ pub fn bind_params(
         }
     }
     let mut unbindable: Vec<Value> = Vec::new();
+    // A quantity that could not be read (already reported) may have been meant for any
+    // parameter: none is reported missing then.
+    let mut unreadable = false;
     for quantity in quantities {
-        let Some(value) = quantity_value(quantity, diagnostics) else { continue };
+        let Some(value) = quantity_value(quantity, diagnostics) else {
+            unreadable = true;
+            continue;
+        };
         let candidates: Vec<&ParamSpec> = specs.iter().filter(|s| s.by_dimension && s.dimension == value.dimension).collect();
         let free: Vec<&&ParamSpec> = candidates.iter().filter(|s| !bound.contains_key(&s.name)).collect();
         match free.as_slice() {
@@ -237,7 +268,7 @@ pub fn bind_params(
                 diagnostics.push(
                     Diagnostic::new(
                         codes::AMBIGUOUS_QUANTITY,
-                        format!("a {} could be any of {} of {}", value.dimension, names.join(", "), target.owner()),
+                        format!("a {} could be {} of {}", value.dimension, join_or(&names), target.owner()),
                         value.span,
                         "which parameter?",
                     )
@@ -268,7 +299,7 @@ pub fn bind_params(
         };
         diagnostics.push(diagnostic.with_note(target.signature_note(specs)));
     }
-    if unbindable.is_empty() {
+    if let (true, false, Some(anchor)) = (unbindable.is_empty(), unreadable, anchor) {
         for spec in missing {
             diagnostics.push(missing_parameter(target, spec, specs, anchor));
         }

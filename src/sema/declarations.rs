@@ -103,7 +103,7 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
         seen.push(name);
         let atmosphere_param = environment.params.iter().find(|p| p.key.text == "atmosphere");
         let others: Vec<ast::Param> = environment.params.iter().filter(|p| p.key.text != "atmosphere").cloned().collect();
-        let values = bind_params(ParamTarget::Declaration("environment"), &environment_params(), &others, &[], name.span, diagnostics);
+        let values = bind_params(ParamTarget::Declaration("environment"), &environment_params(), &others, &[], Some(name.span), diagnostics);
         let builtin = library.environments.get(&name.text).cloned();
         let atmosphere = match atmosphere_param.map(|p| &p.value) {
             Some(ast::Value::Name(word)) => choice(word, Atmosphere::NAMES, "atmosphere", diagnostics),
@@ -116,20 +116,24 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
             }
             None => None,
         };
-        let Some(atmosphere) = atmosphere.or(builtin.as_ref().map(|b| b.atmosphere)) else {
-            if atmosphere_param.is_none() {
-                diagnostics.push(
-                    Diagnostic::new(
-                        codes::MISSING_PARAMETER,
-                        format!("environment `{}` does not say what atmosphere it has", name.text),
-                        name.span,
-                        "needs an `atmosphere`",
-                    )
-                    .with_help("add `atmosphere: inert`, `dry`, `vacuum` or `ambient`")
-                    .with_note("the atmosphere decides what bare lithium meets there"),
-                );
+        let atmosphere = match atmosphere.or(builtin.as_ref().map(|b| b.atmosphere)) {
+            Some(atmosphere) => atmosphere,
+            None => {
+                if atmosphere_param.is_none() {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::MISSING_PARAMETER,
+                            format!("environment `{}` does not say what atmosphere it has", name.text),
+                            name.span,
+                            "needs an `atmosphere`",
+                        )
+                        .with_help("add `atmosphere: inert`, `dry`, `vacuum` or `ambient`")
+                        .with_note("the atmosphere decides what bare lithium meets there"),
+                    );
+                }
+                // Still declared, so that tools standing in it are not unknown too.
+                Atmosphere::Unknown
             }
-            continue;
         };
         let h2o_ppm = values.get("h2o").map(|v| v.si * 1e6).or(builtin.as_ref().and_then(|b| b.h2o_ppm));
         let note = builtin.map_or_else(|| "declared in the recipe".to_owned(), |b| b.note);

@@ -156,6 +156,9 @@ pub enum Atmosphere {
     Dry,
     Vacuum,
     Ambient,
+    /// A lab's environment whose declaration did not say (already reported): no check
+    /// draws conclusions from it.
+    Unknown,
 }
 
 impl Atmosphere {
@@ -299,6 +302,9 @@ impl Library {
     pub fn can_stand(&self, kind: &str, environment: &str) -> bool {
         let Some(kind) = self.tool_kinds.get(kind) else { return false };
         let atmosphere = self.environments.get(environment).map(|e| e.atmosphere);
+        if atmosphere == Some(Atmosphere::Unknown) {
+            return true;
+        }
         kind.environments.iter().any(|listed| {
             listed == environment || atmosphere.is_some() && self.environments.get(listed).map(|e| e.atmosphere) == atmosphere
         })

@@ -19,7 +19,7 @@ const ELEMENTS_TSV: &str = include_str!("../../data/elements.tsv");
 const KELVIN_AT_0_C: f64 = 273.15;
 
 /// Columns of `data/materials.tsv`, in order. The `unverified` column names these.
-const MATERIAL_COLUMNS: [&str; 18] = [
+const MATERIAL_COLUMNS: [&str; 19] = [
     "key",
     "formula",
     "name",
@@ -37,6 +37,7 @@ const MATERIAL_COLUMNS: [&str; 18] = [
     "dissolves_in",
     "source",
     "li_note",
+    "classification",
     "unverified",
 ];
 
@@ -134,6 +135,9 @@ pub struct Material {
     pub source: String,
     /// How Li reacts with it, in words, with the review's references.
     pub li_note: String,
+    /// Why `li_reaction`, `li_products` and `li_per_unit` have their values (for
+    /// reviewers of the table; not shown to users).
+    pub classification: String,
     /// Names of the columns whose value the source calls unverified or approximate.
     pub unverified: Vec<String>,
 }
@@ -545,6 +549,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         dissolves_in,
         source,
         li_note,
+        classification,
         unverified,
     ] = fields
     else {
@@ -602,6 +607,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         dissolves_in: list(dissolves_in, '|')?,
         source: (*source).to_owned(),
         li_note: (*li_note).to_owned(),
+        classification: (*classification).to_owned(),
         unverified,
     })
 }
@@ -673,7 +679,7 @@ mod tests {
     fn malformed_tables_are_rejected_with_their_line() {
         let header = MATERIAL_COLUMNS.join("\t");
         let row = |key: &str, aliases: &str, products: &str| {
-            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\tinert\t{products}\t\t\t\t\t")
+            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\tinert\t{products}\t\t\t\t\t\t")
         };
         let error = |rows: &[String]| {
             let table = format!("{header}\n# comment\n{}\n", rows.join("\n"));

@@ -13,6 +13,7 @@ pub mod materials;
 pub mod phases;
 
 use crate::diagnostics::Diagnostic;
+use crate::span::Span;
 use crate::syntax::ast;
 use library::Library;
 use materials::MaterialDb;
@@ -21,9 +22,12 @@ use program::Program;
 /// Adds the file's own operations and tool kinds to the library, resolves names and
 /// binds quantities, then walks each workpiece's steps. Returns the library the program
 /// was checked against, which later stages use too.
-pub fn check(file: &ast::File, builtin: &Library, materials: &MaterialDb) -> (Program, Library, Vec<Diagnostic>) {
+///
+/// `syntax_errors` are where the parser reported errors: the checks keep quiet about
+/// what those errors may have swallowed.
+pub fn check(file: &ast::File, builtin: &Library, materials: &MaterialDb, syntax_errors: &[Span]) -> (Program, Library, Vec<Diagnostic>) {
     let (library, mut diagnostics) = declarations::extend(builtin, file);
-    let (program, resolve_diagnostics) = names::Resolver::new(&library, materials).resolve(file);
+    let (program, resolve_diagnostics) = names::Resolver::new(&library, materials, syntax_errors).resolve(file);
     diagnostics.extend(resolve_diagnostics);
     diagnostics.extend(phases::check(&program, &library, materials));
     (program, library, diagnostics)

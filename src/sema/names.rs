@@ -36,6 +36,8 @@ struct Scope {
 
 pub struct Resolver<'a> {
     library: &'a Library,
+    /// Where the parser reported errors, to keep their echoes quiet.
+    syntax_errors: &'a [Span],
     materials: &'a MaterialDb,
     diagnostics: Vec<Diagnostic>,
     tools: Vec<Tool>,
@@ -72,9 +74,10 @@ fn generic_step_params() -> Vec<ParamSpec> {
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(library: &'a Library, materials: &'a MaterialDb) -> Self {
+    pub fn new(library: &'a Library, materials: &'a MaterialDb, syntax_errors: &'a [Span]) -> Self {
         Resolver {
             library,
+            syntax_errors,
             materials,
             diagnostics: Vec::new(),
             tools: Vec::new(),
@@ -139,6 +142,7 @@ impl<'a> Resolver<'a> {
             );
         }
         let environment = &tool.environment.text;
+        let mut misplaced = false;
         if !self.library.environments.contains_key(environment) {
             let help = suggest::closest(environment, self.library.environments.keys().map(String::as_str))
                 .map(|near| format!("an environment with a similar name exists: `{near}`"))
@@ -155,10 +159,11 @@ impl<'a> Resolver<'a> {
         } else if kind_known {
             let kind = &self.library.tool_kinds[&tool.kind.text];
             if !self.library.can_stand(&tool.kind.text, environment) {
+                misplaced = true;
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::TOOL_WRONG_ENVIRONMENT,
-                        format!("a `{}` tool cannot stand in `{environment}`", tool.kind.text),
+                        format!("a tool of kind `{}` cannot stand in `{environment}`", tool.kind.text),
                         tool.environment.span,
                         format!("`{}` tools work in {}", tool.kind.text, join_backticked(&kind.environments)),
                     )
@@ -168,21 +173,10 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut diagnostics = Vec::new();
-        let params = bind_params(ParamTarget::Declaration("tool"), &tool_params(), &tool.params, &[], tool.name.span, &mut diagnostics);
+        let params = bind_params(ParamTarget::Declaration("tool"), &tool_params(), &tool.params, &[], Some(tool.name.span), &mut diagnostics);
         self.diagnostics.extend(diagnostics);
-        let capacity = match params.get("capacity") {
-            Some(value) if value.si < 1.0 || value.si.fract() != 0.0 => {
-                self.diagnostics.push(Diagnostic::new(
-                    codes::INVALID_VALUE,
-                    "a tool's capacity is a whole number of samples, at least 1",
-                    value.span,
-                    "not a whole positive number",
-                ));
-                1
-            }
-            Some(value) => value.si.min(f64::from(u32::MAX)) as u32,
-            None => 1,
-        };
+        // `bind` has checked that a capacity is a whole number of at least 1.
+        let capacity = params.get("capacity").map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
         self.tools.push(Tool {
             name: tool.name.text.clone(),
             kind: tool.kind.text.clone(),
@@ -191,6 +185,7 @@ impl<'a> Resolver<'a> {
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
             ramp_k_per_s: params.get("ramp").map(|v| v.si),
             protocol,
+            misplaced,
             span: tool.span,
         });
     }
@@ -314,10 +309,12 @@ impl<'a> Resolver<'a> {
         let context = ProtocolContext { scope: &scope, workpieces: &workpieces, workpiece_names: &workpiece_names, steps: &steps_by_name };
         let mut steps = Vec::new();
         let mut budgets = Vec::new();
-        for item in &protocol.items {
+        for (position, item) in protocol.items.iter().enumerate() {
             match item {
                 ast::ProtocolItem::Step(step) => {
-                    if let Some(lowered) = self.lower_step(step, &context) {
+                    let until = protocol.items.get(position + 1).map_or(protocol.span.end, |next| item_span(next).start);
+                    let damaged = self.syntax_errors.iter().any(|error| step.span.start <= error.start && error.start <= until);
+                    if let Some(lowered) = self.lower_step(step, damaged, &context) {
                         steps.push(lowered);
                     }
                 }
@@ -355,22 +352,30 @@ impl<'a> Resolver<'a> {
         if count.value >= 1.0 && count.value.fract() == 0.0 && count.value <= f64::from(MAX_BATCH) {
             return count.value as u32;
         }
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::INVALID_VALUE,
-                format!("a batch is a whole number of samples from 1 to {MAX_BATCH}"),
-                count.span,
-                "not a valid batch size",
-            )
-            .with_help("split a larger run into several protocols or files"),
-        );
+        // An unreadable number was reported by the lexer.
+        if count.value.is_finite() {
+            let help = if count.value > f64::from(MAX_BATCH) {
+                "split a larger run into several protocols or files"
+            } else {
+                "a batch counts samples: write a whole number such as `batch 12`"
+            };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    format!("a batch is a whole number of samples from 1 to {MAX_BATCH}"),
+                    count.span,
+                    "not a valid batch size",
+                )
+                .with_help(help),
+            );
+        }
         1
     }
 
     fn lower_substrate(&mut self, substrate: &ast::SubstrateDecl) -> Workpiece {
         let material = self.material(&substrate.material, &[]).unwrap_or_default();
         let mut diagnostics = Vec::new();
-        let params = bind_params(ParamTarget::Declaration("substrate"), &substrate_params(), &substrate.params, &[], substrate.name.span, &mut diagnostics);
+        let params = bind_params(ParamTarget::Declaration("substrate"), &substrate_params(), &substrate.params, &[], Some(substrate.name.span), &mut diagnostics);
         self.diagnostics.extend(diagnostics);
         Workpiece {
             name: substrate.name.text.clone(),
@@ -415,7 +420,8 @@ impl<'a> Resolver<'a> {
         Some(Budget { metric: *metric, at_most: budget.comparison == ast::Comparison::AtMost, limit, span: budget.span })
     }
 
-    fn lower_step(&mut self, step: &ast::Step, context: &ProtocolContext) -> Option<Step> {
+    /// `damaged`: a syntax error lies inside the step or right after it.
+    fn lower_step(&mut self, step: &ast::Step, damaged: bool, context: &ProtocolContext) -> Option<Step> {
         let Some(operation) = self.library.operations.get(&step.verb.text) else {
             let help = suggest::closest(&step.verb.text, self.library.operations.keys().map(String::as_str))
                 .map(|near| format!("an operation with a similar name exists: `{near}`"));
@@ -487,13 +493,13 @@ impl<'a> Resolver<'a> {
                             "a second reagent",
                         )
                         .with_label(first.span(), "the reagent is given here")
-                        .with_help("declare a mixture with `reagent name = A + B in solvent` and use it"),
+                        .with_help("declare the mixture as a reagent (`reagent feed = A + B`, with `in solvent` for a solution) and use it"),
                     ),
                 }
             }
         }
         let prepares = operation.effect == Effect::Prepare;
-        let workpiece = match workpiece {
+        let workpiece = match workpiece.map(|(index, _)| index) {
             Some(index) => Some(index?),
             None if prepares => None,
             None => match context.workpieces.len() {
@@ -516,9 +522,9 @@ impl<'a> Resolver<'a> {
                 }
             },
         };
-        let onto = onto.flatten();
-        let tool = tool.flatten();
-        if reagent.is_some() || !reagent_named {
+        let onto = onto.and_then(|(index, _)| index);
+        let tool = tool.and_then(|(index, _)| index);
+        if !damaged && (reagent.is_some() || !reagent_named) {
             self.check_reagent_presence(step, operation.reagent, operation.reagent_optional, &reagent, &operation.verb);
         }
         if let Some(tool_index) = tool {
@@ -530,7 +536,7 @@ impl<'a> Resolver<'a> {
                         codes::TOOL_CANNOT_PERFORM,
                         format!("tool `{}` cannot `{}`", tool_decl.name, operation.verb),
                         step.verb.span,
-                        format!("`{}` needs {}", operation.verb, join_backticked(&self.library.kinds_for(&operation.verb))),
+                        format!("`{}` runs on a tool of kind {}", operation.verb, join_backticked(&self.library.kinds_for(&operation.verb))),
                     )
                     .with_label(tool_decl.span, format!("`{}` is of kind `{}`, which can {}", tool_decl.name, tool_decl.kind, join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())))
                     .with_help(format!("use a tool of kind {}", join_backticked(&self.library.kinds_for(&operation.verb)))),
@@ -540,7 +546,10 @@ impl<'a> Resolver<'a> {
         let mut specs = operation.params.clone();
         specs.extend(generic_step_params());
         let mut diagnostics = Vec::new();
-        let params = bind_params(ParamTarget::Operation(operation), &specs, &step.params, &quantities, step.verb.span, &mut diagnostics);
+        // A step the parser could not read whole may have lost the very operand that
+        // would be reported missing: nothing is reported missing then.
+        let anchor = (!damaged).then_some(step.verb.span);
+        let params = bind_params(ParamTarget::Operation(operation), &specs, &step.params, &quantities, anchor, &mut diagnostics);
         self.diagnostics.extend(diagnostics);
         // A duplicate step (already reported) is dropped; the first definition stays.
         if context.steps.get(&step.name.text).is_some_and(|d| d.span != step.name.span) {
@@ -566,29 +575,39 @@ impl<'a> Resolver<'a> {
                     .with_help("remove it, or use an operation that applies a reagent"),
             ),
             (ReagentKind::None, None) => {}
-            (_, None) if !optional => self.diagnostics.push(
-                Diagnostic::new(
-                    codes::MISSING_REAGENT,
-                    format!("`{verb}` needs {}", kind.describe()),
-                    step.verb.span,
-                    "no reagent given",
+            (_, None) if !optional => {
+                let example = match kind {
+                    ReagentKind::Liquid => format!("`{verb} in DMSO`, or a declared solution: `{verb} in bsl`"),
+                    ReagentKind::Gas => format!("`{verb} N2`"),
+                    ReagentKind::Film => format!("`{verb} Al2O3`"),
+                    _ => format!("`{verb} MoS2`"),
+                };
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        codes::MISSING_REAGENT,
+                        format!("`{verb}` needs {}", kind.describe()),
+                        step.verb.span,
+                        "no reagent given",
+                    )
+                    .with_help(format!("name it after the verb, as in {example}")),
                 )
-                .with_help(format!("name it after the verb, as in `{verb} MoS2` or `{verb} in bsl`")),
-            ),
+            }
             _ => {}
         }
     }
 
-    /// Records the first value of a once-only operand (`on`, `onto`, `using`).
-    fn set_once(&mut self, slot: &mut Option<Option<usize>>, value: Option<usize>, name: &ast::Name, keyword: &str) {
-        if slot.is_some() {
+    /// Records the first value of a once-only operand (`on`, `onto`, `using`) with
+    /// where it was given.
+    fn set_once(&mut self, slot: &mut Option<(Option<usize>, Span)>, value: Option<usize>, name: &ast::Name, keyword: &str) {
+        if let Some((_, first)) = slot {
             self.diagnostics.push(
                 Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{keyword}` is given twice"), name.span, "second one")
+                    .with_label(*first, "first one")
                     .with_help(format!("keep one `{keyword}`")),
             );
             return;
         }
-        *slot = Some(value);
+        *slot = Some((value, name.span));
     }
 
     fn reagent_use(&mut self, names: &[ast::Name], context: &ProtocolContext, reagent_names: &[&str]) -> Option<ReagentUse> {
@@ -606,8 +625,10 @@ impl<'a> Resolver<'a> {
         if let Some(declared) = context.workpiece_names.get(&name.text) {
             return Some(declared.index);
         }
+        let names: Vec<String> = context.workpiece_names.keys().cloned().collect();
         let help = suggest::closest(&name.text, context.workpiece_names.keys().map(String::as_str))
-            .map(|near| format!("a substrate with a similar name exists: `{near}`"));
+            .map(|near| format!("a substrate with a similar name exists: `{near}`"))
+            .or_else(|| (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names))));
         self.diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_WORKPIECE, format!("unknown substrate `{}`", name.text), name.span, "no substrate of this name")
                 .with_help_opt(help),
@@ -620,9 +641,13 @@ impl<'a> Resolver<'a> {
             return Some(declared.index);
         }
         let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).map(String::as_str);
+        let declared: Vec<String> = context.scope.tools.keys().chain(self.file_scope.tools.keys()).cloned().collect();
         let help = suggest::closest(&name.text, candidates)
             .map(|near| format!("a tool with a similar name exists: `{near}`"))
-            .unwrap_or_else(|| format!("declare it: `tool {}: kind in environment`", name.text));
+            .unwrap_or_else(|| {
+                let known = if declared.is_empty() { String::new() } else { format!("; the tools here are {}", join_backticked(&declared)) };
+                format!("declare it: `tool {}: kind in environment`{known}", name.text)
+            });
         self.diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_TOOL, format!("unknown tool `{}`", name.text), name.span, "no tool of this name").with_help(help),
         );
@@ -630,8 +655,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
+        let names: Vec<String> = context.steps.keys().cloned().collect();
         let help = suggest::closest(&name.text, context.steps.keys().map(String::as_str))
-            .map(|near| format!("a step with a similar name exists: `{near}`"));
+            .map(|near| format!("a step with a similar name exists: `{near}`"))
+            .or_else(|| (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names))));
         self.diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_STEP, format!("unknown step `{}`", name.text), name.span, "no step of this name in this protocol")
                 .with_help_opt(help),
@@ -644,6 +671,19 @@ struct ProtocolContext<'c> {
     workpieces: &'c [Workpiece],
     workpiece_names: &'c BTreeMap<String, Declared>,
     steps: &'c BTreeMap<String, Declared>,
+}
+
+fn item_span(item: &ast::ProtocolItem) -> Span {
+    match item {
+        ast::ProtocolItem::Substrate(d) => d.span,
+        ast::ProtocolItem::Batch(d) => d.span,
+        ast::ProtocolItem::Tool(d) => d.span,
+        ast::ProtocolItem::Reagent(d) => d.span,
+        ast::ProtocolItem::Environment(d) => d.span,
+        ast::ProtocolItem::Step(d) => d.span,
+        ast::ProtocolItem::Budget(d) => d.span,
+        ast::ProtocolItem::Error(span) => *span,
+    }
 }
 
 fn join_backticked(items: &[String]) -> String {

@@ -66,7 +66,12 @@ impl<'a> StepChecker<'a> {
     fn check(&self, states: &mut [SurfaceState], diagnostics: &mut Vec<Diagnostic>) {
         let temperature = self.step.temperature_k();
         let reagent = self.reagent_materials();
-        let environment = self.step.tool.map(|tool| self.program.tools[tool].environment.as_str());
+        let environment = self
+            .step
+            .tool
+            .map(|tool| &self.program.tools[tool])
+            .filter(|tool| !tool.misplaced)
+            .map(|tool| tool.environment.as_str());
         if let Some(reagent) = &reagent {
             self.check_reagent_phase(reagent, temperature, diagnostics);
         }
@@ -92,8 +97,10 @@ impl<'a> StepChecker<'a> {
                 self.check_air_exposure(index, environment, &states[index], diagnostics);
             }
         }
-        // A wet sample may enter vacuum only to be dried there.
+        // A wet sample may enter vacuum only to be dried there. Reported once: the
+        // sample counts as dry afterwards, as it will be once the `dry` step is added.
         let state = &states[acted_on];
+        let mut reported_wet = false;
         if let (Some((solvent, wetted_at)), Some(environment)) = (&state.wet, environment) {
             let vacuum = self.library.environments.get(environment).is_some_and(|e| e.atmosphere == Atmosphere::Vacuum);
             if vacuum && self.operation.effect != Effect::Dry {
@@ -108,6 +115,7 @@ impl<'a> StepChecker<'a> {
                     .with_help("add a `dry` step between them")
                     .with_note("residual solvent outgasses under vacuum: it spoils the chamber's base pressure and contaminates the film"),
                 );
+                reported_wet = true;
             }
         }
         if let Some(target) = self.step.onto {
@@ -126,6 +134,9 @@ impl<'a> StepChecker<'a> {
                     );
                 }
             }
+        }
+        if reported_wet {
+            states[acted_on].wet = None;
         }
         self.update_state(states, acted_on, reagent.as_ref());
     }
@@ -210,7 +221,7 @@ impl<'a> StepChecker<'a> {
             )
             .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
             .with_help(format!("run `{}` below the melting point{melt}", self.step.verb))
-            .with_note(format!("{} melts at{melt}; source: {}", material.name, material.source)),
+            .with_note(format!("{} melts{melt}; source: {}", material.name, material.source)),
         );
     }
 
@@ -274,7 +285,10 @@ impl<'a> StepChecker<'a> {
             return;
         }
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
-        for material in reagent.solutes.iter().chain(&reagent.solvents) {
+        // What bathes the foil: the solvent of a solution, or the pure reagent. A solute
+        // at working concentration is the point of the treatment (LiNO3/H3PO4, ref. 100).
+        let bathing: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        for material in bathing {
             if material.li_reaction != LiReaction::Violent {
                 continue;
             }
@@ -297,7 +311,11 @@ impl<'a> StepChecker<'a> {
                 Diagnostic::new(code, message, span, label)
                     .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
                     .with_help("use an aprotic solvent (DMSO, DME, DOL, ...) and keep water and alcohols away from the foil")
-                    .with_note(format!("Li reacts with `{}`{products}: {}", material.key, material.li_note)),
+                    .with_note(if material.li_note.is_empty() {
+                        format!("Li reacts with `{}`{products}", material.key)
+                    } else {
+                        format!("Li reacts with `{}`{products}: {}", material.key, material.li_note)
+                    }),
             );
         }
     }
@@ -321,7 +339,11 @@ impl StepChecker<'_> {
                         )
                         .with_label(*made_at, format!("`{layer_key}` is put on here"))
                         .with_help(format!("use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"))
-                        .with_note(format!("`{layer_key}` dissolves in {}: {}", layer.dissolves_in.join(", "), layer.source)),
+                        .with_note(format!(
+                            "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
+                            layer.dissolves_in.join(", "),
+                            layer.li_note
+                        )),
                     );
                 }
             }
@@ -367,7 +389,7 @@ impl StepChecker<'_> {
             diagnostics.push(
                 Diagnostic::new(
                     codes::LAYER_DAMAGED_BY_HEAT,
-                    format!("the `{layer_key}` layer {what} at {at}"),
+                    format!("`{}` at {at} {what_verb} the `{layer_key}` layer", self.step.name, what_verb = if what == "melts" { "melts" } else { "decomposes" }),
                     self.step.param_span("temperature"),
                     format!("`{layer_key}` {what} at {} degC{unverified}", crate::sema::units::trim_number(point)),
                 )

@@ -30,6 +30,10 @@ pub struct Tool {
     pub ramp_k_per_s: Option<f64>,
     /// The protocol that declared it, or `None` for a file-level tool.
     pub protocol: Option<usize>,
+    /// Declared in an environment its kind cannot stand in (already reported): the
+    /// atmosphere checks do not judge its steps by that environment.
+    #[serde(skip)]
+    pub misplaced: bool,
     #[serde(skip)]
     pub span: Span,
 }

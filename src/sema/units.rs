@@ -188,6 +188,7 @@ const UNITS: &[UnitAtom] = &[
     atom(&["kPa"], 1e3, PRESSURE),
     atom(&["MPa"], 1e6, PRESSURE),
     atom(&["GPa"], 1e9, PRESSURE),
+    atom(&["mPa"], 1e-3, PRESSURE),
     atom(&["mbar"], 100.0, PRESSURE),
     atom(&["bar"], 1e5, PRESSURE),
     atom(&["Torr", "torr"], TORR_PA, PRESSURE),

@@ -59,6 +59,8 @@ impl<'src> Lexer<'src> {
         let span = self.inner.span();
         match result {
             Ok(Tok::Number(text)) if !text.parse::<f64>().is_ok_and(f64::is_finite) => {
+                // The token stays a number, so the quantity keeps its place in the
+                // syntax; its value is infinite, and later stages skip it silently.
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::INVALID_NUMBER,
@@ -66,9 +68,9 @@ impl<'src> Lexer<'src> {
                         Span::new(span.start, span.end),
                         "not a finite number",
                     )
-                    .with_help("write the value in a larger unit"),
+                    .with_help("check the exponent; numbers go up to about 1e308"),
                 );
-                Some((span.start, Tok::Error, span.end))
+                Some((span.start, Tok::Number(text), span.end))
             }
             Ok(token) => Some((span.start, token, span.end)),
             Err(()) => Some(self.error_token(span.start, span.end)),
@@ -157,6 +159,7 @@ fn lookalike_help(c: char) -> Option<&'static str> {
         '\u{2264}' => "write `<=`",
         '\u{2265}' => "write `>=`",
         ';' => "steps and items need no separator; remove the `;`",
+        '@' => "write `at` for a condition (`at 60 degC`) and `using` for a tool",
         '.' => "a number needs a digit before its decimal point (`0.5`)",
         _ => return None,
     })
@@ -263,7 +266,7 @@ mod tests {
     fn huge_number_is_reported() {
         let mut lexer = Lexer::new("1e999 nm");
         let lexed: Vec<_> = lexer.by_ref().map(|t| t.unwrap().1).collect();
-        assert_eq!(lexed[0], Tok::Error);
+        assert_eq!(lexed[0], Tok::Number("1e999"));
         assert_eq!(lexer.diagnostics[0].code, codes::INVALID_NUMBER);
     }
 }

@@ -21,6 +21,16 @@ pub const MAX_SYNTAX_ERRORS: usize = 100;
 
 type Recovery<'src> = ErrorRecovery<usize, Tok<'src>, std::convert::Infallible>;
 
+/// What an error production of the grammar reports: `found` stands where `expected`
+/// belongs (`reagent bsl: ...` for `reagent bsl = ...`). The parse goes on as if the
+/// right token had been written.
+pub(crate) fn misplaced<'src>(start: usize, found: Tok<'src>, end: usize, expected: &str) -> Recovery<'src> {
+    ErrorRecovery {
+        error: ParseError::UnrecognizedToken { token: (start, found, end), expected: vec![expected.to_owned()] },
+        dropped_tokens: Vec::new(),
+    }
+}
+
 /// Parses a whole file. Always returns a tree: the parts that could not be read are
 /// `Error` nodes, and each is explained by a diagnostic.
 pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
