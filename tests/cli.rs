@@ -20,7 +20,7 @@ const GOOD: &str = r#"
 protocol "p" {
     substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
     tool pvd: sputter in vacuum
-    step coat: sputter LiF 20 nm using pvd
+    step coat: sputter LiF 20 nm at 1 nm/min using pvd
 }
 "#;
 
