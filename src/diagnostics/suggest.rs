@@ -32,6 +32,17 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     })
 }
 
+/// The help line for a misspelt name: "a tool with a similar name exists: `pvd`", or
+/// `None` when no known name is close.
+pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wanted, candidates).map(|near| format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
+}
+
+/// "a" or "an", by the sound of the first letter (close enough for the words used here).
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
 /// `pwr` abbreviates `power`: at least two characters, the same first one, and the rest
 /// appearing in order.
 fn abbreviates(short: &str, long: &str) -> bool {

@@ -174,8 +174,7 @@ pub fn bind_params(
     let mut given: Vec<String> = Vec::new();
     for param in explicit {
         let Some(spec) = specs.iter().find(|spec| spec.name == param.key.text) else {
-            let help = suggest::closest(&param.key.text, specs.iter().map(|s| s.name.as_str()))
-                .map(|near| format!("a parameter with a similar name exists: `{near}`"));
+            let help = suggest::similar("parameter", &param.key.text, specs.iter().map(|s| s.name.as_str()));
             diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_PARAMETER,

@@ -179,10 +179,10 @@ fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics:
         return Some(*chosen);
     }
     let names: Vec<String> = choices.iter().map(|(name, _)| format!("`{name}`")).collect();
-    let help = suggest::closest(&value.text, choices.iter().map(|(name, _)| *name))
-        .map(|near| format!("a {what} with a similar name exists: `{near}`"));
+    let help = suggest::similar(what, &value.text, choices.iter().map(|(name, _)| *name));
+    let article = suggest::article(what);
     diagnostics.push(
-        Diagnostic::new(codes::INVALID_VALUE, format!("`{}` is not a {what}", value.text), value.span, format!("not a {what}"))
+        Diagnostic::new(codes::INVALID_VALUE, format!("`{}` is not {article} {what}", value.text), value.span, format!("not {article} {what}"))
             .with_help_opt(help)
             .with_note(format!("the choices are {}", names.join(", "))),
     );
@@ -205,8 +205,7 @@ fn single<'a>(key: &Name, values: &'a [Name], diagnostics: &mut Vec<Diagnostic>)
 }
 
 fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let help = suggest::closest(&key.text, fields.iter().copied())
-        .map(|near| format!("a field with a similar name exists: `{near}`"));
+    let help = suggest::similar("field", &key.text, fields.iter().copied());
     let listed: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
     diagnostics.push(
         Diagnostic::new(codes::UNKNOWN_PARAMETER, format!("{owner} has no field `{}`", key.text), key.span, "unknown field")
@@ -304,8 +303,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
 }
 
 fn unknown_tool_kind(value: &Name, library: &Library, diagnostics: &mut Vec<Diagnostic>) {
-    let help = suggest::closest(&value.text, library.tool_kinds.keys().map(String::as_str))
-        .map(|near| format!("a tool kind with a similar name exists: `{near}`"))
+    let help = suggest::similar("tool kind", &value.text, library.tool_kinds.keys().map(String::as_str))
         .unwrap_or_else(|| format!("declare it: `tool_kind {} {{ environments: glovebox }}`", value.text));
     diagnostics.push(
         Diagnostic::new(codes::UNKNOWN_TOOL_KIND, format!("unknown tool kind `{}`", value.text), value.span, "not a tool kind")
@@ -323,8 +321,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     if library.operations.contains_key(&value.text) {
                         kind.operations.push(value.text.clone());
                     } else {
-                        let help = suggest::closest(&value.text, library.operations.keys().map(String::as_str))
-                            .map(|near| format!("an operation with a similar name exists: `{near}`"));
+                        let help = suggest::similar("operation", &value.text, library.operations.keys().map(String::as_str));
                         diagnostics.push(
                             Diagnostic::new(codes::UNKNOWN_OPERATION, format!("unknown operation `{}`", value.text), value.span, "not an operation")
                                 .with_help_opt(help),
@@ -337,8 +334,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     if library.environments.contains_key(&value.text) {
                         kind.environments.push(value.text.clone());
                     } else {
-                        let help = suggest::closest(&value.text, library.environments.keys().map(String::as_str))
-                            .map(|near| format!("an environment with a similar name exists: `{near}`"));
+                        let help = suggest::similar("environment", &value.text, library.environments.keys().map(String::as_str));
                         diagnostics.push(
                             Diagnostic::new(codes::UNKNOWN_ENVIRONMENT, format!("unknown environment `{}`", value.text), value.span, "not an environment")
                                 .with_help_opt(help),

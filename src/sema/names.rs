@@ -125,8 +125,7 @@ impl<'a> Resolver<'a> {
         declare(&mut self.diagnostics, &mut scope.tools, outer, &tool.name, self.tools.len(), "tool");
         let kind_known = self.library.tool_kinds.contains_key(&tool.kind.text);
         if !kind_known {
-            let help = suggest::closest(&tool.kind.text, self.library.tool_kinds.keys().map(String::as_str))
-                .map(|near| format!("a tool kind with a similar name exists: `{near}`"));
+            let help = suggest::similar("tool kind", &tool.kind.text, self.library.tool_kinds.keys().map(String::as_str));
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_TOOL_KIND,
@@ -144,8 +143,7 @@ impl<'a> Resolver<'a> {
         let environment = &tool.environment.text;
         let mut misplaced = false;
         if !self.library.environments.contains_key(environment) {
-            let help = suggest::closest(environment, self.library.environments.keys().map(String::as_str))
-                .map(|near| format!("an environment with a similar name exists: `{near}`"))
+            let help = suggest::similar("environment", environment, self.library.environments.keys().map(String::as_str))
                 .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
             self.diagnostics.push(
                 Diagnostic::new(
@@ -197,8 +195,7 @@ impl<'a> Resolver<'a> {
             return Some(material.key.clone());
         }
         let candidates = self.materials.names().chain(reagent_names.iter().copied());
-        let help = suggest::closest(&name.text, candidates)
-            .map(|near| format!("a material with a similar name exists: `{near}`"));
+        let help = suggest::similar("material", &name.text, candidates);
         self.diagnostics.push(
             Diagnostic::new(
                 codes::UNKNOWN_MATERIAL,
@@ -389,8 +386,7 @@ impl<'a> Resolver<'a> {
 
     fn lower_budget(&mut self, budget: &ast::Budget) -> Option<Budget> {
         let Some((_, metric, dimension_name)) = BudgetMetric::ALL.iter().find(|(name, _, _)| *name == budget.metric.text) else {
-            let help = suggest::closest(&budget.metric.text, BudgetMetric::ALL.iter().map(|(name, _, _)| *name))
-                .map(|near| format!("a budget with a similar name exists: `{near}`"));
+            let help = suggest::similar("budget", &budget.metric.text, BudgetMetric::ALL.iter().map(|(name, _, _)| *name));
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_BUDGET,
@@ -423,8 +419,7 @@ impl<'a> Resolver<'a> {
     /// `damaged`: a syntax error lies inside the step or right after it.
     fn lower_step(&mut self, step: &ast::Step, damaged: bool, context: &ProtocolContext) -> Option<Step> {
         let Some(operation) = self.library.operations.get(&step.verb.text) else {
-            let help = suggest::closest(&step.verb.text, self.library.operations.keys().map(String::as_str))
-                .map(|near| format!("an operation with a similar name exists: `{near}`"));
+            let help = suggest::similar("operation", &step.verb.text, self.library.operations.keys().map(String::as_str));
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_OPERATION,
@@ -626,8 +621,7 @@ impl<'a> Resolver<'a> {
             return Some(declared.index);
         }
         let names: Vec<String> = context.workpiece_names.keys().cloned().collect();
-        let help = suggest::closest(&name.text, context.workpiece_names.keys().map(String::as_str))
-            .map(|near| format!("a substrate with a similar name exists: `{near}`"))
+        let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().map(String::as_str))
             .or_else(|| (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names))));
         self.diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_WORKPIECE, format!("unknown substrate `{}`", name.text), name.span, "no substrate of this name")
@@ -642,8 +636,7 @@ impl<'a> Resolver<'a> {
         }
         let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).map(String::as_str);
         let declared: Vec<String> = context.scope.tools.keys().chain(self.file_scope.tools.keys()).cloned().collect();
-        let help = suggest::closest(&name.text, candidates)
-            .map(|near| format!("a tool with a similar name exists: `{near}`"))
+        let help = suggest::similar("tool", &name.text, candidates)
             .unwrap_or_else(|| {
                 let known = if declared.is_empty() { String::new() } else { format!("; the tools here are {}", join_backticked(&declared)) };
                 format!("declare it: `tool {}: kind in environment`{known}", name.text)
@@ -656,8 +649,7 @@ impl<'a> Resolver<'a> {
 
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
         let names: Vec<String> = context.steps.keys().cloned().collect();
-        let help = suggest::closest(&name.text, context.steps.keys().map(String::as_str))
-            .map(|near| format!("a step with a similar name exists: `{near}`"))
+        let help = suggest::similar("step", &name.text, context.steps.keys().map(String::as_str))
             .or_else(|| (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names))));
         self.diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_STEP, format!("unknown step `{}`", name.text), name.span, "no step of this name in this protocol")

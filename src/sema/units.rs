@@ -275,8 +275,7 @@ pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
                 .find(|(wrong, _)| wrong == symbol)
                 .map(|(_, help)| (*help).to_owned())
                 .or_else(|| {
-                    crate::diagnostics::suggest::closest(symbol, all_symbols())
-                        .map(|near| format!("a unit with a similar name exists: `{near}`"))
+                    crate::diagnostics::suggest::similar("unit", symbol, all_symbols())
                 });
             return Err(UnknownUnit { symbol: (*symbol).to_owned(), offset, suggestion });
         };
