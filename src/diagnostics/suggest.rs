@@ -38,9 +38,9 @@ pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item 
     closest(wanted, candidates).map(|near| format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
 }
 
-/// "a" or "an", by the sound of the first letter (close enough for the words used here).
+/// "a" or "an" for the words used here (`u` words such as "unit" take "a").
 pub fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+    if word.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" }
 }
 
 /// `pwr` abbreviates `power`: at least two characters, the same first one, and the rest

@@ -137,7 +137,7 @@ fn example_of(dimension: Dimension) -> &'static str {
 /// The ranges every value of a dimension must respect, whatever the operation: counts
 /// are whole and at least 1, fractions at most 100 %, other amounts above zero.
 /// Temperatures (already checked against absolute zero) may be anything above.
-fn check_range(spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
+fn check_range(target: ParamTarget, specs: &[ParamSpec], spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let named = |name: &str| Dimension::named(name) == Some(spec.dimension);
     let problem = if named("count") {
         (value.si < 1.0 || value.si.fract() != 0.0).then(|| format!("`{}` is a whole number of at least 1, not {}", spec.name, trim_number(value.si)))
@@ -156,7 +156,11 @@ fn check_range(spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic
     } else {
         "a step cannot take no time or make a layer of no thickness; remove the value or give a positive one"
     };
-    diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, value.span, "out of range").with_help(help));
+    diagnostics.push(
+        Diagnostic::new(codes::INVALID_VALUE, message, value.span, "out of range")
+            .with_help(help)
+            .with_note(target.signature_note(specs)),
+    );
     false
 }
 
@@ -226,7 +230,7 @@ pub fn bind_params(
             );
             continue;
         }
-        if check_range(spec, &value, diagnostics) {
+        if check_range(target, specs, spec, &value, diagnostics) {
             bound.insert(spec.name.clone(), value);
         }
     }
@@ -244,7 +248,7 @@ pub fn bind_params(
         match free.as_slice() {
             [spec] => {
                 given.push(spec.name.clone());
-                if check_range(spec, &value, diagnostics) {
+                if check_range(target, specs, spec, &value, diagnostics) {
                     bound.insert(spec.name.clone(), value);
                 }
             }
