@@ -94,6 +94,7 @@ codes! {
     UNKNOWN_DURATION = "E0502", "unknown-duration";
     MAX_WAIT_UNMET = "E0503", "max-wait-unmet";
     UNSCHEDULABLE = "E0504", "unschedulable";
+    TOO_MANY_OPERATIONS = "E0505", "too-many-operations";
     ASSUMED_DURATION = "W0501", "assumed-duration";
     // E06xx: the layer stack
     BUDGET_EXCEEDED = "E0601", "budget-exceeded";

@@ -74,8 +74,32 @@ fn duration_help(step: &Step, library: &Library) -> String {
     }
 }
 
+/// The most operations (samples x steps, over all protocols) one schedule may have:
+/// beyond it the problem alone would take gigabytes, and no plan of that size is read by
+/// anyone. A pilot line of 10^4 samples through ten steps is a tenth of it.
+pub const MAX_OPERATIONS: u64 = 1_000_000;
+
 pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Option<Expansion>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    let total: u64 = program
+        .protocols
+        .iter()
+        .map(|p| p.steps.iter().map(|s| if s.workpiece.is_some() { u64::from(p.batch) } else { 1 }).sum::<u64>())
+        .sum();
+    if total > MAX_OPERATIONS {
+        let largest = program.protocols.iter().max_by_key(|p| u64::from(p.batch) * p.steps.len() as u64);
+        let span = largest.map_or_else(crate::span::Span::default, |p| p.span);
+        diagnostics.push(
+            Diagnostic::new(
+                codes::TOO_MANY_OPERATIONS,
+                format!("the batches add up to {total} operations; a schedule holds at most {MAX_OPERATIONS}"),
+                span,
+                "the largest batch",
+            )
+            .with_help("schedule the run in parts: a smaller `batch`, or the protocols in separate files"),
+        );
+        return (None, diagnostics);
+    }
     let machines = program
         .tools
         .iter()
