@@ -244,8 +244,9 @@ impl<'a> StepChecker<'a> {
                 continue;
             }
             let phase_name = phase_word(phase);
-            if kind == ReagentKind::Gas && phase != Phase::Gas {
-                // Vapour treatments (I2, S, CS2) work on the vapour over a solid or liquid.
+            if kind == ReagentKind::Gas && phase != Phase::Gas && material.boil_c.is_some() {
+                // Vapour treatments (I2, S, CS2) work on the vapour over a solid or liquid;
+                // a material without a boiling or sublimation point has no such vapour.
                 diagnostics.push(
                     Diagnostic::new(
                         codes::REAGENT_NOT_GASEOUS,
