@@ -35,7 +35,10 @@ fn jssp_dir() -> PathBuf {
 }
 
 fn time_limit() -> Duration {
-    let seconds = std::env::var("SEIP_BENCH_LIMIT_S").ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(2.0);
+    let seconds = std::env::var("SEIP_BENCH_LIMIT_S")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(2.0);
     Duration::from_secs_f64(seconds)
 }
 
@@ -48,7 +51,9 @@ fn default_instances() -> Vec<String> {
 /// `name -> best known upper bound` from `bounds.tsv` (the optimum for every instance
 /// of the table).
 fn optima(dir: &std::path::Path) -> BTreeMap<String, f64> {
-    let Ok(text) = std::fs::read_to_string(dir.join("bounds.tsv")) else { return BTreeMap::new() };
+    let Ok(text) = std::fs::read_to_string(dir.join("bounds.tsv")) else {
+        return BTreeMap::new();
+    };
     text.lines()
         .skip(1)
         .filter_map(|line| {
@@ -75,7 +80,10 @@ fn job_shop_table() {
     let mut la_gaps = Vec::new();
     for name in names {
         let path = dir.join("instances").join(format!("{name}.txt"));
-        let shop = match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| jssp::parse(&t)) {
+        let shop = match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| jssp::parse(&t))
+        {
             Ok(shop) => shop,
             Err(error) => {
                 eprintln!("{}: {error}", path.display());
@@ -84,7 +92,13 @@ fn job_shop_table() {
         };
         let problem = shop.to_problem();
         let started = Instant::now();
-        let schedule = match solve(&problem, &SolveOptions { time_limit: limit, seed: 1 }) {
+        let schedule = match solve(
+            &problem,
+            &SolveOptions {
+                time_limit: limit,
+                seed: 1,
+            },
+        ) {
             Ok(schedule) => schedule,
             Err(error) => {
                 eprintln!("{name}: {error}");
@@ -114,15 +128,23 @@ fn job_shop_table() {
     if !la_gaps.is_empty() {
         let mean = la_gaps.iter().sum::<f64>() / la_gaps.len() as f64;
         let optimal = la_gaps.iter().filter(|&&g| g == 0.0).count();
-        println!("\nla: {} instances, average gap {mean:.2} %, {optimal} solved to optimality\n", la_gaps.len());
+        println!(
+            "\nla: {} instances, average gap {mean:.2} %, {optimal} solved to optimality\n",
+            la_gaps.len()
+        );
     }
 }
 
 fn bench_ft06(criterion: &mut Criterion) {
-    let Ok(text) = std::fs::read_to_string(jssp_dir().join("instances/ft06.txt")) else { return };
+    let Ok(text) = std::fs::read_to_string(jssp_dir().join("instances/ft06.txt")) else {
+        return;
+    };
     let Ok(shop) = jssp::parse(&text) else { return };
     let problem = shop.to_problem();
-    let options = SolveOptions { time_limit: Duration::from_secs(5), seed: 1 };
+    let options = SolveOptions {
+        time_limit: Duration::from_secs(5),
+        seed: 1,
+    };
     criterion.bench_function("solve ft06", |b| b.iter(|| solve(black_box(&problem), &options)));
 }
 
@@ -131,7 +153,12 @@ fn bench_ft06(criterion: &mut Criterion) {
 /// the bottleneck, two steps are manual, and the dip after the second bake must start
 /// within an hour.
 fn batch_problem(samples: usize) -> Problem {
-    let machine = |name: &str, capacity, setup_s, ramp_k_per_s| Machine { name: name.into(), capacity, setup_s, ramp_k_per_s };
+    let machine = |name: &str, capacity, setup_s, ramp_k_per_s| Machine {
+        name: name.into(),
+        capacity,
+        setup_s,
+        ramp_k_per_s,
+    };
     let machines = vec![
         machine("dip-a", 8, 30.0, None),
         machine("plate-1", 6, 10.0, Some(0.5)),
@@ -140,39 +167,59 @@ fn batch_problem(samples: usize) -> Problem {
         machine("plate-2", 6, 10.0, Some(0.5)),
         machine("oven", 8, 300.0, None),
     ];
-    // (machine, duration, setpoint, max wait)
-    let steps: [(Option<usize>, f64, Option<f64>, Option<f64>); 10] = [
-        (Some(0), 120.0, None, None),
-        (Some(1), 300.0, Some(353.0), None),
-        (None, 60.0, None, None),
-        (Some(2), 900.0, None, None),
-        (Some(1), 300.0, Some(423.0), Some(3600.0)),
-        (Some(3), 180.0, None, None),
-        (Some(4), 600.0, Some(393.0), None),
-        (Some(0), 120.0, None, None),
-        (Some(5), 1800.0, Some(353.0), None),
-        (None, 30.0, None, None),
+    let step = |machine, duration_s, setpoint_k, max_wait_s| Operation {
+        machine,
+        duration_s,
+        batch_key: 0,
+        setpoint_k,
+        max_wait_s,
+    };
+    let steps = [
+        step(Some(0), 120.0, None, None),
+        step(Some(1), 300.0, Some(353.0), None),
+        step(None, 60.0, None, None),
+        step(Some(2), 900.0, None, None),
+        step(Some(1), 300.0, Some(423.0), Some(3600.0)),
+        step(Some(3), 180.0, None, None),
+        step(Some(4), 600.0, Some(393.0), None),
+        step(Some(0), 120.0, None, None),
+        step(Some(5), 1800.0, Some(353.0), None),
+        step(None, 30.0, None, None),
     ];
     let mut operations = Vec::with_capacity(samples * steps.len());
     let mut precedences = Vec::with_capacity(samples * steps.len());
     for _ in 0..samples {
-        for (key, &(machine, duration_s, setpoint_k, max_wait_s)) in steps.iter().enumerate() {
+        for (key, template) in steps.iter().enumerate() {
             if key > 0 {
                 precedences.push((operations.len() - 1, operations.len()));
             }
-            operations.push(Operation { machine, duration_s, batch_key: key as u64, setpoint_k, max_wait_s });
+            operations.push(Operation {
+                batch_key: key as u64,
+                ..template.clone()
+            });
         }
     }
-    Problem { machines, operations, precedences }
+    Problem {
+        machines,
+        operations,
+        precedences,
+    }
 }
 
 fn bench_batch(criterion: &mut Criterion) {
     let problem = batch_problem(10_000);
-    let options = SolveOptions { time_limit: Duration::from_secs(3), seed: 1 };
+    let options = SolveOptions {
+        time_limit: Duration::from_secs(3),
+        seed: 1,
+    };
     let started = Instant::now();
     match solve(&problem, &options) {
         Ok(schedule) => {
-            let valid = if verify(&problem, &schedule).is_ok() { "valid" } else { "INVALID" };
+            let valid = if verify(&problem, &schedule).is_ok() {
+                "valid"
+            } else {
+                "INVALID"
+            };
             println!(
                 "batch 10x10000: makespan {} s, lower bound {} s, gap {:.2} %, {valid}, {:.2} s",
                 schedule.makespan_s,
@@ -185,6 +232,8 @@ fn bench_batch(criterion: &mut Criterion) {
     }
     let mut group = criterion.benchmark_group("batch");
     group.sample_size(10);
-    group.bench_function("solve 10 steps x 10000 samples", |b| b.iter(|| solve(black_box(&problem), &options)));
+    group.bench_function("solve 10 steps x 10000 samples", |b| {
+        b.iter(|| solve(black_box(&problem), &options))
+    });
     group.finish();
 }

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use proptest::prelude::*;
-use seip::plan::schedule::{Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify};
+use seip::plan::schedule::{
+    Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify,
+};
 
 const SETPOINTS: [f64; 3] = [300.0, 350.0, 400.0];
 
@@ -78,12 +80,19 @@ fn problem(generous: bool) -> impl Strategy<Value = Problem> {
                 .collect();
             precedences.sort_unstable();
             precedences.dedup();
-            Problem { machines, operations, precedences }
+            Problem {
+                machines,
+                operations,
+                precedences,
+            }
         })
 }
 
 fn options(seed: u64) -> SolveOptions {
-    SolveOptions { time_limit: Duration::from_millis(50), seed }
+    SolveOptions {
+        time_limit: Duration::from_millis(50),
+        seed,
+    }
 }
 
 fn assert_sound(problem: &Problem, schedule: &Schedule) -> Result<(), TestCaseError> {

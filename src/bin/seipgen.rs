@@ -3,7 +3,7 @@
 //! `seipgen protocols STEPS [BATCH] [SEED]` writes about STEPS steps in many protocols;
 //! `seipgen batch N` writes one pilot-line protocol run on N samples.
 
-#[path = "../../benches/generate.rs"]
+#[path = "../../benches/support/generate.rs"]
 mod generate;
 
 use std::process::ExitCode;

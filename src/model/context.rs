@@ -33,7 +33,10 @@ impl<'a> Ctx<'a> {
     /// `rinse in DOL/DME`), as keys.
     pub fn solutes(&self) -> Vec<String> {
         match self.step.reagent.as_ref() {
-            Some(ReagentUse::Reagent { .. }) => self.reagent().map(|r| r.components.iter().map(|c| c.material.clone()).collect()).unwrap_or_default(),
+            Some(ReagentUse::Reagent { .. }) => self
+                .reagent()
+                .map(|r| r.components.iter().map(|c| c.material.clone()).collect())
+                .unwrap_or_default(),
             Some(ReagentUse::Materials { materials, .. }) => materials.clone(),
             None => Vec::new(),
         }
@@ -53,7 +56,9 @@ impl<'a> Ctx<'a> {
 
     /// Whether the step's temperature melts the Li (its melting point from the data).
     pub fn li_molten(&self) -> bool {
-        self.material("Li").and_then(|li| li.melt_c).is_some_and(|melt| self.step.temperature_k() >= melt + 273.15)
+        self.material("Li")
+            .and_then(|li| li.melt_c)
+            .is_some_and(|melt| self.step.temperature_k() >= melt + 273.15)
     }
 
     /// `coat` in backticks, for notes.

@@ -11,8 +11,13 @@
 //! The same relations run backwards when the product layer's thickness is what is known
 //! (a layer grown from a gas): n = t_layer / sum_i c_i V_product_i.
 
-use super::data::Reaction;
-use super::layer::{merge, molar_volume};
+use super::context::Ctx;
+use super::data::{Arrangement, Reaction, Trigger};
+use super::format::length;
+use super::layer::{Layer, Origin, merge, molar_volume};
+use super::quantity::Estimate;
+use super::state::Piece;
+use crate::sema::library::Effect;
 use crate::sema::materials::MaterialDb;
 
 /// What one formula unit of reactant becomes, in volumes.
@@ -25,7 +30,10 @@ pub struct Stoichiometry {
     pub products: Vec<(String, f64)>,
     /// Volume of dense Li consumed per mole of reactant, m3/mol.
     pub li_volume: f64,
+    /// Unverified values among the products' and Li's densities and molar masses.
     pub unverified: Vec<String>,
+    /// Unverified values among the reactant's, which only a conversion uses.
+    pub reactant_unverified: Vec<String>,
 }
 
 impl Stoichiometry {
@@ -34,12 +42,9 @@ impl Stoichiometry {
         let mut unverified = Vec::new();
         let (li, flags) = molar_volume(db, "Li")?;
         merge(&mut unverified, flags);
-        let reactant_volume = match molar_volume(db, &reaction.reactant) {
-            Ok((volume, flags)) => {
-                merge(&mut unverified, flags);
-                Some(volume)
-            }
-            Err(_) => None,
+        let (reactant_volume, reactant_unverified) = match molar_volume(db, &reaction.reactant) {
+            Ok((volume, flags)) => (Some(volume), flags),
+            Err(_) => (None, Vec::new()),
         };
         let mut products = Vec::with_capacity(reaction.products.len());
         for (coefficient, key) in &reaction.products {
@@ -47,7 +52,13 @@ impl Stoichiometry {
             merge(&mut unverified, flags);
             products.push((key.clone(), coefficient * volume));
         }
-        Ok(Stoichiometry { reactant_volume, products, li_volume: reaction.li_per_unit * li, unverified })
+        Ok(Stoichiometry {
+            reactant_volume,
+            products,
+            li_volume: reaction.li_per_unit * li,
+            unverified,
+            reactant_unverified,
+        })
     }
 
     pub fn product_volume(&self) -> f64 {
@@ -58,15 +69,224 @@ impl Stoichiometry {
     /// consumed, in m. `None` when the reactant has no molar volume (no density).
     pub fn convert(&self, t: f64) -> Option<(Vec<(String, f64)>, f64)> {
         let moles = t / self.reactant_volume?;
-        let products = self.products.iter().map(|(key, volume)| (key.clone(), moles * volume)).collect();
+        let products = self
+            .products
+            .iter()
+            .map(|(key, volume)| (key.clone(), moles * volume))
+            .collect();
         Some((products, moles * self.li_volume))
     }
+}
 
-    /// Dense Li consumed per unit thickness of the product layer.
-    pub fn li_per_product_thickness(&self) -> f64 {
-        let volume = self.product_volume();
-        if volume > 0.0 { self.li_volume / volume } else { 0.0 }
+/// Whether the step sets off a trigger of `data/reactions.tsv`.
+fn fires(trigger: Trigger, ctx: &Ctx) -> bool {
+    match trigger {
+        Trigger::Contact => true,
+        Trigger::Anneal(kelvin) => ctx.step.temperature_k() >= kelvin,
+        Trigger::Molten => ctx.li_molten(),
+        Trigger::Plating => ctx.effect() == Effect::Electrochemical,
+        Trigger::Pressing => ctx.effect() == Effect::Mechanical,
     }
+}
+
+/// The reaction that would convert a layer: one of a single precursor material that is
+/// still as deposited.
+fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> {
+    if layer.origin != Origin::Deposited || layer.components.len() != 1 {
+        return None;
+    }
+    ctx.data.reactions.get(&layer.material).filter(|r| !r.when.is_empty())
+}
+
+/// Converts, bottom to top, every precursor layer that touches the Li and whose trigger the
+/// step sets off. Li passes through the layers made by reactions with Li; the first layer
+/// that stays as deposited keeps it from everything above, so the walk stops there (and a
+/// converted layer lets Li reach the one above, so one pass suffices).
+pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+    if !piece.lithium {
+        return;
+    }
+    let mut index = 0;
+    while let Some(layer) = piece.layers().get(index) {
+        if layer.li_derived {
+            index += 1;
+            continue;
+        }
+        let reaction = precursor_reaction(layer, ctx);
+        let trigger = reaction.and_then(|r| r.when.iter().copied().find(|t| fires(*t, ctx)));
+        let (Some(reaction), Some(trigger)) = (reaction, trigger) else {
+            break;
+        };
+        index += convert_layer(piece, index, reaction, &trigger.describe(), ctx, notes);
+        if piece
+            .layers()
+            .get(index.saturating_sub(1))
+            .is_some_and(|l| !l.li_derived)
+        {
+            // It could not be converted (no density): it still blocks.
+            break;
+        }
+    }
+}
+
+/// A note for a precursor just put on the foil that this step leaves unconverted.
+pub(super) fn pending_note(piece: &Piece, index: usize, ctx: &Ctx) -> Option<String> {
+    let layer = piece.layers().get(index)?;
+    let reaction = precursor_reaction(layer, ctx)?;
+    if !piece.lithium || reaction.when.iter().any(|t| fires(*t, ctx)) && piece.in_contact(index) {
+        return None;
+    }
+    let when: Vec<String> = reaction.when.iter().map(|t| t.describe()).collect();
+    let blocked = if piece.in_contact(index) {
+        String::new()
+    } else {
+        piece
+            .barrier()
+            .map(|b| format!("; `{}` keeps it from the Li", b.material))
+            .unwrap_or_default()
+    };
+    Some(format!(
+        "`{}` stays as deposited: it converts ({}) {}{blocked}",
+        layer.material,
+        reaction.equation(),
+        when.join(" or ")
+    ))
+}
+
+/// Replaces the layer at `index` by the products of its reaction, saying `why` it converts;
+/// returns how many layers now stand in its place.
+pub(super) fn convert_layer(
+    piece: &mut Piece,
+    index: usize,
+    reaction: &Reaction,
+    why: &str,
+    ctx: &Ctx,
+    notes: &mut Vec<String>,
+) -> usize {
+    let layer = piece.layers()[index].clone();
+    let stoichiometry = match Stoichiometry::of(reaction, ctx.db) {
+        Ok(s) => s,
+        Err(reason) => {
+            notes.push(format!(
+                "`{}` should convert ({}) but cannot be modelled: {reason}",
+                layer.material,
+                reaction.equation()
+            ));
+            return 1;
+        }
+    };
+    // Per unit thickness of reactant: the product thicknesses and the Li consumed.
+    let Some((per_product, li_ratio)) = stoichiometry.convert(1.0) else {
+        notes.push(format!(
+            "`{}` should convert ({}) but has no density in data/materials.tsv",
+            layer.material,
+            reaction.equation()
+        ));
+        return 1;
+    };
+    let mut caveats = layer.caveats.clone();
+    caveats.unverified(
+        stoichiometry
+            .unverified
+            .iter()
+            .chain(&stoichiometry.reactant_unverified)
+            .cloned(),
+    );
+    if reaction.extent_min < 1.0 {
+        caveats.assume(format!(
+            "extent of the conversion of `{}` not stated: {}-100 %",
+            layer.material,
+            (reaction.extent_min * 100.0).round()
+        ));
+    }
+    let Some(thickness) = layer.thickness else {
+        // The amount is unknown, so are the products and the Li they take.
+        let names: Vec<String> = stoichiometry.products.iter().map(|(k, _)| k.clone()).collect();
+        let mut converted = Layer::new(&names, None, layer.step, Origin::Converted);
+        converted.converted_at = Some(ctx.index);
+        converted.caveats = caveats;
+        piece.layers_mut()[index] = converted;
+        piece.li_unknown_at(ctx.index);
+        notes.push(format!(
+            "`{}` converts {why} ({}): amounts unknown",
+            layer.material,
+            reaction.equation()
+        ));
+        return 1;
+    };
+    let grown: f64 = per_product.iter().map(|(_, p)| p).sum();
+    let e = reaction.extent_min;
+    // Linear in the extent e and the thickness t: the bounds sit at the corners.
+    let at = |t: f64, e: f64| t * ((1.0 - e) + e * grown);
+    let corners = [
+        at(thickness.min, e),
+        at(thickness.min, 1.0),
+        at(thickness.max, e),
+        at(thickness.max, 1.0),
+    ];
+    let composite = Estimate::new(
+        at(thickness.nominal, 1.0),
+        corners.iter().copied().fold(f64::INFINITY, f64::min),
+        corners.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let wanted = Estimate::new(
+        thickness.nominal * li_ratio,
+        thickness.min * li_ratio * e,
+        thickness.max * li_ratio,
+    );
+    let taken = piece.consume_li(ctx.index, wanted, &caveats);
+    // Less Li than wanted converts proportionally less.
+    let fraction = wanted.zip(taken, |w, t| if w > 0.0 { t / w } else { 1.0 });
+    if fraction.min < 1.0 || fraction.nominal < 1.0 {
+        notes.push(format!("not enough Li left to convert all the `{}`", layer.material));
+    }
+    let make = |shares: Vec<(String, f64)>, t: Estimate| {
+        let mut product = Layer::mixture(shares, Some(t), layer.step, Origin::Converted);
+        product.converted_at = Some(ctx.index);
+        product.caveats = caveats.clone();
+        product
+    };
+    let products: Vec<Layer> = match reaction.arrangement {
+        Arrangement::Composite => vec![make(
+            per_product.clone(),
+            composite.zip(fraction, |t, f| t * f).ordered(),
+        )],
+        Arrangement::Layers => per_product
+            .iter()
+            .map(|(key, p)| {
+                make(
+                    vec![(key.clone(), 1.0)],
+                    thickness.scale(*p).zip(fraction, |t, f| t * f).ordered(),
+                )
+            })
+            .collect(),
+    };
+    let described: Vec<String> = products
+        .iter()
+        .map(|p| {
+            format!(
+                "{} `{}`",
+                p.thickness.map_or_else(|| "?".to_owned(), |t| length(t.nominal, 3)),
+                p.material
+            )
+        })
+        .collect();
+    notes.push(format!(
+        "`{}` converts {why}: {} gives {}, taking {} of Li ({})",
+        layer.material,
+        reaction.equation(),
+        described.join(" + "),
+        length(taken.nominal, 3),
+        first_clause(&reaction.source)
+    ));
+    let count = products.len();
+    piece.layers_mut().splice(index..=index, products);
+    count
+}
+
+/// The first clause of a source (up to the first `;`), for notes.
+pub fn first_clause(source: &str) -> &str {
+    source.split(';').next().unwrap_or(source).trim()
 }
 
 #[cfg(test)]
@@ -102,7 +322,7 @@ mod tests {
         let data = ModelData::builtin();
         let n2 = Stoichiometry::of(&data.reactions["N2"], MaterialDb::builtin()).unwrap();
         // 6 Li (6 x 12.996 cm3/mol) per 2 Li3N (2 x 27.425 cm3/mol).
-        assert!((n2.li_per_product_thickness() - 6.0 * 6.94 / 0.534 / (2.0 * 34.83 / 1.27)).abs() < 1e-9);
+        assert!((n2.li_volume / n2.product_volume() - 6.0 * 6.94 / 0.534 / (2.0 * 34.83 / 1.27)).abs() < 1e-9);
         assert!(n2.convert(1e-9).is_some(), "N2 has a gas density in the table");
     }
 }

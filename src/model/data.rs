@@ -6,8 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::sema::materials::MaterialDb;
-
 const REACTIONS_TSV: &str = include_str!("../../data/reactions.tsv");
 const GROWTH_TSV: &str = include_str!("../../data/growth.tsv");
 const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
@@ -54,7 +52,10 @@ impl Trigger {
     pub fn describe(self) -> String {
         match self {
             Trigger::Contact => "on contact with Li".to_owned(),
-            Trigger::Anneal(kelvin) => format!("on heating to {} degC or above", crate::sema::units::trim_number(kelvin - 273.15)),
+            Trigger::Anneal(kelvin) => format!(
+                "on heating to {} degC or above",
+                crate::sema::units::trim_number(kelvin - 273.15)
+            ),
             Trigger::Molten => "when the Li is molten".to_owned(),
             Trigger::Plating => "when Li is plated (an electrochemical step)".to_owned(),
             Trigger::Pressing => "when pressed into the Li (a mechanical step)".to_owned(),
@@ -79,9 +80,24 @@ pub struct Reaction {
 impl Reaction {
     /// `MgF2 + 2 Li -> 2 LiF + Mg`.
     pub fn equation(&self) -> String {
-        let count = |n: f64| if n == 1.0 { String::new() } else { format!("{} ", crate::sema::units::trim_number(n)) };
-        let products: Vec<String> = self.products.iter().map(|(n, key)| format!("{}{key}", count(*n))).collect();
-        format!("{} + {}Li -> {}", self.reactant, count(self.li_per_unit), products.join(" + "))
+        let count = |n: f64| {
+            if n == 1.0 {
+                String::new()
+            } else {
+                format!("{} ", crate::sema::units::trim_number(n))
+            }
+        };
+        let products: Vec<String> = self
+            .products
+            .iter()
+            .map(|(n, key)| format!("{}{key}", count(*n)))
+            .collect();
+        format!(
+            "{} + {}Li -> {}",
+            self.reactant,
+            count(self.li_per_unit),
+            products.join(" + ")
+        )
     }
 }
 
@@ -105,11 +121,15 @@ impl Route {
     ];
 
     pub fn name(self) -> &'static str {
-        Route::NAMES.iter().find(|(_, route)| *route == self).map_or("", |(name, _)| name)
+        Route::NAMES
+            .iter()
+            .find(|(_, route)| *route == self)
+            .map_or("", |(name, _)| name)
     }
 }
 
-/// One row of `data/growth.tsv`: a self-limiting layer thickness range.
+/// One row of `data/growth.tsv`: a self-limiting layer thickness range. (Its `source`
+/// column is for the people who review the table; notes name the table instead.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Growth {
     pub min_m: f64,
@@ -117,17 +137,15 @@ pub struct Growth {
     /// Steps shorter than this (seconds) may leave the layer incomplete.
     pub complete_after_s: Option<f64>,
     pub assumed: bool,
-    pub source: String,
 }
 
-/// A parameter of `data/electrochem.tsv`.
+/// A parameter of `data/electrochem.tsv` (its `source` column, as above, is for reviewers).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     pub nominal: f64,
     pub min: f64,
     pub max: f64,
     pub assumed: bool,
-    pub source: String,
 }
 
 #[derive(Debug)]
@@ -147,24 +165,38 @@ impl ModelData {
         let mut reactions = BTreeMap::new();
         for_each_record(REACTIONS_TSV, |get| {
             let reactant = get("reactant").to_owned();
-            let bad = |what: &str| malformed("reactions", &reactant, what);
+            let row = reactant.as_str();
             let products = get("products")
                 .split('|')
                 .map(|entry| {
-                    let (count, key) = entry.trim().split_once(' ').unwrap_or_else(|| bad("products"));
-                    (count.parse().unwrap_or_else(|_| bad("product coefficient")), key.to_owned())
+                    let (count, key) = entry
+                        .trim()
+                        .split_once(' ')
+                        .unwrap_or_else(|| malformed("reactions", row, "products"));
+                    (
+                        count
+                            .parse()
+                            .unwrap_or_else(|_| malformed("reactions", row, "product coefficient")),
+                        key.to_owned(),
+                    )
                 })
                 .collect();
             let reaction = Reaction {
-                li_per_unit: get("li_per_unit").parse().unwrap_or_else(|_| bad("li_per_unit")),
+                li_per_unit: get("li_per_unit")
+                    .parse()
+                    .unwrap_or_else(|_| malformed("reactions", row, "li_per_unit")),
                 products,
                 arrangement: match get("arrangement") {
                     "layers" => Arrangement::Layers,
                     "composite" => Arrangement::Composite,
-                    _ => bad("arrangement"),
+                    _ => malformed("reactions", row, "arrangement"),
                 },
-                when: list(get("when")).map(|t| Trigger::parse(t).unwrap_or_else(|| bad("when"))).collect(),
-                extent_min: get("extent_min").parse().unwrap_or_else(|_| bad("extent_min")),
+                when: list(get("when"))
+                    .map(|t| Trigger::parse(t).unwrap_or_else(|| malformed("reactions", row, "when")))
+                    .collect(),
+                extent_min: get("extent_min")
+                    .parse()
+                    .unwrap_or_else(|_| malformed("reactions", row, "extent_min")),
                 unbalanced: list(get("unbalanced")).map(str::to_owned).collect(),
                 source: get("source").to_owned(),
                 reactant: reactant.clone(),
@@ -174,15 +206,25 @@ impl ModelData {
         let mut growth = BTreeMap::new();
         for_each_record(GROWTH_TSV, |get| {
             let name = get("route");
-            let bad = |what: &str| malformed("growth", name, what);
-            let route = Route::NAMES.iter().find(|(n, _)| *n == name).map_or_else(|| bad("route"), |(_, r)| *r);
+            let route = Route::NAMES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or_else(|| malformed("growth", name, "route"), |(_, r)| *r);
             if get("law") != "self_limiting" {
-                bad("law (only self_limiting is implemented)");
+                malformed::<()>("growth", name, "law (only self_limiting is implemented)");
             }
-            let nm = |column: &str| get(column).parse::<f64>().map(|v| v * 1e-9).unwrap_or_else(|_| bad(column));
+            let nm = |column: &str| {
+                get(column)
+                    .parse::<f64>()
+                    .map(|v| v * 1e-9)
+                    .unwrap_or_else(|_| malformed("growth", name, column))
+            };
             let complete_after_s = match get("complete_after") {
                 "" => None,
-                text => Some(text.parse().unwrap_or_else(|_| bad("complete_after"))),
+                text => Some(
+                    text.parse()
+                        .unwrap_or_else(|_| malformed("growth", name, "complete_after")),
+                ),
             };
             growth.insert(
                 route,
@@ -191,19 +233,21 @@ impl ModelData {
                     max_m: nm("max_nm"),
                     complete_after_s,
                     assumed: get("assumed") == "yes",
-                    source: get("source").to_owned(),
                 },
             );
         });
         let mut coulombic_efficiency = None;
         for_each_record(ELECTROCHEM_TSV, |get| {
-            let number = |column: &str| get(column).parse::<f64>().unwrap_or_else(|_| panic!("data/electrochem.tsv: bad {column}"));
+            let number = |column: &str| {
+                get(column)
+                    .parse::<f64>()
+                    .unwrap_or_else(|_| panic!("data/electrochem.tsv: bad {column}"))
+            };
             let parameter = Parameter {
                 nominal: number("nominal"),
                 min: number("min"),
                 max: number("max"),
                 assumed: get("assumed") == "yes",
-                source: get("source").to_owned(),
             };
             if get("quantity") == "coulombic_efficiency" {
                 coulombic_efficiency = Some(parameter);
@@ -212,13 +256,14 @@ impl ModelData {
         ModelData {
             reactions,
             growth,
-            coulombic_efficiency: coulombic_efficiency.unwrap_or_else(|| panic!("data/electrochem.tsv: no coulombic_efficiency")),
+            coulombic_efficiency: coulombic_efficiency
+                .unwrap_or_else(|| panic!("data/electrochem.tsv: no coulombic_efficiency")),
         }
     }
 }
 
 /// Reports a defect of a built-in table (see the module comment).
-fn malformed(table: &str, row: &str, what: &str) -> ! {
+fn malformed<T>(table: &str, row: &str, what: &str) -> T {
     panic!("data/{table}.tsv: `{row}`: bad {what}")
 }
 
@@ -230,7 +275,9 @@ fn list(text: &str) -> impl Iterator<Item = &str> {
 /// record per line, `#` comments. (The same format as `sema`'s tables, whose reader is
 /// private to that module.)
 fn for_each_record<'a>(table: &'a str, mut each: impl FnMut(&dyn Fn(&str) -> &'a str)) {
-    let mut lines = table.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    let mut lines = table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
     let header: Vec<&str> = lines.next().map(|line| line.split('\t').collect()).unwrap_or_default();
     for line in lines {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -243,31 +290,32 @@ fn for_each_record<'a>(table: &'a str, mut each: impl FnMut(&dyn Fn(&str) -> &'a
     }
 }
 
-/// Element counts of a material's formula, for the balance check.
-fn elements(db: &MaterialDb, key: &str) -> Option<BTreeMap<String, f64>> {
-    let formula = db.lookup(key)?.formula.as_ref()?;
-    Some(formula.elements.iter().cloned().collect())
-}
-
-/// The element imbalance of a reaction, products minus reactants, per element (Li
-/// included); `None` when a formula is missing.
-pub fn imbalance(reaction: &Reaction, db: &MaterialDb) -> Option<BTreeMap<String, f64>> {
-    let mut balance: BTreeMap<String, f64> = BTreeMap::new();
-    for (symbol, count) in elements(db, &reaction.reactant)? {
-        *balance.entry(symbol).or_default() -= count;
-    }
-    *balance.entry("Li".to_owned()).or_default() -= reaction.li_per_unit;
-    for (coefficient, key) in &reaction.products {
-        for (symbol, count) in elements(db, key)? {
-            *balance.entry(symbol).or_default() += coefficient * count;
-        }
-    }
-    Some(balance)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sema::materials::MaterialDb;
+
+    /// Element counts of a material's formula, for the balance check.
+    fn elements(db: &MaterialDb, key: &str) -> Option<BTreeMap<String, f64>> {
+        let formula = db.lookup(key)?.formula.as_ref()?;
+        Some(formula.elements.iter().cloned().collect())
+    }
+
+    /// The element imbalance of a reaction, products minus reactants, per element (Li
+    /// included); `None` when a formula is missing.
+    fn imbalance(reaction: &Reaction, db: &MaterialDb) -> Option<BTreeMap<String, f64>> {
+        let mut balance: BTreeMap<String, f64> = BTreeMap::new();
+        for (symbol, count) in elements(db, &reaction.reactant)? {
+            *balance.entry(symbol).or_default() -= count;
+        }
+        *balance.entry("Li".to_owned()).or_default() -= reaction.li_per_unit;
+        for (coefficient, key) in &reaction.products {
+            for (symbol, count) in elements(db, key)? {
+                *balance.entry(symbol).or_default() += coefficient * count;
+            }
+        }
+        Some(balance)
+    }
 
     #[test]
     fn the_tables_load_and_name_known_materials() {
@@ -276,13 +324,23 @@ mod tests {
         assert!(data.reactions.len() >= 20);
         for reaction in data.reactions.values() {
             for key in std::iter::once(&reaction.reactant).chain(reaction.products.iter().map(|(_, k)| k)) {
-                let material = db.lookup(key).unwrap_or_else(|| panic!("data/reactions.tsv names unknown `{key}`"));
+                let material = db
+                    .lookup(key)
+                    .unwrap_or_else(|| panic!("data/reactions.tsv names unknown `{key}`"));
                 assert_eq!(&material.key, key, "use the key, not an alias: `{key}`");
             }
             for (_, product) in &reaction.products {
                 let material = db.lookup(product).unwrap_or_else(|| panic!("{product}"));
-                assert!(material.density_g_cm3.is_some(), "{}: product `{product}` has no density", reaction.reactant);
-                assert!(material.computed_molar_mass().is_some(), "{}: product `{product}` has no molar mass", reaction.reactant);
+                assert!(
+                    material.density_g_cm3.is_some(),
+                    "{}: product `{product}` has no density",
+                    reaction.reactant
+                );
+                assert!(
+                    material.computed_molar_mass().is_some(),
+                    "{}: product `{product}` has no molar mass",
+                    reaction.reactant
+                );
             }
             assert!((0.0..=1.0).contains(&reaction.extent_min), "{}", reaction.reactant);
             assert!(
@@ -292,7 +350,10 @@ mod tests {
             );
         }
         for route in Route::NAMES.map(|(_, r)| r) {
-            let growth = data.growth.get(&route).unwrap_or_else(|| panic!("data/growth.tsv has no `{}`", route.name()));
+            let growth = data
+                .growth
+                .get(&route)
+                .unwrap_or_else(|| panic!("data/growth.tsv has no `{}`", route.name()));
             assert!(0.0 < growth.min_m && growth.min_m <= growth.max_m, "{}", route.name());
         }
         let ce = &data.coulombic_efficiency;
@@ -303,13 +364,18 @@ mod tests {
     fn every_reaction_balances_its_elements() {
         let db = MaterialDb::builtin();
         for reaction in ModelData::builtin().reactions.values() {
-            let balance = imbalance(reaction, db).unwrap_or_else(|| panic!("{}: a formula is missing", reaction.reactant));
+            let balance =
+                imbalance(reaction, db).unwrap_or_else(|| panic!("{}: a formula is missing", reaction.reactant));
             for (symbol, excess) in balance {
                 if reaction.unbalanced.contains(&symbol) {
                     continue;
                 }
                 // The table rounds 1/3 and 13/3 to six decimals.
-                assert!(excess.abs() < 1e-5, "{}: {symbol} is off by {excess}", reaction.equation());
+                assert!(
+                    excess.abs() < 1e-5,
+                    "{}: {symbol} is off by {excess}",
+                    reaction.equation()
+                );
             }
         }
     }

@@ -6,12 +6,20 @@ use super::quantity::Estimate;
 /// `value` with `digits` significant digits, without trailing zeros (`9.93`, `17`, `0.0125`).
 pub fn significant(value: f64, digits: usize) -> String {
     if value == 0.0 || !value.is_finite() {
-        return if value.is_finite() { "0".to_owned() } else { value.to_string() };
+        return if value.is_finite() {
+            "0".to_owned()
+        } else {
+            value.to_string()
+        };
     }
     let magnitude = value.abs().log10().floor() as i32;
     let decimals = (digits as i32 - 1 - magnitude).clamp(0, 12) as usize;
     let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    };
     if text == "-0" { "0".to_owned() } else { text }
 }
 
@@ -78,6 +86,9 @@ mod tests {
         assert_eq!(areal_mass(1.32e-3, 3), "0.132 mg/cm2");
         assert_eq!(areal_mass(3.1e-6, 3), "0.31 ug/cm2");
         assert_eq!(duration(36_000.0), "10 h");
-        assert_eq!(estimate(Estimate::new(3.16e-7, 1e-8, 1e-5), |v| length(v, 3)), "316 nm (10 nm to 10 um)");
+        assert_eq!(
+            estimate(Estimate::new(3.16e-7, 1e-8, 1e-5), |v| length(v, 3)),
+            "316 nm (10 nm to 10 um)"
+        );
     }
 }

@@ -43,10 +43,35 @@ pub struct Layer {
     /// the layers above (an artificial SEI conducts Li+ by design). A deposited layer is
     /// not, so it keeps what lies above it from touching the Li.
     pub li_derived: bool,
-    /// Data values this layer's thickness rests on that the source calls unverified.
+    /// What this layer's thickness rests on that is unverified or assumed.
+    pub caveats: Caveats,
+}
+
+/// The data values a prediction rests on that the source calls unverified, and the
+/// assumptions it makes; the table marks such values and lists these in footnotes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Caveats {
     pub unverified: Vec<String>,
-    /// Assumptions this layer's thickness rests on.
     pub assumed: Vec<String>,
+}
+
+impl Caveats {
+    pub fn unverified(&mut self, items: impl IntoIterator<Item = String>) {
+        merge(&mut self.unverified, items);
+    }
+
+    pub fn assume(&mut self, assumption: impl Into<String>) {
+        merge(&mut self.assumed, [assumption.into()]);
+    }
+
+    pub fn extend(&mut self, other: &Caveats) {
+        merge(&mut self.unverified, other.unverified.iter().cloned());
+        merge(&mut self.assumed, other.assumed.iter().cloned());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.unverified.is_empty() && self.assumed.is_empty()
+    }
 }
 
 impl Layer {
@@ -55,14 +80,19 @@ impl Layer {
         let share = 1.0 / materials.len().max(1) as f64;
         Layer {
             material: materials.join("+"),
-            components: materials.iter().map(|m| Share { material: m.clone(), volume_fraction: share }).collect(),
+            components: materials
+                .iter()
+                .map(|m| Share {
+                    material: m.clone(),
+                    volume_fraction: share,
+                })
+                .collect(),
             thickness,
             step,
             converted_at: None,
             origin,
             li_derived: origin != Origin::Deposited,
-            unverified: Vec::new(),
-            assumed: Vec::new(),
+            caveats: Caveats::default(),
         }
     }
 
@@ -88,20 +118,55 @@ impl Layer {
 
     /// The share of this layer's volume made of materials for which `removable` holds.
     pub fn removable_fraction(&self, removable: impl Fn(&str) -> bool) -> f64 {
-        self.components.iter().filter(|c| removable(&c.material)).map(|c| c.volume_fraction).sum()
-    }
-
-    pub fn flag_unverified(&mut self, flags: impl IntoIterator<Item = String>) {
-        merge(&mut self.unverified, flags);
-    }
-
-    pub fn flag_assumed(&mut self, assumption: impl Into<String>) {
-        merge(&mut self.assumed, [assumption.into()]);
+        self.components
+            .iter()
+            .filter(|c| removable(&c.material))
+            .map(|c| c.volume_fraction)
+            .sum()
     }
 }
 
+/// Consecutive layers of one material made the same way, merged: how the table and the
+/// picture show a protocol that puts the same film down many times.
+pub struct Run<'a> {
+    /// The bottom layer of the run.
+    pub first: &'a Layer,
+    pub count: usize,
+    /// The sum of the layers' thicknesses; `None` when one is unknown.
+    pub thickness: Option<Estimate>,
+    /// The step that made the top layer of the run.
+    pub last_step: usize,
+    pub caveats: Caveats,
+}
+
+/// The runs of a stack, bottom to top.
+pub fn runs(layers: &[Layer]) -> Vec<Run<'_>> {
+    let mut runs: Vec<Run> = Vec::new();
+    for layer in layers {
+        if let Some(run) = runs.last_mut()
+            && run.first.material == layer.material
+            && run.first.origin == layer.origin
+            && run.thickness.is_some() == layer.thickness.is_some()
+        {
+            run.count += 1;
+            run.thickness = run.thickness.zip(layer.thickness).map(|(a, b)| a + b);
+            run.last_step = layer.step;
+            run.caveats.extend(&layer.caveats);
+            continue;
+        }
+        runs.push(Run {
+            first: layer,
+            count: 1,
+            thickness: layer.thickness,
+            last_step: layer.step,
+            caveats: layer.caveats.clone(),
+        });
+    }
+    runs
+}
+
 /// Adds the items not already present, keeping first-seen order (deterministic output).
-pub fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
     for item in items {
         if !into.contains(&item) {
             into.push(item);
@@ -111,16 +176,20 @@ pub fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
 
 /// The molar mass the models use: the table's value, else the one computed from the
 /// formula. The worked examples of `spec/models.md` use the table's values too.
-pub fn molar_mass(material: &Material) -> Option<f64> {
+pub(super) fn molar_mass(material: &Material) -> Option<f64> {
     material.molar_mass_g_mol.or_else(|| material.computed_molar_mass())
 }
 
 /// A material's molar volume M / rho (m3 per mole of formula units), with the data values
 /// behind it that the source calls unverified.
-pub fn molar_volume(db: &MaterialDb, key: &str) -> Result<(f64, Vec<String>), String> {
-    let material = db.lookup(key).ok_or_else(|| format!("`{key}` is not in data/materials.tsv"))?;
+pub(super) fn molar_volume(db: &MaterialDb, key: &str) -> Result<(f64, Vec<String>), String> {
+    let material = db
+        .lookup(key)
+        .ok_or_else(|| format!("`{key}` is not in data/materials.tsv"))?;
     let mass = molar_mass(material).ok_or_else(|| format!("`{key}` has no molar mass in data/materials.tsv"))?;
-    let density = material.density_g_cm3.ok_or_else(|| format!("`{key}` has no density in data/materials.tsv"))?;
+    let density = material
+        .density_g_cm3
+        .ok_or_else(|| format!("`{key}` has no density in data/materials.tsv"))?;
     if density <= 0.0 {
         return Err(format!("`{key}` has no positive density in data/materials.tsv"));
     }
@@ -129,7 +198,7 @@ pub fn molar_volume(db: &MaterialDb, key: &str) -> Result<(f64, Vec<String>), St
 }
 
 /// The unverified flags of a material's density and molar mass, as notes name them.
-pub fn unverified_density_and_mass(material: &Material) -> Vec<String> {
+pub(super) fn unverified_density_and_mass(material: &Material) -> Vec<String> {
     [("density_g_cm3", "density"), ("molar_mass_g_mol", "molar mass")]
         .iter()
         .filter(|(column, _)| material.is_unverified(column))
@@ -138,10 +207,14 @@ pub fn unverified_density_and_mass(material: &Material) -> Vec<String> {
 }
 
 /// Density in kg/m3 with its unverified flag, for areal masses.
-pub fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
+pub(super) fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
     let material = db.lookup(key)?;
     let density = material.density_g_cm3?;
-    let flags = if material.is_unverified("density_g_cm3") { vec![format!("density of `{key}`")] } else { Vec::new() };
+    let flags = if material.is_unverified("density_g_cm3") {
+        vec![format!("density of `{key}`")]
+    } else {
+        Vec::new()
+    };
     Some((density * 1e3, flags))
 }
 
@@ -151,11 +224,39 @@ mod tests {
 
     #[test]
     fn mixtures_merge_and_normalise() {
-        let layer = Layer::mixture(vec![("LiF".into(), 2.0), ("Mo".into(), 1.0), ("LiF".into(), 1.0)], None, 0, Origin::Grown);
+        let layer = Layer::mixture(
+            vec![("LiF".into(), 2.0), ("Mo".into(), 1.0), ("LiF".into(), 1.0)],
+            None,
+            0,
+            Origin::Grown,
+        );
         assert_eq!(layer.material, "LiF+Mo");
         assert!((layer.components[0].volume_fraction - 0.75).abs() < 1e-12);
         assert!((layer.removable_fraction(|m| m == "Mo") - 0.25).abs() < 1e-12);
         assert!(layer.li_derived);
+    }
+
+    #[test]
+    fn repeated_layers_merge_into_runs() {
+        let lif = |step: usize| {
+            Layer::new(
+                &["LiF".to_owned()],
+                Some(Estimate::exact(1e-9)),
+                step,
+                Origin::Deposited,
+            )
+        };
+        let layers = vec![
+            lif(0),
+            lif(1),
+            Layer::new(&["Mg".to_owned()], None, 2, Origin::Deposited),
+            lif(3),
+        ];
+        let runs = runs(&layers);
+        assert_eq!(runs.iter().map(|r| r.count).collect::<Vec<_>>(), [2, 1, 1]);
+        assert_eq!((runs[0].first.step, runs[0].last_step), (0, 1));
+        assert!((runs[0].thickness.unwrap().nominal - 2e-9).abs() < 1e-18);
+        assert!(runs[1].thickness.is_none());
     }
 
     #[test]

@@ -1,3 +1,25 @@
 //! Step 4: the predicted layer stack and the budgets checked on it.
+//!
+//! [`stack::predict`] walks each protocol's steps and applies one effect model per step
+//! (deposition, conversion, growth, electrochemistry, removal, mechanical work); the
+//! models, their equations, parameters and sources are in `spec/models.md`, and their
+//! data in `data/reactions.tsv`, `data/growth.tsv` and `data/electrochem.tsv`.
+//! [`table::render_table`] and [`svg::stack_svg`] show the result.
 
+pub mod budget;
+mod context;
+mod conversion;
+mod data;
+mod deposition;
+mod duration;
+pub mod electrochem;
+mod format;
+mod growth;
+pub mod layer;
+pub mod quantity;
+mod removal;
+mod solution;
 pub mod stack;
+mod state;
+pub mod svg;
+pub mod table;

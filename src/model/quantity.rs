@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// `min <= nominal <= max`, always (the constructors keep it so).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Estimate {
     pub nominal: f64,
     pub min: f64,
@@ -15,18 +15,30 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    pub const ZERO: Estimate = Estimate { nominal: 0.0, min: 0.0, max: 0.0 };
+    pub const ZERO: Estimate = Estimate {
+        nominal: 0.0,
+        min: 0.0,
+        max: 0.0,
+    };
 
     /// A value known without uncertainty (a thickness the recipe states).
     pub fn exact(value: f64) -> Estimate {
-        Estimate { nominal: value, min: value, max: value }
+        Estimate {
+            nominal: value,
+            min: value,
+            max: value,
+        }
     }
 
     /// Orders the three values so that `min <= nominal <= max` holds whatever the caller
     /// passes (a reversed range from a decreasing function, for example).
     pub fn new(nominal: f64, a: f64, b: f64) -> Estimate {
         let (low, high) = if a <= b { (a, b) } else { (b, a) };
-        Estimate { nominal, min: low.min(nominal), max: high.max(nominal) }
+        Estimate {
+            nominal,
+            min: low.min(nominal),
+            max: high.max(nominal),
+        }
     }
 
     /// The range `[min, max]` with its geometric mean as the nominal value: the middle of a
@@ -45,19 +57,25 @@ impl Estimate {
         Estimate::new(f(self.nominal), f(self.min), f(self.max))
     }
 
-    /// Combines two fully correlated quantities bound by bound (nominal with nominal, min
-    /// with min): a product layer and the Li it consumed rise and fall together.
+    /// Combines two fully correlated quantities scenario by scenario (nominal with
+    /// nominal, low with low, high with high): a product layer and the Li it consumed rise
+    /// and fall together, so the thinnest layer goes with the least Li. The result keeps
+    /// that correspondence; [`Estimate::ordered`] turns it back into a range.
     pub fn zip(self, other: Estimate, f: impl Fn(f64, f64) -> f64) -> Estimate {
-        Estimate::new(f(self.nominal, other.nominal), f(self.min, other.min), f(self.max, other.max))
+        Estimate {
+            nominal: f(self.nominal, other.nominal),
+            min: f(self.min, other.min),
+            max: f(self.max, other.max),
+        }
+    }
+
+    /// The same values as a range, `min <= nominal <= max`.
+    pub fn ordered(self) -> Estimate {
+        Estimate::new(self.nominal, self.min, self.max)
     }
 
     pub fn is_exact(&self) -> bool {
         self.min == self.max
-    }
-
-    /// The smallest range containing both.
-    pub fn hull(self, other: Estimate) -> Estimate {
-        Estimate::new(self.nominal, self.min.min(other.min), self.max.max(other.max))
     }
 
     /// Keeps the nominal value and the upper bound, lowering the lower bound to `min`
@@ -112,6 +130,13 @@ mod tests {
         let consumed = Estimate::new(2.0, 1.0, 4.0);
         let remaining = initial - consumed;
         assert_eq!((remaining.min, remaining.nominal, remaining.max), (46.0, 48.0, 49.0));
+        let fraction = consumed.zip(Estimate::new(2.0, 2.0, 2.0), |c, cap| cap.min(c) / c);
+        assert_eq!(
+            (fraction.min, fraction.nominal, fraction.max),
+            (1.0, 1.0, 0.5),
+            "scenario by scenario"
+        );
+        assert_eq!(fraction.ordered().min, 0.5);
         let total: Estimate = [consumed, consumed].into_iter().sum();
         assert_eq!((total.min, total.nominal, total.max), (2.0, 4.0, 8.0));
         let empty: Estimate = std::iter::empty().sum();

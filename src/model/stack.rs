@@ -1,33 +1,90 @@
 //! The layer stack on each workpiece after every step, and the budgets checked on it.
 //!
-//! Each operation's effect kind (`data/operations.tsv`) selects a model; the models and
-//! their sources are in `spec/models.md`. This module holds the deposition models (a
-//! given thickness, rate x time, cycles x growth per cycle, layers x growth per layer) and
-//! the transfer of layers when one workpiece is joined onto another.
+//! Each operation's effect kind (`data/operations.tsv`) selects a model; the models, their
+//! equations and their sources are in `spec/models.md`:
+//! - deposition ([`super::deposition`]): the layer is the one the recipe puts down;
+//! - conversion ([`super::conversion`]): a precursor on Li turns into its products when its
+//!   trigger in `data/reactions.tsv` fires (contact, anneal, molten Li, plating, pressing);
+//! - growth ([`super::growth`]): Li reacts with a gas, plasma, liquid or solid reagent;
+//! - electrochemistry ([`super::electrochem`]): plating, stripping, Li lost to the SEI;
+//! - removal and mechanical work ([`super::removal`]): etching, dissolving, rolling;
+//! - joins: `onto` lays a workpiece's layers on the target, upside down.
+//!
+//! Steps run in the order written (the order of every workpiece's own steps).
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
-use crate::diagnostics::{Diagnostic, codes};
+use super::budget::{self, BudgetOutcome};
+use super::context::Ctx;
+use super::conversion::{convert_layer, pending_note, settle};
+use super::data::{ModelData, Route};
+use super::deposition::deposit;
+use super::duration::duration;
+use super::electrochem::electroplate;
+use super::growth::{grow, species};
+use super::layer::{Caveats, Layer, Origin, density};
+use super::quantity::Estimate;
+use super::removal::{remove, roll};
+use super::state::Piece;
+use crate::diagnostics::Diagnostic;
 use crate::sema::library::{Effect, Library};
-use crate::sema::program::{BudgetMetric, Program, Protocol, ReagentUse, Step};
-use crate::sema::units::{Dimension, display};
-use crate::span::Span;
+use crate::sema::materials::MaterialDb;
+use crate::sema::program::{Program, Protocol};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Layer {
-    pub material: String,
-    pub thickness_m: f64,
-    /// The step that made it.
-    pub step: usize,
+/// One workpiece after a step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub workpiece: usize,
+    /// Bottom to top; empty when `layers_elided`.
+    pub layers: Vec<Layer>,
+    /// Whether the layers were left out to bound the output (see [`LAYER_DETAIL`]); the
+    /// totals below are still there.
+    pub layers_elided: bool,
+    /// Total thickness of the layers, m; `None` when a layer's thickness is unknown.
+    pub coating: Option<Estimate>,
+    /// Dense Li consumed so far, m; `None` when a step's consumption is unknown.
+    pub li_consumed: Option<Estimate>,
+    /// Dense Li left, m; `None` for a workpiece that is not Li, or without a thickness.
+    pub li_remaining: Option<Estimate>,
+    /// Areal mass added to the bare foil (layers, less the Li they took), kg/m2.
+    pub mass_added: Option<Estimate>,
+    /// The share of the anode's thickness that is not Li: coating / (Li + coating).
+    pub volumetric_penalty: Option<Estimate>,
+    /// What the coating rests on that is unverified or assumed.
+    pub coating_caveats: Caveats,
+    /// What the Li consumed and remaining rest on.
+    pub li_caveats: Caveats,
+    /// What the mass added rests on.
+    pub mass_caveats: Caveats,
 }
 
-/// The stack of the protocol's product after one step.
+impl Snapshot {
+    /// Everything the values rest on.
+    pub fn caveats(&self) -> Caveats {
+        let mut all = self.coating_caveats.clone();
+        all.extend(&self.li_caveats);
+        all.extend(&self.mass_caveats);
+        all
+    }
+}
+
+/// The protocol's stacks after one step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StackAfterStep {
     pub step: usize,
-    /// Bottom to top.
-    pub layers: Vec<Layer>,
-    pub coating_m: f64,
+    pub name: String,
+    /// The workpiece the step acts on (`None` for a preparation step).
+    pub acts_on: Option<usize>,
+    /// Seconds; `None` when the parameters do not say.
+    pub duration_s: Option<f64>,
+    /// The product's stack, flattened into this object.
+    #[serde(flatten)]
+    pub product: Option<Snapshot>,
+    /// The other workpieces that carry layers (a carrier film before its transfer).
+    pub others: Vec<Snapshot>,
+    /// What the models did at this step, and why.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,123 +92,327 @@ pub struct ProtocolStack {
     /// The workpiece the budgets apply to: the Li foil everything ends up on.
     pub product: Option<usize>,
     pub after_steps: Vec<StackAfterStep>,
+    pub budgets: Vec<BudgetOutcome>,
 }
 
-/// The thickness a step deposits, when its parameters determine one.
-fn deposited_thickness(step: &Step, effect: Effect) -> Option<f64> {
-    match effect {
-        Effect::Deposit | Effect::Cast | Effect::Laminate => step
-            .param("thickness")
-            .or_else(|| Some(step.param("rate")? * step.param("time")?)),
-        Effect::Cycles => Some(step.param("cycles")? * step.param("growth_per_cycle")?),
-        Effect::LangmuirBlodgett => Some(step.param("layers")? * step.param("growth_per_layer")?),
-        _ => None,
+impl ProtocolStack {
+    /// The product after the last step.
+    pub fn last(&self) -> Option<&Snapshot> {
+        self.after_steps.iter().rev().find_map(|s| s.product.as_ref())
     }
 }
 
-/// The material a deposition step puts down: the named material (`sputter MoS2`), or the
-/// solutes of a cast solution.
-fn deposited_material(step: &Step, protocol: &Protocol) -> Option<String> {
-    match step.reagent.as_ref()? {
-        ReagentUse::Materials { materials, .. } => materials.first().cloned(),
-        ReagentUse::Reagent { index, .. } => {
-            let reagent = &protocol.reagents[*index];
-            let solutes: Vec<&str> = reagent.components.iter().map(|c| c.material.as_str()).collect();
-            Some(solutes.join("+"))
-        }
-    }
-}
+/// How many layers the snapshots of one protocol list in all. A protocol of N steps that
+/// each add a layer would otherwise list N^2 / 2 of them (a generated recipe of 20 000
+/// steps, 200 million); past this, a snapshot keeps its totals but not its layers, except
+/// the product after the last step, which always has them.
+pub const LAYER_DETAIL: usize = 20_000;
 
 /// The product: the first Li substrate, else the first substrate.
-fn product_of(protocol: &Protocol) -> Option<usize> {
-    protocol.workpieces.iter().position(|w| w.material == "Li").or((!protocol.workpieces.is_empty()).then_some(0))
+fn product_of(protocol: &Protocol, db: &MaterialDb) -> Option<usize> {
+    let is_li = |key: &str| db.lookup(key).is_some_and(|m| m.key == "Li");
+    protocol
+        .workpieces
+        .iter()
+        .position(|w| is_li(&w.material))
+        .or((!protocol.workpieces.is_empty()).then_some(0))
 }
 
+/// The stacks of every protocol, one per protocol in order, and the budget diagnostics.
 pub fn predict(program: &Program, library: &Library) -> (Vec<ProtocolStack>, Vec<Diagnostic>) {
+    let db = MaterialDb::builtin();
+    let data = ModelData::builtin();
     let mut diagnostics = Vec::new();
     let stacks = program
         .protocols
         .iter()
         .map(|protocol| {
-            let stack = predict_protocol(protocol, library);
-            check_budgets(protocol, &stack, &mut diagnostics);
+            let (mut stack, pieces) = predict_protocol(protocol, library, db, data);
+            let product = stack.product.and_then(|p| pieces.get(p));
+            stack.budgets = budget::check(protocol, &stack, product, &mut diagnostics);
             stack
         })
         .collect();
     (stacks, diagnostics)
 }
 
-fn predict_protocol(protocol: &Protocol, library: &Library) -> ProtocolStack {
-    let product = product_of(protocol);
-    let mut stacks: Vec<Vec<Layer>> = vec![Vec::new(); protocol.workpieces.len()];
-    let mut after_steps = Vec::with_capacity(protocol.steps.len());
+fn predict_protocol(
+    protocol: &Protocol,
+    library: &Library,
+    db: &MaterialDb,
+    data: &ModelData,
+) -> (ProtocolStack, Vec<Piece>) {
+    let product = product_of(protocol, db);
+    let mut pieces: Vec<Piece> = protocol
+        .workpieces
+        .iter()
+        .map(|w| Piece::new(db.lookup(&w.material).is_some_and(|m| m.key == "Li"), w.thickness_m))
+        .collect();
+    let mut after_steps: Vec<StackAfterStep> = Vec::with_capacity(protocol.steps.len());
+    let mut listed = 0;
+    let mut detail = |piece: &Piece| {
+        listed += piece.layers().len();
+        listed <= LAYER_DETAIL
+    };
     for (index, step) in protocol.steps.iter().enumerate() {
-        let Some(operation) = library.operations.get(&step.verb) else { continue };
-        if let Some(workpiece) = step.workpiece {
-            if let (Some(thickness), Some(material)) =
-                (deposited_thickness(step, operation.effect), deposited_material(step, protocol))
-            {
-                stacks[workpiece].push(Layer { material, thickness_m: thickness, step: index });
-            }
-            // A join lays the workpiece's layers, top side down, onto the target.
-            if let Some(target) = step.onto {
-                let carried: Vec<Layer> = std::mem::take(&mut stacks[workpiece]).into_iter().rev().collect();
-                stacks[target].extend(carried);
-            }
-        }
-        if let Some(product) = product {
-            let layers = stacks[product].clone();
-            let coating_m = layers.iter().map(|l| l.thickness_m).sum();
-            after_steps.push(StackAfterStep { step: index, layers, coating_m });
-        }
-    }
-    ProtocolStack { product, after_steps }
-}
-
-fn check_budgets(protocol: &Protocol, stack: &ProtocolStack, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(last) = stack.after_steps.last() else { return };
-    for budget in &protocol.budgets {
-        let value = match budget.metric {
-            BudgetMetric::Coating => last.coating_m,
-            // Li loss, Li remaining, mass and time come with the reaction models and the
-            // schedule; until then these budgets are not evaluated.
-            _ => continue,
-        };
-        let exceeded = if budget.at_most { value > budget.limit.si } else { value < budget.limit.si };
-        if !exceeded {
+        let Some(operation) = library.operations.get(&step.verb) else {
             continue;
+        };
+        let ctx = Ctx {
+            protocol,
+            step,
+            index,
+            operation,
+            library,
+            db,
+            data,
+        };
+        let mut notes = Vec::new();
+        if let Some(workpiece) = step.workpiece.filter(|w| *w < pieces.len()) {
+            let area = protocol.workpieces[workpiece].area_m2;
+            apply(&mut pieces[workpiece], &ctx, area, &mut notes);
+            if let Some(target) = step.onto.filter(|t| *t < pieces.len() && *t != workpiece) {
+                // A join lays the workpiece's layers, top side down, onto the target.
+                let carried = pieces[workpiece].take_layers();
+                let target_piece = &mut pieces[target];
+                for layer in carried.into_iter().rev() {
+                    target_piece.push(layer, db);
+                }
+                notes.push(format!(
+                    "{} lays the layers of `{}` upside down onto `{}`",
+                    ctx.name(),
+                    protocol.workpieces[workpiece].name,
+                    protocol.workpieces[target].name
+                ));
+                roll(target_piece, &ctx, &mut notes);
+                settle(target_piece, &ctx, &mut notes);
+            }
         }
-        let length = Dimension::named("length").unwrap_or_default();
-        let mut contributors: Vec<&Layer> = last.layers.iter().collect();
-        contributors.sort_by(|a, b| b.thickness_m.total_cmp(&a.thickness_m));
-        let comparison = if budget.at_most { "<=" } else { ">=" };
-        let mut diagnostic = Diagnostic::new(
-            codes::BUDGET_EXCEEDED,
-            format!(
-                "the {} budget is not met: {} against `{} {comparison} {}`",
-                budget.metric.name(),
-                display(value, length),
-                budget.metric.name(),
-                display(budget.limit.si, length)
-            ),
-            budget.span,
-            format!("the predicted {} is {}", budget.metric.name(), display(value, length)),
-        );
-        for layer in contributors.iter().take(3) {
-            let step = &protocol.steps[layer.step];
-            diagnostic = diagnostic.with_label(
-                step_span(step),
-                format!("`{}` adds {} of `{}`", step.name, display(layer.thickness_m, length), layer.material),
-            );
+        let others = pieces
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, piece)| Some(*i) != product && !piece.layers().is_empty())
+            .map(|(i, piece)| {
+                let detail = detail(piece);
+                snapshot(i, piece, db, detail)
+            })
+            .collect();
+        after_steps.push(StackAfterStep {
+            step: index,
+            name: step.name.clone(),
+            acts_on: step.workpiece,
+            duration_s: duration(&ctx),
+            product: product.and_then(|p| {
+                let piece = pieces.get_mut(p)?;
+                let detail = detail(piece);
+                Some(snapshot(p, piece, db, detail))
+            }),
+            others,
+            notes,
+        });
+    }
+    // The product after the last step always lists its layers.
+    let last = after_steps.iter_mut().rev().find_map(|s| s.product.as_mut());
+    if let (Some(snapshot), Some(piece)) = (last, product.and_then(|p| pieces.get(p)))
+        && snapshot.layers_elided
+    {
+        snapshot.layers = piece.layers().to_vec();
+        snapshot.layers_elided = false;
+    }
+    (
+        ProtocolStack {
+            product,
+            after_steps,
+            budgets: Vec::new(),
+        },
+        pieces,
+    )
+}
+
+/// Runs the step's effect model on the piece it acts on.
+fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Vec<String>) {
+    remove(piece, ctx, notes);
+    match ctx.effect() {
+        Effect::Deposit | Effect::Cycles | Effect::LangmuirBlodgett | Effect::Laminate | Effect::Cast => {
+            if let Some(deposited) = deposit(ctx, area) {
+                notes.push(deposited.note);
+                piece.push(deposited.layer, ctx.db);
+            }
         }
-        diagnostics.push(
-            diagnostic.with_help("make the thickest layers thinner, or relax the budget").with_note(
-                "the coating is the sum of the layers on the foil after the last step (spec/models.md)",
-            ),
-        );
+        Effect::GasReaction => grow(
+            piece,
+            ctx,
+            if ctx.li_molten() { Route::MoltenGas } else { Route::Gas },
+            notes,
+        ),
+        Effect::Plasma => grow(piece, ctx, Route::Plasma, notes),
+        Effect::LiquidReaction => grow(piece, ctx, Route::Liquid, notes),
+        Effect::Convert | Effect::Alloy => react(piece, ctx, notes),
+        Effect::Electrochemical => {
+            // Plating converts what plating triggers before the SEI forms on top.
+            settle(piece, ctx, notes);
+            electroplate(piece, ctx, notes);
+        }
+        Effect::Mechanical if ctx.step.onto.is_none() => roll(piece, ctx, notes),
+        Effect::Mechanical | Effect::Prepare | Effect::Rinse | Effect::Dry | Effect::Heat | Effect::Rest => {}
+    }
+    settle(piece, ctx, notes);
+    let last = piece.layers().len().saturating_sub(1);
+    if let Some(note) =
+        pending_note(piece, last, ctx).filter(|_| piece.layers().last().is_some_and(|l| l.step == ctx.index))
+    {
+        notes.push(note);
     }
 }
 
-fn step_span(step: &Step) -> Span {
-    step.params.get("thickness").map_or(step.span, |v| v.span)
+/// A solid reagent reacting with the Li (`react`, `alloy`): a stated amount (`thickness`)
+/// converts by stoichiometry; without one, `react` grows a solid-phase layer of the assumed
+/// range and `alloy` makes a bulk alloy, which is no layer.
+fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+    if !piece.lithium {
+        notes.push(format!("{} touches no Li: nothing reacts", ctx.name()));
+        return;
+    }
+    let Some(thickness) = ctx.step.param("thickness") else {
+        if ctx.effect() == Effect::Alloy {
+            notes.push(format!(
+                "{} alloys the bulk of the foil: no layer forms (the Li left is not modelled)",
+                ctx.name()
+            ));
+        } else {
+            grow(piece, ctx, Route::Solid, notes);
+        }
+        return;
+    };
+    let species = species(ctx);
+    if species.reactive.is_empty() {
+        let names = ctx.solutes();
+        piece.push(
+            Layer::new(&names, Some(Estimate::exact(thickness)), ctx.index, Origin::Deposited),
+            ctx.db,
+        );
+        piece.li_unknown_at(ctx.index);
+        notes.push(format!(
+            "`{}` has no reaction in data/reactions.tsv: it is put on as it is",
+            names.join("/")
+        ));
+        return;
+    }
+    let share = thickness / species.reactive.len() as f64;
+    let why = format!(
+        "in {} at {}",
+        ctx.name(),
+        crate::sema::units::display(
+            ctx.step.temperature_k(),
+            crate::sema::units::Dimension::named("temperature").unwrap_or_default()
+        )
+    );
+    for reactive in &species.reactive {
+        let reactant = std::slice::from_ref(&reactive.reaction.reactant);
+        piece.push(
+            Layer::new(reactant, Some(Estimate::exact(share)), ctx.index, Origin::Deposited),
+            ctx.db,
+        );
+        let index = piece.layers().len() - 1;
+        convert_layer(piece, index, reactive.reaction, &why, ctx, notes);
+    }
+}
+
+/// The piece's values after a step; its layers only when `detail` allows (see
+/// [`LAYER_DETAIL`]).
+fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) -> Snapshot {
+    let totals = piece.totals(db).clone();
+    let coating = totals.unknown.is_empty().then_some(totals.coating);
+    let li_known = piece.li_unknown.is_empty();
+    // A workpiece that is not Li has no Li to lose.
+    let li_consumed = (li_known && piece.lithium).then_some(piece.li_consumed);
+    let li_remaining = piece.li.filter(|_| li_known);
+    let mut mass_caveats = totals.coating_caveats.clone();
+    mass_caveats.extend(&totals.density_caveats);
+    mass_caveats.extend(&piece.li_caveats);
+    let mass_added = match (totals.layer_mass, li_known, density(db, "Li")) {
+        (Some(layers), true, Some((li_density, flags))) => {
+            mass_caveats.unverified(flags);
+            // Scenario by scenario: the thinnest layers go with the least Li consumed.
+            let li_taken = piece.li_consumed.map(|t| (t - piece.li_plated) * li_density);
+            Some(layers.zip(li_taken, |layers, li| layers - li).ordered())
+        }
+        _ => None,
+    };
+    let volumetric_penalty = match (coating, li_remaining) {
+        (Some(c), Some(li)) if li.min + c.min > 0.0 => Some(Estimate::new(
+            c.nominal / (li.nominal + c.nominal),
+            c.min / (li.max + c.min),
+            c.max / (li.min + c.max),
+        )),
+        _ => None,
+    };
+    Snapshot {
+        workpiece,
+        layers: if detail { piece.layers().to_vec() } else { Vec::new() },
+        layers_elided: !detail,
+        coating,
+        li_consumed,
+        li_remaining,
+        mass_added,
+        volumetric_penalty,
+        coating_caveats: totals.coating_caveats,
+        li_caveats: piece.li_caveats.clone(),
+        mass_caveats,
+    }
+}
+
+/// Writes `{stem}_{unit}`, `{stem}_min_{unit}` and `{stem}_max_{unit}` (SI value x scale),
+/// `null` when unknown.
+fn entries<M: SerializeMap>(
+    map: &mut M,
+    stem: &str,
+    unit: &str,
+    value: Option<Estimate>,
+    scale: f64,
+) -> Result<(), M::Error> {
+    let suffix = if unit.is_empty() {
+        String::new()
+    } else {
+        format!("_{unit}")
+    };
+    map.serialize_entry(&format!("{stem}{suffix}"), &value.map(|v| v.nominal * scale))?;
+    map.serialize_entry(&format!("{stem}_min{suffix}"), &value.map(|v| v.min * scale))?;
+    map.serialize_entry(&format!("{stem}_max{suffix}"), &value.map(|v| v.max * scale))
+}
+
+impl Serialize for Layer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("material", &self.material)?;
+        entries(&mut map, "thickness", "nm", self.thickness, 1e9)?;
+        map.serialize_entry("components", &self.components)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("step", &self.step)?;
+        map.serialize_entry("converted_at", &self.converted_at)?;
+        map.serialize_entry("unverified", &self.caveats.unverified)?;
+        map.serialize_entry("assumed", &self.caveats.assumed)?;
+        map.end()
+    }
+}
+
+impl Serialize for Snapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("workpiece", &self.workpiece)?;
+        map.serialize_entry("layers", &self.layers)?;
+        if self.layers_elided {
+            map.serialize_entry("layers_elided", &true)?;
+        }
+        entries(&mut map, "coating", "nm", self.coating, 1e9)?;
+        entries(&mut map, "li_consumed", "nm", self.li_consumed, 1e9)?;
+        entries(&mut map, "li_remaining", "um", self.li_remaining, 1e6)?;
+        // 1 kg/m2 = 100 mg/cm2.
+        entries(&mut map, "mass_added", "mg_cm2", self.mass_added, 100.0)?;
+        entries(&mut map, "volumetric_penalty", "", self.volumetric_penalty, 1.0)?;
+        let caveats = self.caveats();
+        map.serialize_entry("unverified", &caveats.unverified)?;
+        map.serialize_entry("assumed", &caveats.assumed)?;
+        map.end()
+    }
 }

@@ -1,10 +1,57 @@
 //! The state of one workpiece between steps: its layers, bottom to top, and for a Li foil
 //! the Li left and the Li consumed, all per unit area of the foil as it is now.
+//!
+//! The sums over the layers (coating, areal mass) are kept current as layers are pushed,
+//! and recomputed only after a step changed layers already there: a long protocol that
+//! deposits one layer per step then costs time linear in its length, not quadratic.
 
 use std::collections::BTreeMap;
 
-use super::layer::{Layer, merge};
+use super::layer::{Caveats, Layer, density};
 use super::quantity::Estimate;
+use crate::sema::materials::MaterialDb;
+
+/// Sums over a piece's layers.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// The known part of the coating, m.
+    pub coating: Estimate,
+    /// The steps whose layers have no known thickness.
+    pub unknown: Vec<usize>,
+    /// Sum of rho x t over the layers, kg/m2; `None` when a thickness or a density is
+    /// unknown.
+    pub layer_mass: Option<Estimate>,
+    /// What the coating rests on.
+    pub coating_caveats: Caveats,
+    /// The unverified densities the mass rests on.
+    pub density_caveats: Caveats,
+}
+
+impl Totals {
+    fn add(&mut self, layer: &Layer, db: &MaterialDb) {
+        self.coating_caveats.extend(&layer.caveats);
+        let Some(thickness) = layer.thickness else {
+            self.unknown.push(layer.step);
+            self.layer_mass = None;
+            return;
+        };
+        self.coating = self.coating + thickness;
+        let mut rho = Some(0.0);
+        for component in &layer.components {
+            rho = match (rho, density(db, &component.material)) {
+                (Some(total), Some((density, flags))) => {
+                    self.density_caveats.unverified(flags);
+                    Some(total + component.volume_fraction * density)
+                }
+                _ => None,
+            };
+        }
+        self.layer_mass = match (self.layer_mass, rho) {
+            (Some(mass), Some(rho)) => Some(mass + thickness.scale(rho)),
+            _ => None,
+        };
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Piece {
@@ -12,6 +59,8 @@ pub struct Piece {
     pub lithium: bool,
     /// Dense Li left, m; `None` for a workpiece that is not Li or has no stated thickness.
     pub li: Option<Estimate>,
+    /// Dense Li plated onto the foil, m (exact: the charge is stated).
+    pub li_plated: f64,
     /// Dense Li consumed by reactions and electrochemical losses, m.
     pub li_consumed: Estimate,
     /// Li consumed per step, for the budget labels.
@@ -19,23 +68,78 @@ pub struct Piece {
     /// Steps whose Li consumption the data cannot predict.
     pub li_unknown: Vec<usize>,
     /// Unverified data values and assumptions behind `li_consumed`.
-    pub li_unverified: Vec<String>,
-    pub li_assumed: Vec<String>,
-    pub layers: Vec<Layer>,
+    pub li_caveats: Caveats,
+    /// Bottom to top.
+    layers: Vec<Layer>,
+    totals: Totals,
+    /// Whether `totals` no longer match `layers`.
+    stale: bool,
 }
 
 impl Piece {
     pub fn new(lithium: bool, thickness: Option<f64>) -> Piece {
-        Piece { lithium, li: thickness.filter(|_| lithium).map(Estimate::exact), ..Piece::default() }
+        Piece {
+            lithium,
+            li: thickness.filter(|_| lithium).map(Estimate::exact),
+            totals: Totals {
+                layer_mass: Some(Estimate::ZERO),
+                ..Totals::default()
+            },
+            ..Piece::default()
+        }
+    }
+
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// The layers, to change: the sums are recomputed before they are next read.
+    pub fn layers_mut(&mut self) -> &mut Vec<Layer> {
+        self.stale = true;
+        &mut self.layers
+    }
+
+    /// Puts a layer on top.
+    pub fn push(&mut self, layer: Layer, db: &MaterialDb) {
+        if !self.stale {
+            self.totals.add(&layer, db);
+        }
+        self.layers.push(layer);
+    }
+
+    /// Removes every layer (a carrier giving its film away).
+    pub fn take_layers(&mut self) -> Vec<Layer> {
+        self.stale = true;
+        std::mem::take(&mut self.layers)
+    }
+
+    /// The sums over the layers, current.
+    pub fn totals(&mut self, db: &MaterialDb) -> &Totals {
+        if self.stale {
+            let mut totals = Totals {
+                layer_mass: Some(Estimate::ZERO),
+                ..Totals::default()
+            };
+            for layer in &self.layers {
+                totals.add(layer, db);
+            }
+            self.totals = totals;
+            self.stale = false;
+        }
+        &self.totals
     }
 
     /// Takes `wanted` of Li for `step`, no more than there is. Returns the part actually
     /// taken (bound by bound), so the caller can scale the product the same way.
-    pub fn consume_li(&mut self, step: usize, wanted: Estimate, unverified: &[String], assumed: &[String]) -> Estimate {
+    pub fn consume_li(&mut self, step: usize, wanted: Estimate, caveats: &Caveats) -> Estimate {
         let taken = match self.li {
             Some(li) => {
                 let most = li.max.max(0.0);
-                Estimate::new(wanted.nominal.min(li.nominal.max(0.0)), wanted.min.min(most), wanted.max.min(most))
+                Estimate::new(
+                    wanted.nominal.min(li.nominal.max(0.0)),
+                    wanted.min.min(most),
+                    wanted.max.min(most),
+                )
             }
             None => wanted,
         };
@@ -45,13 +149,13 @@ impl Piece {
         self.li_consumed = self.li_consumed + taken;
         let entry = self.li_by_step.entry(step).or_insert(Estimate::ZERO);
         *entry = *entry + taken;
-        merge(&mut self.li_unverified, unverified.iter().cloned());
-        merge(&mut self.li_assumed, assumed.iter().cloned());
+        self.li_caveats.extend(caveats);
         taken
     }
 
     /// Adds Li (plating); the amount is exact.
     pub fn add_li(&mut self, amount: f64) {
+        self.li_plated += amount;
         if let Some(li) = self.li {
             self.li = Some(li.map(|t| t + amount));
         }
@@ -64,7 +168,7 @@ impl Piece {
     }
 
     /// Whether Li reaches the layer at `index`: the piece is Li and every layer below it was
-    /// made by a reaction with Li (see [`Layer::li_derived`]).
+    /// made by a reaction with Li (see `Layer::li_derived`).
     pub fn in_contact(&self, index: usize) -> bool {
         self.lithium && self.layers[..index.min(self.layers.len())].iter().all(|l| l.li_derived)
     }
@@ -78,20 +182,14 @@ impl Piece {
     /// the area grows by 1 / ratio, so every per-area quantity shrinks by `ratio`).
     pub fn scale(&mut self, ratio: f64) {
         self.li = self.li.map(|li| li.scale(ratio));
+        self.li_plated *= ratio;
         self.li_consumed = self.li_consumed.scale(ratio);
         for value in self.li_by_step.values_mut() {
             *value = value.scale(ratio);
         }
-        for layer in &mut self.layers {
+        for layer in self.layers_mut() {
             layer.thickness = layer.thickness.map(|t| t.scale(ratio));
         }
-    }
-
-    /// The known part of the coating and the steps whose layers have no known thickness.
-    pub fn coating(&self) -> (Estimate, Vec<usize>) {
-        let known = self.layers.iter().filter_map(|l| l.thickness).sum();
-        let unknown = self.layers.iter().filter(|l| l.thickness.is_none()).map(|l| l.step).collect();
-        (known, unknown)
     }
 }
 
@@ -102,13 +200,34 @@ mod tests {
     #[test]
     fn li_is_consumed_no_further_than_it_goes() {
         let mut piece = Piece::new(true, Some(10e-6));
-        let taken = piece.consume_li(0, Estimate::new(4e-6, 1e-6, 16e-6), &[], &[]);
+        let taken = piece.consume_li(0, Estimate::new(4e-6, 1e-6, 16e-6), &Caveats::default());
         assert_eq!(taken.max, 10e-6);
         let li = piece.li.unwrap();
-        assert_eq!((li.min, li.nominal, li.max), (0.0, 6e-6, 9e-6));
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-15;
+        assert!(
+            near(li.min, 0.0) && near(li.nominal, 6e-6) && near(li.max, 9e-6),
+            "{li:?}"
+        );
         assert_eq!(piece.li_by_step[&0], taken);
         piece.scale(0.5);
-        assert_eq!(piece.li.unwrap().nominal, 3e-6);
+        assert!(near(piece.li.unwrap().nominal, 3e-6));
+    }
+
+    #[test]
+    fn the_sums_follow_the_layers() {
+        use super::super::layer::Origin;
+        let db = MaterialDb::builtin();
+        let mut piece = Piece::new(true, Some(10e-6));
+        let lif = |t: f64| Layer::new(&["LiF".to_owned()], Some(Estimate::exact(t)), 0, Origin::Deposited);
+        piece.push(lif(1e-9), db);
+        piece.push(lif(2e-9), db);
+        let totals = piece.totals(db).clone();
+        assert!((totals.coating.nominal - 3e-9).abs() < 1e-18);
+        assert!((totals.layer_mass.unwrap().nominal - 3e-9 * 2640.0).abs() < 1e-15);
+        piece.layers_mut()[0].thickness = None;
+        let totals = piece.totals(db);
+        assert_eq!((totals.unknown.clone(), totals.layer_mass), (vec![0], None));
+        assert!(piece.take_layers().len() == 2 && piece.totals(db).coating.nominal == 0.0);
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! Lower bounds on the makespan: the solver stops when it reaches one, and reports the
 //! gap to it.
 
-use super::Problem;
-use super::model::{Model, ramp_cost};
+use std::collections::BinaryHeap;
 
-/// No schedule of `problem` ends before this. The larger of
+use super::Problem;
+use super::model::{Model, Ordered, ramp_cost};
+
+/// No schedule of `problem` ends before this. The largest of
 /// - the longest precedence chain, each operation no earlier than its machine's first
 ///   setup, with setups and ramps between operations that share a machine;
 /// - for each machine: its earliest possible start, plus the fewest loads each batch
 ///   class needs (`ceil(count / capacity)`) with their durations and the setups between
 ///   them, plus the ramp across its range of setpoints (every setpoint is visited once),
-///   plus the least work left after any of its operations.
+///   plus the least work left after any of its operations;
+/// - for each machine that takes one operation at a time: Jackson's preemptive schedule
+///   of its operations (each with its setup) between their earliest starts and the
+///   work left after them, the classic one-machine bound of job shops.
 ///
 /// A malformed or cyclic problem has no schedule at all: its bound is `+inf`.
 pub fn lower_bound(problem: &Problem) -> f64 {
@@ -20,7 +25,9 @@ pub fn lower_bound(problem: &Problem) -> f64 {
 impl Model<'_> {
     pub(super) fn lower_bound(&self) -> f64 {
         let ops = &self.problem.operations;
-        let chains = (0..ops.len()).map(|op| self.head[op] + ops[op].duration_s + self.tail[op]).fold(0.0, f64::max);
+        let chains = (0..ops.len())
+            .map(|op| self.head[op] + ops[op].duration_s + self.tail[op])
+            .fold(0.0, f64::max);
 
         let mut per_class = vec![0usize; self.classes.len()];
         for &class in &self.class_of {
@@ -60,7 +67,61 @@ impl Model<'_> {
                 bound.first_start + bound.work + (bound.loads - 1) as f64 * machine.setup_s + ramps + bound.last_tail
             })
             .fold(chains, f64::max)
+            .max(self.one_machine_bounds())
     }
+
+    fn one_machine_bounds(&self) -> f64 {
+        let ops = &self.problem.operations;
+        let mut jobs: Vec<Vec<Job>> = vec![Vec::new(); self.problem.machines.len()];
+        for (op, o) in ops.iter().enumerate() {
+            if let Some(m) = o.machine.filter(|&m| self.problem.machines[m].capacity == 1) {
+                let setup = self.problem.machines[m].setup_s;
+                jobs[m].push(Job {
+                    release: self.head[op] - setup,
+                    length: o.duration_s + setup,
+                    tail: self.tail[op],
+                });
+            }
+        }
+        jobs.into_iter().map(jackson).fold(0.0, f64::max)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    release: f64,
+    length: f64,
+    tail: f64,
+}
+
+/// The makespan of Jackson's preemptive schedule: at every moment the released job with
+/// the longest tail runs. It is optimal for the preemptive one-machine problem, so a
+/// lower bound for the real one.
+fn jackson(mut jobs: Vec<Job>) -> f64 {
+    jobs.sort_by(|a, b| a.release.total_cmp(&b.release));
+    let mut left: Vec<f64> = jobs.iter().map(|job| job.length).collect();
+    let mut ready: BinaryHeap<(Ordered, usize)> = BinaryHeap::new();
+    let (mut now, mut next, mut bound) = (0.0f64, 0, 0.0f64);
+    while next < jobs.len() || !ready.is_empty() {
+        if ready.is_empty() {
+            now = now.max(jobs[next].release);
+        }
+        while next < jobs.len() && jobs[next].release <= now {
+            ready.push((Ordered(jobs[next].tail), next));
+            next += 1;
+        }
+        let Some((tail, job)) = ready.pop() else { continue };
+        let until_release = jobs.get(next).map_or(f64::INFINITY, |j| j.release - now);
+        if left[job] <= until_release {
+            now += left[job];
+            bound = bound.max(now + tail.0);
+        } else {
+            now += until_release;
+            left[job] -= until_release;
+            ready.push((tail, job));
+        }
+    }
+    bound
 }
 
 #[derive(Clone)]

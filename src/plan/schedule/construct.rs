@@ -14,10 +14,10 @@
 //! successors' machine can take within the wait (`Class::cap`). Whatever is still late
 //! is fixed by the evaluation, which starts the predecessors later.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::model::{Model, NONE};
+use super::model::{Model, NONE, Ordered, ramp_cost};
 use super::rng::Rng;
 
 /// Which of the conflicting classes goes first.
@@ -32,8 +32,12 @@ enum Priority {
     FullestLoad,
 }
 
-const PRIORITIES: [Priority; 4] =
-    [Priority::MostWork, Priority::ShortestFirst, Priority::EarliestStart, Priority::FullestLoad];
+const PRIORITIES: [Priority; 4] = [
+    Priority::MostWork,
+    Priority::ShortestFirst,
+    Priority::EarliestStart,
+    Priority::FullestLoad,
+];
 
 /// One way of running the dispatcher.
 #[derive(Debug, Clone)]
@@ -46,6 +50,9 @@ pub(super) struct Rule {
     /// Loads of operations tied by a maximum wait hold a single operation: the last
     /// resort when larger loads cannot meet the waits.
     strict: bool,
+    /// Hold back an operation whose maximum wait would start running before its
+    /// successor could even be released.
+    defer: bool,
 }
 
 impl Rule {
@@ -56,7 +63,13 @@ impl Rule {
     pub(super) fn portfolio(model: &Model, rng: &mut Rng) -> Vec<Rule> {
         let batching = model.classes.iter().any(|class| class.cap > 1);
         let waits: &[f64] = if batching { &[0.0, 0.5] } else { &[0.0] };
-        let plain = |priority, wait, strict| Rule { priority, noise: 0.0, wait, strict };
+        let plain = |priority, wait, strict| Rule {
+            priority,
+            noise: 0.0,
+            wait,
+            strict,
+            defer: true,
+        };
         let mut rules: Vec<Rule> = PRIORITIES
             .iter()
             .flat_map(|&priority| waits.iter().map(move |&wait| plain(priority, wait, false)))
@@ -65,10 +78,23 @@ impl Rule {
         for _ in 0..randomized {
             // Most-work-remaining is the strongest single rule on job shops: draw it half
             // the time.
-            let priority = if rng.unit() < 0.5 { Priority::MostWork } else { PRIORITIES[rng.below(PRIORITIES.len())] };
+            let priority = if rng.unit() < 0.5 {
+                Priority::MostWork
+            } else {
+                PRIORITIES[rng.below(PRIORITIES.len())]
+            };
             let noise = 0.05 + 0.25 * rng.unit();
             let wait = waits[rng.below(waits.len())];
-            rules.push(Rule { priority, noise, wait, strict: false });
+            // Holding back can also hurt (the machine may ramp away meanwhile): the
+            // randomized rules try both.
+            let defer = model.has_waits && rng.unit() < 0.5;
+            rules.push(Rule {
+                priority,
+                noise,
+                wait,
+                strict: false,
+                defer,
+            });
         }
         if model.has_waits {
             rules.extend(PRIORITIES.iter().map(|&priority| plain(priority, 0.0, true)));
@@ -89,24 +115,6 @@ pub(super) fn dispatch(model: &Model, rule: &Rule, rng: &mut Rng) -> Plan {
     let mut dispatcher = Dispatcher::new(model, rule);
     dispatcher.run(rng);
     dispatcher.plan
-}
-
-/// A time as a heap key (times are never NaN; `total_cmp` orders them).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Time(f64);
-
-impl Eq for Time {}
-
-impl PartialOrd for Time {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Time {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
 
 struct MachineState {
@@ -130,10 +138,10 @@ struct Dispatcher<'m, 'a> {
     deadline: Vec<f64>,
     missing: Vec<usize>,
     /// Per class, the released operations, earliest ready first.
-    queues: Vec<BinaryHeap<Reverse<(Time, usize)>>>,
+    queues: Vec<BinaryHeap<Reverse<(Ordered, usize)>>>,
     machines: Vec<MachineState>,
     /// Per machine, the earliest end of a load it could start next.
-    next_end: BinaryHeap<Reverse<(Time, usize, u64)>>,
+    next_end: BinaryHeap<Reverse<(Ordered, usize, u64)>>,
     dirty: Vec<usize>,
     released: Vec<usize>,
     plan: Plan,
@@ -146,28 +154,44 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         Dispatcher {
             model,
             rule,
-            caps: model.classes.iter().map(|class| if rule.strict && class.tied { 1 } else { class.cap }).collect(),
+            caps: model
+                .classes
+                .iter()
+                .map(|class| if rule.strict && class.tied { 1 } else { class.cap })
+                .collect(),
             ready: vec![0.0; n],
             deadline: vec![f64::INFINITY; n],
             missing: (0..n).map(|op| model.pred.of(op).len()).collect(),
             queues: model.classes.iter().map(|_| BinaryHeap::new()).collect(),
             machines: (0..m)
-                .map(|_| MachineState { free_at: 0.0, temp: None, loaded: false, version: 0, active: Vec::new() })
+                .map(|_| MachineState {
+                    free_at: 0.0,
+                    temp: None,
+                    loaded: false,
+                    version: 0,
+                    active: Vec::new(),
+                })
                 .collect(),
             next_end: BinaryHeap::new(),
             dirty: Vec::new(),
             released: (0..n).filter(|&op| model.pred.of(op).is_empty()).collect(),
-            plan: Plan { unit_of: vec![NONE; n], unit_count: 0, sequences: vec![Vec::new(); m] },
+            plan: Plan {
+                unit_of: vec![NONE; n],
+                unit_count: 0,
+                sequences: vec![Vec::new(); m],
+            },
         }
     }
 
     fn run(&mut self, rng: &mut Rng) {
         self.settle();
-        while let Some(Reverse((Time(end), machine, version))) = self.next_end.pop() {
+        while let Some(Reverse((Ordered(end), machine, version))) = self.next_end.pop() {
             if version != self.machines[machine].version {
                 continue;
             }
-            let Some(class) = self.choose(machine, end, rng) else { continue };
+            let Some(class) = self.choose(machine, end, rng) else {
+                continue;
+            };
             self.load(machine, class);
             self.dirty.push(machine);
             self.settle();
@@ -183,12 +207,14 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             return machine.setup_s;
         }
         let to = self.model.classes[class].setpoint;
-        state.free_at + machine.setup_s + super::model::ramp_cost(machine, state.temp, to)
+        state.free_at + machine.setup_s + ramp_cost(machine, state.temp, to)
     }
 
     /// The first queued operation of `class` (every active class has one).
     fn first(&self, class: usize) -> Option<(f64, usize)> {
-        self.queues[class].peek().map(|&Reverse((Time(ready), op))| (ready, op))
+        self.queues[class]
+            .peek()
+            .map(|&Reverse((Ordered(ready), op))| (ready, op))
     }
 
     fn earliest_start(&self, m: usize, class: usize) -> f64 {
@@ -210,10 +236,12 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
                 if self.queues[class].is_empty() {
                     self.machines[machine].active.push(class);
                 }
-                self.queues[class].push(Reverse((Time(self.ready[op]), op)));
+                self.queues[class].push(Reverse((Ordered(self.ready[op]), op)));
                 self.dirty.push(machine);
             }
         }
+        self.dirty.sort_unstable();
+        self.dirty.dedup();
         while let Some(m) = self.dirty.pop() {
             let state = &self.machines[m];
             let best = state
@@ -224,36 +252,67 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             let state = &mut self.machines[m];
             state.version += 1;
             if let Some(end) = best {
-                self.next_end.push(Reverse((Time(end), m, state.version)));
+                self.next_end.push(Reverse((Ordered(end), m, state.version)));
             }
         }
     }
 
     /// The class machine `m` loads next: among the classes that could start before
     /// `end` (the earliest possible end on it), the most urgent deadline, else the rule.
-    /// `None` only if the machine has nothing queued.
+    /// If the rule defers, a class whose maximum wait would start running before its
+    /// successor could even be released goes last: the wait would only push it later,
+    /// and meanwhile the machine can do something else, even something that starts
+    /// later. `None` only if the machine has nothing queued.
     fn choose(&self, m: usize, end: f64, rng: &mut Rng) -> Option<usize> {
         let classes = &self.model.classes;
-        let conflict: Vec<(usize, f64)> = self.machines[m]
+        let mut conflict: Vec<(usize, f64)> = self.machines[m]
             .active
             .iter()
             .map(|&class| (class, self.earliest_start(m, class)))
             .filter(|&(class, start)| start < end || start + classes[class].duration <= end)
             .collect();
+        let premature = |&(class, _): &(usize, f64)| {
+            self.rule.defer
+                && self.first(class).is_some_and(|(_, op)| {
+                    self.model.problem.operations[op].max_wait_s.is_some()
+                        && self.model.succ.of(op).iter().any(|&after| self.missing[after] > 1)
+                })
+        };
+        if conflict.iter().all(premature) {
+            // Anything else this machine could do first, even if it starts later.
+            let others: Vec<(usize, f64)> = self.machines[m]
+                .active
+                .iter()
+                .map(|&class| (class, self.earliest_start(m, class)))
+                .filter(|c| !premature(c))
+                .collect();
+            if !others.is_empty() {
+                conflict = others;
+            }
+        } else {
+            conflict.retain(|c| !premature(c));
+        }
         let deadline = |class: usize| self.first(class).map_or(f64::INFINITY, |(_, op)| self.deadline[op]);
         let urgent = conflict
             .iter()
             .filter(|&&(class, _)| deadline(class).is_finite())
-            .min_by(|x, y| deadline(x.0).total_cmp(&deadline(y.0)).then(x.1.total_cmp(&y.1)));
+            .min_by(|x, y| {
+                // Between equal deadlines the shorter load first: the longer one would
+                // hold the machine past the other's deadline.
+                let (dx, dy) = (classes[x.0].duration, classes[y.0].duration);
+                deadline(x.0)
+                    .total_cmp(&deadline(y.0))
+                    .then(dx.total_cmp(&dy))
+                    .then(x.1.total_cmp(&y.1))
+            });
         if let Some(&(class, _)) = urgent {
             return Some(class);
         }
         if self.rule.noise > 0.0 && !conflict.is_empty() && rng.unit() < self.rule.noise {
             return Some(conflict[rng.below(conflict.len())].0);
         }
-        let work = |class: usize| {
-            self.first(class).map_or(0.0, |(_, op)| self.model.tail[op]) + classes[class].duration
-        };
+        let work =
+            |class: usize| self.first(class).map_or(0.0, |(_, op)| self.model.tail[op]) + classes[class].duration;
         // Smaller keys go first.
         let key = |&(class, start): &(usize, f64)| -> (f64, f64) {
             match self.rule.priority {
@@ -275,10 +334,16 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// Starts a load of `class` on machine `m`: the operations ready by its earliest
     /// start, and, if the rule allows, those ready a little later, up to capacity.
     fn load(&mut self, m: usize, class: usize) {
-        let Some((_, first)) = self.first(class) else { return };
+        let Some((_, first)) = self.first(class) else {
+            return;
+        };
         let duration = self.model.classes[class].duration;
         let mut start = self.earliest_start(m, class);
-        let patience = if self.deadline[first].is_finite() { 0.0 } else { self.rule.wait * duration };
+        let patience = if self.deadline[first].is_finite() {
+            0.0
+        } else {
+            self.rule.wait * duration
+        };
         let window = start + patience;
         let mut ops = Vec::new();
         while ops.len() < self.caps[class] {

@@ -23,15 +23,18 @@ pub(super) struct Wait {
     pub before: usize,
     pub after: usize,
     pub max_wait_s: f64,
-    from: usize,
-    to: usize,
+    pub from: usize,
+    pub to: usize,
 }
 
 pub(super) enum Infeasible {
     Cycle,
     /// The wait was still violated when the evaluation gave up; `observed_s` is how long
     /// the successor waited then.
-    MaxWait { wait: Wait, observed_s: f64 },
+    MaxWait {
+        wait: Wait,
+        observed_s: f64,
+    },
 }
 
 pub(super) struct Graph {
@@ -84,10 +87,20 @@ impl Graph {
             .iter()
             .filter_map(|&(before, after)| {
                 let max_wait_s = ops[before].max_wait_s?;
-                Some(Wait { before, after, max_wait_s, from: unit_of[before], to: unit_of[after] })
+                Some(Wait {
+                    before,
+                    after,
+                    max_wait_s,
+                    from: unit_of[before],
+                    to: unit_of[after],
+                })
             })
             .collect();
-        waits.sort_by(|x, y| (x.to, x.from).cmp(&(y.to, y.from)).then(x.max_wait_s.total_cmp(&y.max_wait_s)));
+        waits.sort_by(|x, y| {
+            (x.to, x.from)
+                .cmp(&(y.to, y.from))
+                .then(x.max_wait_s.total_cmp(&y.max_wait_s))
+        });
         waits.dedup_by_key(|wait| (wait.to, wait.from));
         let wait_count = waits.len();
         let waits_into = Adjacency::new(units, waits.iter().map(|&wait| (wait.to, wait)));
@@ -102,7 +115,14 @@ impl Graph {
             .machines
             .iter()
             .zip(&span)
-            .map(|(m, &(low, high))| m.setup_s + if low < high { ramp_cost(m, Some(low), Some(high)) } else { 0.0 })
+            .map(|(m, &(low, high))| {
+                m.setup_s
+                    + if low < high {
+                        ramp_cost(m, Some(low), Some(high))
+                    } else {
+                        0.0
+                    }
+            })
             .collect();
         let horizon = release.iter().copied().fold(0.0, f64::max)
             + (0..units)
@@ -154,7 +174,12 @@ pub(super) struct Sequences {
 
 impl Sequences {
     pub(super) fn new(seq: Vec<Vec<usize>>, units: usize) -> Self {
-        let mut sequences = Sequences { seq, prev: vec![NONE; units], next: vec![NONE; units], pos: vec![NONE; units] };
+        let mut sequences = Sequences {
+            seq,
+            prev: vec![NONE; units],
+            next: vec![NONE; units],
+            pos: vec![NONE; units],
+        };
         for sequence in &sequences.seq {
             for (index, &unit) in sequence.iter().enumerate() {
                 sequences.pos[unit] = index;
@@ -262,7 +287,11 @@ impl Eval {
                 }
             }
         }
-        if self.topo.len() == g.len() { Ok(()) } else { Err(Infeasible::Cycle) }
+        if self.topo.len() == g.len() {
+            Ok(())
+        } else {
+            Err(Infeasible::Cycle)
+        }
     }
 
     /// One forward pass in topological order, then a backward sweep over the waits that
@@ -306,7 +335,8 @@ impl Eval {
             }
             let next = s.next[u];
             if next != NONE {
-                tail = tail.max(g.machine_gap(g.machine[u], self.temp[u], g.setpoint[next]) + g.p[next] + self.tail[next]);
+                tail =
+                    tail.max(g.machine_gap(g.machine[u], self.temp[u], g.setpoint[next]) + g.p[next] + self.tail[next]);
             }
             self.tail[u] = tail;
         }

@@ -15,32 +15,48 @@ pub struct JobShop {
 
 /// Reads an instance; the error names the line at fault.
 pub fn parse(text: &str) -> Result<JobShop, String> {
-    let mut lines =
-        text.lines().enumerate().map(|(i, line)| (i + 1, line.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
     let (header_line, header) = lines.next().ok_or("the instance is empty")?;
     let numbers = |line: usize, text: &str| -> Result<Vec<u64>, String> {
         text.split_whitespace()
-            .map(|word| word.parse::<u64>().map_err(|_| format!("line {line}: `{word}` is not a whole number")))
+            .map(|word| {
+                word.parse::<u64>()
+                    .map_err(|_| format!("line {line}: `{word}` is not a whole number"))
+            })
             .collect()
     };
     let [jobs, machines] = numbers(header_line, header)?[..] else {
-        return Err(format!("line {header_line}: expected `jobs machines`, found `{header}`"));
+        return Err(format!(
+            "line {header_line}: expected `jobs machines`, found `{header}`"
+        ));
     };
     let machines = usize::try_from(machines).map_err(|_| format!("line {header_line}: too many machines"))?;
-    let mut shop = JobShop { machines, jobs: Vec::new() };
+    let mut shop = JobShop {
+        machines,
+        jobs: Vec::new(),
+    };
     for (line, text) in lines {
         if shop.jobs.len() as u64 == jobs {
             return Err(format!("line {line}: more than the {jobs} jobs announced"));
         }
         let values = numbers(line, text)?;
         if values.len() % 2 != 0 {
-            return Err(format!("line {line}: expected `machine duration` pairs, found an odd count of numbers"));
+            return Err(format!(
+                "line {line}: expected `machine duration` pairs, found an odd count of numbers"
+            ));
         }
         let steps = values
             .chunks_exact(2)
             .map(|pair| match usize::try_from(pair[0]) {
                 Ok(machine) if machine < machines => Ok((machine, pair[1])),
-                _ => Err(format!("line {line}: machine {} is not below the {machines} machines", pair[0])),
+                _ => Err(format!(
+                    "line {line}: machine {} is not below the {machines} machines",
+                    pair[0]
+                )),
             })
             .collect::<Result<Vec<_>, _>>()?;
         shop.jobs.push(steps);
@@ -56,7 +72,12 @@ impl JobShop {
     /// one operation per step with a batch key of its own, precedences along each job.
     pub fn to_problem(&self) -> Problem {
         let machines = (0..self.machines)
-            .map(|m| Machine { name: format!("m{m}"), capacity: 1, setup_s: 0.0, ramp_k_per_s: None })
+            .map(|m| Machine {
+                name: format!("m{m}"),
+                capacity: 1,
+                setup_s: 0.0,
+                ramp_k_per_s: None,
+            })
             .collect();
         let mut operations = Vec::new();
         let mut precedences = Vec::new();
@@ -74,7 +95,11 @@ impl JobShop {
                 });
             }
         }
-        Problem { machines, operations, precedences }
+        Problem {
+            machines,
+            operations,
+            precedences,
+        }
     }
 }
 
@@ -85,7 +110,13 @@ mod tests {
     #[test]
     fn parses_and_converts_a_small_instance() {
         let shop = parse("# two jobs\n2 2\n0 3 1 2\n\n1 4 0 1\n").expect("valid instance");
-        assert_eq!(shop, JobShop { machines: 2, jobs: vec![vec![(0, 3), (1, 2)], vec![(1, 4), (0, 1)]] });
+        assert_eq!(
+            shop,
+            JobShop {
+                machines: 2,
+                jobs: vec![vec![(0, 3), (1, 2)], vec![(1, 4), (0, 1)]]
+            }
+        );
         let problem = shop.to_problem();
         assert_eq!(problem.operations.len(), 4);
         assert_eq!(problem.precedences, vec![(0, 1), (2, 3)]);
@@ -96,9 +127,18 @@ mod tests {
     #[test]
     fn rejects_malformed_instances_with_the_line() {
         assert!(parse("").is_err());
-        assert_eq!(parse("1 2 3\n").unwrap_err(), "line 1: expected `jobs machines`, found `1 2 3`");
-        assert_eq!(parse("1 2\n0 3 2 1\n").unwrap_err(), "line 2: machine 2 is not below the 2 machines");
-        assert_eq!(parse("1 2\n0 3 1\n").unwrap_err(), "line 2: expected `machine duration` pairs, found an odd count of numbers");
+        assert_eq!(
+            parse("1 2 3\n").unwrap_err(),
+            "line 1: expected `jobs machines`, found `1 2 3`"
+        );
+        assert_eq!(
+            parse("1 2\n0 3 2 1\n").unwrap_err(),
+            "line 2: machine 2 is not below the 2 machines"
+        );
+        assert_eq!(
+            parse("1 2\n0 3 1\n").unwrap_err(),
+            "line 2: expected `machine duration` pairs, found an odd count of numbers"
+        );
         assert_eq!(parse("2 2\n0 3 1 1\n").unwrap_err(), "2 jobs announced, 1 found");
         assert_eq!(parse("1 2\n0 x\n").unwrap_err(), "line 2: `x` is not a whole number");
     }

@@ -10,15 +10,22 @@
 //! Design notes:
 //! - A solution is decided by two things: which operations share a load, and the order
 //!   of the loads on each machine. Start times then follow as longest paths in the
-//!   disjunctive graph of loads ([`graph`]), so every candidate the solver looks at is a
+//!   disjunctive graph of loads (`graph`), so every candidate the solver looks at is a
 //!   semi-active schedule, and the maximum waits are met by delaying predecessors.
 //! - The solver builds loads and orders with a batching Giffler-Thompson dispatcher
-//!   ([`construct`]) under several priority rules, then improves the best orders with a
-//!   tabu search over the critical path ([`tabu`], the N5 neighbourhood of Nowicki and
+//!   (`construct`) under several priority rules, then improves the best orders with a
+//!   tabu search over the critical path (`tabu`, the N5 neighbourhood of Nowicki and
 //!   Smutnicki), restarted from perturbations of the best order.
+//! - Maximum waits are checked before any search where the precedences alone decide
+//!   them (`model`): a chain of steps or a pump-down longer than the wait, or too many
+//!   successors for one machine within it. Otherwise the dispatcher favours them, the
+//!   evaluation delays predecessors to meet them, and orders that still miss one go to
+//!   a random-walk repair; only when that fails too does [`solve`] give up and name the
+//!   operations. That last verdict is a heuristic's: rare problems that do have a
+//!   schedule can end there.
 //! - [`verify`] shares no code with the solver: it reads only the problem and the
 //!   schedule, so a bug in the solver's bookkeeping cannot hide itself.
-//! - Every random choice comes from [`rng::Rng`] seeded by [`SolveOptions::seed`], and
+//! - Every random choice comes from `rng::Rng` seeded by [`SolveOptions::seed`], and
 //!   no hash-map order is ever iterated: the search follows the same trajectory for the
 //!   same input and seed. The clock only decides where that trajectory is cut off.
 //! - Times are seconds in `f64`. Integer durations (the job-shop benchmarks) stay exact.
@@ -105,9 +112,9 @@ pub struct Schedule {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolveOptions {
-    /// The improvement phase stops when this runs out (it also stops on its own at the
-    /// lower bound or when it stagnates). The first feasible schedule is always
-    /// returned, however short the limit.
+    /// The search stops when this runs out (it also stops on its own at the lower bound
+    /// or when it stagnates). At least one dispatching rule always runs, however short
+    /// the limit.
     pub time_limit: Duration,
     pub seed: u64,
 }
@@ -123,18 +130,36 @@ pub enum ScheduleError {
     PrecedenceCycle { ops: Vec<usize> },
     /// `after` cannot start within `max_wait_s` of the end of `before`: it waited
     /// `wait_s` in the solver's last attempt; `reason` says what forced that.
-    MaxWaitUnmet { before: usize, after: usize, max_wait_s: f64, wait_s: f64, reason: String },
+    MaxWaitUnmet {
+        before: usize,
+        after: usize,
+        max_wait_s: f64,
+        wait_s: f64,
+        reason: String,
+    },
 }
 
 impl fmt::Display for ScheduleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScheduleError::Invalid { message } => write!(f, "invalid scheduling problem: {message}"),
+            ScheduleError::Invalid { message } => {
+                write!(f, "invalid scheduling problem: {message}")
+            }
             ScheduleError::PrecedenceCycle { ops } => {
-                let names: Vec<String> = ops.iter().chain(ops.first()).map(|op| format!("operation {op}")).collect();
+                let names: Vec<String> = ops
+                    .iter()
+                    .chain(ops.first())
+                    .map(|op| format!("operation {op}"))
+                    .collect();
                 write!(f, "the precedences form a cycle: {}", names.join(" -> "))
             }
-            ScheduleError::MaxWaitUnmet { before, after, max_wait_s, wait_s, reason } => write!(
+            ScheduleError::MaxWaitUnmet {
+                before,
+                after,
+                max_wait_s,
+                wait_s,
+                reason,
+            } => write!(
                 f,
                 "operation {after} must start at most {max_wait_s} s after operation {before} ends, \
                  but it waits {wait_s} s: {reason}"
@@ -154,41 +179,79 @@ const IMPROVE_MAX_UNITS: usize = 5_000;
 /// search until the time limit, the lower bound or stagnation.
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
     let started = Instant::now();
-    let deadline = started.checked_add(options.time_limit).unwrap_or(started + Duration::from_secs(86_400 * 365));
+    let deadline = started
+        .checked_add(options.time_limit)
+        .unwrap_or(started + Duration::from_secs(86_400 * 365));
     let model = Model::new(problem)?;
     model.check_max_waits()?;
     let lower_bound_s = model.lower_bound();
     let mut rng = Rng::new(options.seed);
 
     let mut best: Option<Candidate> = None;
-    let mut unmet: Option<ScheduleError> = None;
+    let mut failures: Vec<Failed> = Vec::new();
     for rule in Rule::portfolio(&model, &mut rng) {
-        if best.is_some() && Instant::now() >= deadline {
+        if (best.is_some() || !failures.is_empty()) && Instant::now() >= deadline {
             break;
         }
-        match Candidate::build(&model, &rule, &mut rng) {
+        match Candidate::dispatch(&model, &rule, &mut rng) {
             Ok(candidate) => {
                 if best.as_ref().is_none_or(|b| candidate.makespan < b.makespan) {
                     best = Some(candidate);
                 }
-                if best.as_ref().is_some_and(|b| b.makespan <= lower_bound_s) {
+                if best.as_ref().is_some_and(|b| reaches(b.makespan, lower_bound_s)) {
                     break;
                 }
             }
-            Err(error) => unmet = unmet.or(Some(error)),
+            Err(failed) if failures.len() < REPAIR_ATTEMPTS => failures.push(failed),
+            Err(_) => {}
         }
     }
-    let Some(mut best) = best else {
-        return Err(unmet.unwrap_or_else(|| ScheduleError::Invalid { message: "no dispatching rule ran".into() }));
+    let mut best = match best {
+        Some(best) => best,
+        None => repair(failures, deadline, &mut rng)?,
     };
 
-    if best.makespan > lower_bound_s && best.graph.len() <= IMPROVE_MAX_UNITS {
+    if !reaches(best.makespan, lower_bound_s) && best.graph.len() <= IMPROVE_MAX_UNITS {
         let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, deadline, &mut rng);
         if improved.makespan < best.makespan {
             best.sequences = improved.sequences;
         }
     }
     best.schedule(problem, lower_bound_s)
+}
+
+/// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan
+/// summed in different orders can differ in the last bit): the search can stop.
+fn reaches(makespan: f64, lower_bound: f64) -> bool {
+    makespan <= lower_bound + 1e-9 * lower_bound.abs().max(1.0)
+}
+
+/// An order that does not meet its waits, kept for [`tabu::repair`].
+struct Failed {
+    error: ScheduleError,
+    order: Option<Box<(Graph, Sequences)>>,
+}
+
+/// How many orders that miss their waits are kept for repair.
+const REPAIR_ATTEMPTS: usize = 4;
+
+/// When no rule met the waits: repairs the failed orders in turn. If none can be
+/// repaired, the first failure's error names the operations.
+fn repair(failures: Vec<Failed>, deadline: Instant, rng: &mut Rng) -> Result<Candidate, ScheduleError> {
+    let mut first_error = None;
+    for failed in failures {
+        let order = failed.order.filter(|order| order.0.len() <= IMPROVE_MAX_UNITS);
+        if let Some((graph, sequences)) = order.map(|order| *order)
+            && let Some(repaired) = tabu::repair(&graph, &sequences, deadline, rng)
+            && let Ok(candidate) = Candidate::evaluate(graph, repaired)
+        {
+            return Ok(candidate);
+        }
+        first_error.get_or_insert(failed.error);
+    }
+    Err(first_error.unwrap_or_else(|| ScheduleError::Invalid {
+        message: "no dispatching rule ran".into(),
+    }))
 }
 
 /// One solution: the loads (as units of the graph) and their order on each machine.
@@ -199,17 +262,33 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn build(model: &Model, rule: &Rule, rng: &mut Rng) -> Result<Self, ScheduleError> {
+    /// Runs the dispatcher under `rule`.
+    fn dispatch(model: &Model, rule: &Rule, rng: &mut Rng) -> Result<Self, Failed> {
         let plan = construct::dispatch(model, rule, rng);
         if plan.unit_of.contains(&model::NONE) {
-            return Err(ScheduleError::Invalid { message: "internal error: the dispatcher left operations unplaced".into() });
+            let message = "internal error: the dispatcher left operations unplaced".into();
+            return Err(Failed {
+                error: ScheduleError::Invalid { message },
+                order: None,
+            });
         }
         let graph = Graph::new(model.problem, &plan.unit_of, plan.unit_count);
         let sequences = Sequences::new(plan.sequences, plan.unit_count);
+        Candidate::evaluate(graph, sequences)
+    }
+
+    fn evaluate(graph: Graph, sequences: Sequences) -> Result<Self, Failed> {
         let mut eval = Eval::new(graph.len());
         match eval.run(&graph, &sequences, graph::HEURISTIC_ROUNDS, false) {
-            Ok(makespan) => Ok(Candidate { graph, sequences, makespan }),
-            Err(infeasible) => Err(unmet_error(infeasible, "no load order the solver tried meets it")),
+            Ok(makespan) => Ok(Candidate {
+                graph,
+                sequences,
+                makespan,
+            }),
+            Err(infeasible) => Err(Failed {
+                error: unmet_error(infeasible, "no load order the solver tried meets it"),
+                order: Some(Box::new((graph, sequences))),
+            }),
         }
     }
 
@@ -228,10 +307,18 @@ impl Candidate {
             .map(|op| {
                 let unit = self.graph.unit_of(op);
                 let start_s = eval.head[unit];
-                ScheduledOp { start_s, end_s: start_s + problem.operations[op].duration_s, load: load_of[unit] }
+                ScheduledOp {
+                    start_s,
+                    end_s: start_s + problem.operations[op].duration_s,
+                    load: load_of[unit],
+                }
             })
             .collect();
-        Ok(Schedule { ops, makespan_s, lower_bound_s })
+        Ok(Schedule {
+            ops,
+            makespan_s,
+            lower_bound_s,
+        })
     }
 }
 
@@ -247,7 +334,9 @@ fn unmet_error(infeasible: Infeasible, reason: &str) -> ScheduleError {
         },
         // The dispatcher only loads operations whose predecessors are placed, so its
         // loads and orders never close a cycle; reaching this is a solver bug.
-        Infeasible::Cycle => ScheduleError::Invalid { message: format!("internal error: {reason}: the loads form a cycle") },
+        Infeasible::Cycle => ScheduleError::Invalid {
+            message: format!("internal error: {reason}: the loads form a cycle"),
+        },
     }
 }
 

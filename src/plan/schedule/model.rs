@@ -9,6 +9,24 @@ use super::{Machine, Problem, ScheduleError};
 /// Marks "no index" in the dense index arrays of this module and [`super::graph`].
 pub(super) const NONE: usize = usize::MAX;
 
+/// A time as a heap key: times are never NaN, and `total_cmp` orders the rest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Ordered(pub f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// A compressed adjacency list: the items of node `i` are `items[offsets[i]..offsets[i + 1]]`.
 pub(super) struct Adjacency<T> {
     offsets: Vec<usize>,
@@ -31,7 +49,10 @@ impl<T: Copy> Adjacency<T> {
             slots[fill[node]] = Some(item);
             fill[node] += 1;
         }
-        Adjacency { offsets, items: slots.into_iter().flatten().collect() }
+        Adjacency {
+            offsets,
+            items: slots.into_iter().flatten().collect(),
+        }
     }
 
     pub(super) fn of(&self, node: usize) -> &[T] {
@@ -94,15 +115,31 @@ impl<'a> Model<'a> {
         }
 
         let (class_of, classes) = classify(problem, &succ, &pred);
-        let has_waits = ops.iter().enumerate().any(|(op, o)| o.max_wait_s.is_some() && !succ.of(op).is_empty());
-        Ok(Model { problem, succ, pred, head, tail, class_of, classes, has_waits })
+        let has_waits = ops
+            .iter()
+            .enumerate()
+            .any(|(op, o)| o.max_wait_s.is_some() && !succ.of(op).is_empty());
+        Ok(Model {
+            problem,
+            succ,
+            pred,
+            head,
+            tail,
+            class_of,
+            classes,
+            has_waits,
+        })
     }
 
     /// Fails when precedences and setups alone make a maximum wait impossible, whatever
-    /// the order on the machines.
+    /// the order on the machines, or when the successors of one operation crowd a machine
+    /// too much to all start within its wait.
     pub(super) fn check_max_waits(&self) -> Result<(), ScheduleError> {
         if !self.has_waits {
             return Ok(());
+        }
+        for op in 0..self.problem.operations.len() {
+            self.check_crowding(op)?;
         }
         let n = self.problem.operations.len();
         let unit_of: Vec<usize> = (0..n).collect();
@@ -121,8 +158,63 @@ impl<'a> Model<'a> {
                     .to_string(),
             }),
             // `new` has already rejected cyclic precedences.
-            Err(Infeasible::Cycle) => Err(ScheduleError::Invalid { message: "internal error: cycle after check".into() }),
+            Err(Infeasible::Cycle) => Err(ScheduleError::Invalid {
+                message: "internal error: cycle after check".into(),
+            }),
         }
+    }
+}
+
+impl Model<'_> {
+    /// The successors of `op` on one machine must all start within its wait, but the
+    /// machine runs their loads one after another: from the first start to the last
+    /// there are all loads but one, each with its setup (and a setup before the first
+    /// if `op` ran on the same machine).
+    fn check_crowding(&self, op: usize) -> Result<(), ScheduleError> {
+        let problem = self.problem;
+        let Some(max_wait_s) = problem.operations[op].max_wait_s else {
+            return Ok(());
+        };
+        let mut crowd: Vec<(usize, usize, usize)> = self
+            .succ
+            .of(op)
+            .iter()
+            .filter_map(|&after| Some((problem.operations[after].machine?, self.class_of[after], after)))
+            .collect();
+        crowd.sort_unstable();
+        for group in crowd.chunk_by(|x, y| x.0 == y.0) {
+            let machine = &problem.machines[group[0].0];
+            let capacity = machine.capacity as usize;
+            let (mut total, mut longest) = (0.0, 0.0f64);
+            for class in group.chunk_by(|x, y| x.1 == y.1) {
+                let cycle = self.classes[class[0].1].duration + machine.setup_s;
+                total += class.len().div_ceil(capacity) as f64 * cycle;
+                longest = longest.max(cycle);
+            }
+            let lead = if problem.operations[op].machine == Some(group[0].0) {
+                machine.setup_s
+            } else {
+                0.0
+            };
+            let span = lead + total - longest;
+            if span > max_wait_s + 1e-9 * span.max(1.0) {
+                let names: Vec<String> = group.iter().map(|x| x.2.to_string()).collect();
+                return Err(ScheduleError::MaxWaitUnmet {
+                    before: op,
+                    after: group[group.len() - 1].2,
+                    max_wait_s,
+                    wait_s: span,
+                    reason: format!(
+                        "operations {} all follow it on machine {} ({} per load), whose loads one after another \
+                         need {span} s before the last can start",
+                        names.join(", "),
+                        machine.name,
+                        capacity
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -155,7 +247,10 @@ fn validate(problem: &Problem) -> Result<(), ScheduleError> {
             return invalid(format!("machine {index} ({}) has capacity 0", machine.name));
         }
         if !time(machine.setup_s) {
-            return invalid(format!("machine {index} ({}) has setup {} s", machine.name, machine.setup_s));
+            return invalid(format!(
+                "machine {index} ({}) has setup {} s",
+                machine.name, machine.setup_s
+            ));
         }
         if let Some(ramp) = machine.ramp_k_per_s.filter(|r| !(r.is_finite() && *r > 0.0)) {
             return invalid(format!("machine {index} ({}) ramps at {ramp} K/s", machine.name));
@@ -163,7 +258,10 @@ fn validate(problem: &Problem) -> Result<(), ScheduleError> {
     }
     for (index, op) in problem.operations.iter().enumerate() {
         if let Some(machine) = op.machine.filter(|&m| m >= problem.machines.len()) {
-            return invalid(format!("operation {index} uses machine {machine}, but there are {}", problem.machines.len()));
+            return invalid(format!(
+                "operation {index} uses machine {machine}, but there are {}",
+                problem.machines.len()
+            ));
         }
         if !time(op.duration_s) {
             return invalid(format!("operation {index} lasts {} s", op.duration_s));
@@ -178,7 +276,9 @@ fn validate(problem: &Problem) -> Result<(), ScheduleError> {
     let n = problem.operations.len();
     for &(before, after) in &problem.precedences {
         if before >= n || after >= n {
-            return invalid(format!("precedence ({before}, {after}) names an operation beyond the {n} there are"));
+            return invalid(format!(
+                "precedence ({before}, {after}) names an operation beyond the {n} there are"
+            ));
         }
     }
     Ok(())
@@ -233,8 +333,15 @@ fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>)
         .iter()
         .enumerate()
         .map(|(op, o)| {
-            let Some(machine) = o.machine else { return NONE };
-            let key = (machine, o.batch_key, o.duration_s.to_bits(), o.setpoint_k.map(f64::to_bits));
+            let Some(machine) = o.machine else {
+                return NONE;
+            };
+            let key = (
+                machine,
+                o.batch_key,
+                o.duration_s.to_bits(),
+                o.setpoint_k.map(f64::to_bits),
+            );
             let class = *index.entry(key).or_insert_with(|| {
                 classes.push(Class {
                     machine,
@@ -259,13 +366,19 @@ fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>)
 /// start within the maximum wait: those successors' machine fits one load every
 /// `duration + setup`, so only that many loads of them start in the window.
 fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
-    let Some(wait) = problem.operations[op].max_wait_s else { return usize::MAX };
+    let Some(wait) = problem.operations[op].max_wait_s else {
+        return usize::MAX;
+    };
     succ.of(op)
         .iter()
         .filter_map(|&after| {
             let machine = &problem.machines[problem.operations[after].machine?];
             let cycle = problem.operations[after].duration_s + machine.setup_s;
-            let loads = if cycle > 0.0 { (wait / cycle).floor().min(1e9) as usize + 1 } else { return None };
+            let loads = if cycle > 0.0 {
+                (wait / cycle).floor().min(1e9) as usize + 1
+            } else {
+                return None;
+            };
             Some(loads.saturating_mul(machine.capacity as usize))
         })
         .min()

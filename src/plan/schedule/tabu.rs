@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use super::graph::{Eval, Graph, HEURISTIC_ROUNDS, Sequences};
+use super::graph::{Eval, Graph, HEURISTIC_ROUNDS, Infeasible, Sequences};
 use super::model::NONE;
 use super::rng::Rng;
 
@@ -27,6 +27,13 @@ const IDLE_ITERATIONS_PER_UNIT: u64 = 2_000;
 /// the tabu tenure.
 const RESTART_TENURES: u64 = 250;
 
+/// The feasibility repair gets this many steps per unit.
+const REPAIR_STEPS_PER_UNIT: usize = 50;
+
+/// The repair ignores the clock for its first steps, so that a tiny time limit still
+/// gets small problems repaired.
+const REPAIR_STEPS_FREE: usize = 500;
+
 /// A move: swap unit `u` with its machine successor.
 #[derive(Debug, Clone, Copy)]
 struct Move {
@@ -36,17 +43,22 @@ struct Move {
 
 pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: Instant, rng: &mut Rng) -> Improved {
     let mut search = Search::new(g, start.clone());
-    let Ok(makespan) = search.evaluate() else {
-        return Improved { sequences: start.clone(), makespan: f64::INFINITY };
+    let Some(makespan) = search.evaluate() else {
+        return Improved {
+            sequences: start.clone(),
+            makespan: f64::INFINITY,
+        };
     };
-    let mut best = Improved { sequences: start.clone(), makespan };
+    let mut best = Improved {
+        sequences: start.clone(),
+        makespan,
+    };
     let tenure = search.tenure();
     let idle_limit = IDLE_ITERATIONS_PER_UNIT * g.len() as u64;
     let restart_after = RESTART_TENURES * tenure;
     let mut tabu: HashMap<(usize, usize), u64> = HashMap::new();
     let (mut iteration, mut idle, mut since_restart) = (0u64, 0u64, 0u64);
-    let target = lower_bound + 1e-9 * lower_bound.abs().max(1.0);
-    while best.makespan > target && idle < idle_limit {
+    while !super::reaches(best.makespan, lower_bound) && idle < idle_limit {
         if iteration % 16 == 0 && Instant::now() >= deadline {
             break;
         }
@@ -82,12 +94,53 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
         };
         tabu.insert((v, u), iteration + tenure + rng.below(tenure as usize / 2 + 1) as u64);
         if makespan < best.makespan {
-            best = Improved { sequences: search.sequences.clone(), makespan };
+            best = Improved {
+                sequences: search.sequences.clone(),
+                makespan,
+            };
             idle = 0;
             since_restart = 0;
         }
     }
     best
+}
+
+/// Looks for an order that meets every maximum wait, starting from one that does not.
+/// A random walk: while some wait is violated, move its predecessor one load later or
+/// earlier on its machine (earlier changes the temperature it leaves behind), or its
+/// successor one load earlier; never straight back, never into a cycle. This is where
+/// orders the dispatcher's rules cannot produce get a chance.
+pub(super) fn repair(g: &Graph, start: &Sequences, deadline: Instant, rng: &mut Rng) -> Option<Sequences> {
+    let mut s = start.clone();
+    let mut eval = Eval::new(g.len());
+    let mut last: Option<usize> = None;
+    for step in 0..REPAIR_STEPS_PER_UNIT * g.len() {
+        if step > REPAIR_STEPS_FREE && step % 16 == 0 && Instant::now() >= deadline {
+            return None;
+        }
+        let wait = match eval.run(g, &s, HEURISTIC_ROUNDS, false) {
+            Ok(_) => return Some(s),
+            Err(Infeasible::MaxWait { wait, .. }) => wait,
+            Err(Infeasible::Cycle) => {
+                // The last swap closed a cycle: take it back.
+                let v = last.take()?;
+                s.swap(g.machine[v], v);
+                continue;
+            }
+        };
+        let choices: Vec<usize> = [wait.from, s.prev[wait.from], s.prev[wait.to]]
+            .into_iter()
+            .filter(|&u| u != NONE && s.next[u] != NONE && Some(u) != last)
+            .collect();
+        if choices.is_empty() {
+            return None;
+        }
+        let u = choices[rng.below(choices.len())];
+        let v = s.next[u];
+        s.swap(g.machine[u], u);
+        last = Some(v);
+    }
+    None
 }
 
 /// The current order with its evaluation.
@@ -100,11 +153,17 @@ struct Search<'g> {
 
 impl<'g> Search<'g> {
     fn new(g: &'g Graph, sequences: Sequences) -> Self {
-        Search { g, sequences, eval: Eval::new(g.len()), path: Vec::new() }
+        Search {
+            g,
+            sequences,
+            eval: Eval::new(g.len()),
+            path: Vec::new(),
+        }
     }
 
-    fn evaluate(&mut self) -> Result<f64, ()> {
-        self.eval.run(self.g, &self.sequences, HEURISTIC_ROUNDS, true).map_err(|_| ())
+    /// The makespan, or `None` if the order is infeasible.
+    fn evaluate(&mut self) -> Option<f64> {
+        self.eval.run(self.g, &self.sequences, HEURISTIC_ROUNDS, true).ok()
     }
 
     /// Tabu tenure: about 10 plus the loads per machine over the machines (the ratio of
@@ -121,12 +180,12 @@ impl<'g> Search<'g> {
         let m = self.g.machine[u];
         self.sequences.swap(m, u);
         match self.evaluate() {
-            Ok(makespan) => Some((u, v, makespan)),
-            Err(()) => {
+            Some(makespan) => Some((u, v, makespan)),
+            None => {
                 self.sequences.swap(m, v);
                 // The failed evaluation overwrote the times; the order before the swap
                 // was feasible, so this one succeeds.
-                let _ = self.evaluate();
+                self.evaluate();
                 None
             }
         }
@@ -135,7 +194,7 @@ impl<'g> Search<'g> {
     /// Restarts from `best` with a few random swaps on its critical path.
     fn restart_from(&mut self, best: &Sequences, rng: &mut Rng) {
         self.sequences = best.clone();
-        if self.evaluate().is_err() {
+        if self.evaluate().is_none() {
             return;
         }
         for _ in 0..2 + rng.below(4) {
@@ -169,7 +228,12 @@ impl<'g> Search<'g> {
                 u = prev;
                 continue;
             }
-            match g.job_pred.of(u).iter().find(|&&(a, gap)| e.job_arc(g, a, gap) == e.head[u]) {
+            match g
+                .job_pred
+                .of(u)
+                .iter()
+                .find(|&&(a, gap)| e.job_arc(g, a, gap) == e.head[u])
+            {
                 Some(&(a, _)) => u = a,
                 None => break,
             }
@@ -203,7 +267,13 @@ impl<'g> Search<'g> {
             start = end + 1;
         }
         firsts.dedup();
-        let mut moves: Vec<Move> = firsts.into_iter().map(|u| Move { u, estimate: self.estimate(u) }).collect();
+        let mut moves: Vec<Move> = firsts
+            .into_iter()
+            .map(|u| Move {
+                u,
+                estimate: self.estimate(u),
+            })
+            .collect();
         moves.sort_by(|a, b| a.estimate.total_cmp(&b.estimate).then(a.u.cmp(&b.u)));
         moves
     }
@@ -215,8 +285,20 @@ impl<'g> Search<'g> {
         let v = s.next[u];
         let (before, after) = (s.prev[u], s.next[v]);
         let m = g.machine[u];
-        let job_head = |x: usize| g.job_pred.of(x).iter().map(|&(a, gap)| e.job_arc(g, a, gap)).fold(0.0, f64::max);
-        let job_tail = |x: usize| g.job_succ.of(x).iter().map(|&(b, gap)| gap + g.p[b] + e.tail[b]).fold(0.0, f64::max);
+        let job_head = |x: usize| {
+            g.job_pred
+                .of(x)
+                .iter()
+                .map(|&(a, gap)| e.job_arc(g, a, gap))
+                .fold(0.0, f64::max)
+        };
+        let job_tail = |x: usize| {
+            g.job_succ
+                .of(x)
+                .iter()
+                .map(|&(b, gap)| gap + g.p[b] + e.tail[b])
+                .fold(0.0, f64::max)
+        };
         let temp_before = if before == NONE { None } else { e.temp[before] };
 
         let mut head_v = job_head(v).max(g.release[v]);
@@ -224,7 +306,9 @@ impl<'g> Search<'g> {
             head_v = head_v.max(e.head[before] + g.p[before] + g.machine_gap(m, temp_before, g.setpoint[v]));
         }
         let temp_v = g.setpoint[v].or(temp_before);
-        let head_u = job_head(u).max(g.release[u]).max(head_v + g.p[v] + g.machine_gap(m, temp_v, g.setpoint[u]));
+        let head_u = job_head(u)
+            .max(g.release[u])
+            .max(head_v + g.p[v] + g.machine_gap(m, temp_v, g.setpoint[u]));
         let temp_u = g.setpoint[u].or(temp_v);
 
         let mut tail_u = job_tail(u);

@@ -13,15 +13,29 @@ const FT06: &str = "6 6
 ";
 
 fn options(seconds: u64) -> SolveOptions {
-    SolveOptions { time_limit: Duration::from_secs(seconds), seed: 1 }
+    SolveOptions {
+        time_limit: Duration::from_secs(seconds),
+        seed: 1,
+    }
 }
 
 fn machine(name: &str, capacity: u32, setup_s: f64, ramp_k_per_s: Option<f64>) -> Machine {
-    Machine { name: name.into(), capacity, setup_s, ramp_k_per_s }
+    Machine {
+        name: name.into(),
+        capacity,
+        setup_s,
+        ramp_k_per_s,
+    }
 }
 
 fn op(machine: Option<usize>, duration_s: f64, batch_key: u64) -> Operation {
-    Operation { machine, duration_s, batch_key, setpoint_k: None, max_wait_s: None }
+    Operation {
+        machine,
+        duration_s,
+        batch_key,
+        setpoint_k: None,
+        max_wait_s: None,
+    }
 }
 
 fn solved(problem: &Problem) -> Schedule {
@@ -51,7 +65,10 @@ fn the_same_seed_gives_the_same_schedule() {
 /// which is also the machine bound. Starting with the 300 K load ends at 500 s.
 #[test]
 fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
-    let hot = |key| Operation { setpoint_k: Some(400.0), ..op(Some(0), 100.0, key) };
+    let hot = |key| Operation {
+        setpoint_k: Some(400.0),
+        ..op(Some(0), 100.0, key)
+    };
     let problem = Problem {
         machines: vec![machine("oven", 2, 10.0, Some(0.5))],
         operations: vec![
@@ -60,7 +77,10 @@ fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
             hot(1),
             hot(1),
             op(None, 50.0, 9),
-            Operation { setpoint_k: Some(300.0), ..op(Some(0), 30.0, 2) },
+            Operation {
+                setpoint_k: Some(300.0),
+                ..op(Some(0), 30.0, 2)
+            },
         ],
         precedences: vec![(4, 5)],
     };
@@ -84,7 +104,10 @@ fn a_max_wait_delays_the_predecessor() {
     let problem = Problem {
         machines: vec![machine("m0", 1, 0.0, None), machine("m1", 1, 0.0, None)],
         operations: vec![
-            Operation { max_wait_s: Some(0.0), ..op(Some(0), 10.0, 0) },
+            Operation {
+                max_wait_s: Some(0.0),
+                ..op(Some(0), 10.0, 0)
+            },
             op(Some(1), 10.0, 1),
             op(Some(1), 30.0, 2),
         ],
@@ -100,11 +123,24 @@ fn an_impossible_max_wait_names_the_operations() {
     // 0 -> 1 -> 2 and 0 -> 2: operation 1 alone keeps 2 waiting 10 s, the limit is 5 s.
     let problem = Problem {
         machines: vec![machine("m0", 1, 0.0, None)],
-        operations: vec![Operation { max_wait_s: Some(5.0), ..op(Some(0), 1.0, 0) }, op(None, 10.0, 1), op(Some(0), 1.0, 2)],
+        operations: vec![
+            Operation {
+                max_wait_s: Some(5.0),
+                ..op(Some(0), 1.0, 0)
+            },
+            op(None, 10.0, 1),
+            op(Some(0), 1.0, 2),
+        ],
         precedences: vec![(0, 1), (1, 2), (0, 2)],
     };
     match solve(&problem, &options(1)) {
-        Err(ScheduleError::MaxWaitUnmet { before: 0, after, max_wait_s, wait_s, .. }) => {
+        Err(ScheduleError::MaxWaitUnmet {
+            before: 0,
+            after,
+            max_wait_s,
+            wait_s,
+            ..
+        }) => {
             assert!(after == 1 || after == 2);
             assert_eq!(max_wait_s, 5.0);
             assert!(wait_s > 5.0);
@@ -117,12 +153,32 @@ fn an_impossible_max_wait_names_the_operations() {
 fn a_setup_longer_than_the_max_wait_is_reported() {
     let problem = Problem {
         machines: vec![machine("sputter", 4, 600.0, None)],
-        operations: vec![Operation { max_wait_s: Some(60.0), ..op(Some(0), 10.0, 0) }, op(Some(0), 10.0, 1)],
+        operations: vec![
+            Operation {
+                max_wait_s: Some(60.0),
+                ..op(Some(0), 10.0, 0)
+            },
+            op(Some(0), 10.0, 1),
+        ],
         precedences: vec![(0, 1)],
     };
     let error = solve(&problem, &options(1)).expect_err("the pump-down alone takes 600 s");
-    assert!(matches!(error, ScheduleError::MaxWaitUnmet { before: 0, after: 1, .. }), "{error:?}");
-    assert!(error.to_string().contains("operation 1 must start at most 60 s after operation 0 ends"));
+    assert!(
+        matches!(
+            error,
+            ScheduleError::MaxWaitUnmet {
+                before: 0,
+                after: 1,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("operation 1 must start at most 60 s after operation 0 ends")
+    );
 }
 
 #[test]
@@ -143,7 +199,11 @@ fn a_precedence_cycle_is_an_error() {
 
 #[test]
 fn malformed_problems_are_errors_not_panics() {
-    let good = Problem { machines: vec![machine("m0", 1, 0.0, None)], operations: vec![op(Some(0), 1.0, 0)], precedences: vec![] };
+    let good = Problem {
+        machines: vec![machine("m0", 1, 0.0, None)],
+        operations: vec![op(Some(0), 1.0, 0)],
+        precedences: vec![],
+    };
     let mut bad_machine = good.clone();
     bad_machine.operations[0].machine = Some(3);
     let mut bad_duration = good.clone();
@@ -153,13 +213,20 @@ fn malformed_problems_are_errors_not_panics() {
     let mut bad_precedence = good.clone();
     bad_precedence.precedences.push((0, 7));
     for problem in [bad_machine, bad_duration, bad_capacity, bad_precedence] {
-        assert!(matches!(solve(&problem, &options(1)), Err(ScheduleError::Invalid { .. })));
+        assert!(matches!(
+            solve(&problem, &options(1)),
+            Err(ScheduleError::Invalid { .. })
+        ));
     }
 }
 
 #[test]
 fn an_empty_problem_has_an_empty_schedule() {
-    let problem = Problem { machines: vec![], operations: vec![], precedences: vec![] };
+    let problem = Problem {
+        machines: vec![],
+        operations: vec![],
+        precedences: vec![],
+    };
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 0.0);
 }

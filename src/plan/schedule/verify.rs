@@ -19,7 +19,11 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
     let ops = &problem.operations;
     let times = &schedule.ops;
     if times.len() != ops.len() {
-        complaints.add(format!("the schedule has {} operations, the problem {}", times.len(), ops.len()));
+        complaints.add(format!(
+            "the schedule has {} operations, the problem {}",
+            times.len(),
+            ops.len()
+        ));
         return complaints.finish();
     }
     let latest = times.iter().map(|t| t.end_s).fold(0.0, f64::max);
@@ -29,7 +33,10 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
     let mut loads: BTreeMap<usize, BTreeMap<usize, Vec<usize>>> = BTreeMap::new();
     for (index, (op, time)) in ops.iter().zip(times).enumerate() {
         if !(time.start_s.is_finite() && time.end_s.is_finite()) || time.start_s < -tol {
-            complaints.add(format!("operation {index} runs from {} s to {} s", time.start_s, time.end_s));
+            complaints.add(format!(
+                "operation {index} runs from {} s to {} s",
+                time.start_s, time.end_s
+            ));
             continue;
         }
         if (time.end_s - time.start_s - op.duration_s).abs() > tol {
@@ -45,8 +52,12 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
             (Some(machine), Some(load)) if machine < problem.machines.len() => {
                 loads.entry(machine).or_default().entry(load).or_default().push(index);
             }
-            (Some(machine), Some(_)) => complaints.add(format!("operation {index} uses machine {machine}, which does not exist")),
-            (Some(machine), None) => complaints.add(format!("operation {index} runs on machine {machine} but in no load")),
+            (Some(machine), Some(_)) => complaints.add(format!(
+                "operation {index} uses machine {machine}, which does not exist"
+            )),
+            (Some(machine), None) => {
+                complaints.add(format!("operation {index} runs on machine {machine} but in no load"))
+            }
             (None, Some(load)) => complaints.add(format!("operation {index} needs no machine but is in load {load}")),
             (None, None) => {}
         }
@@ -63,13 +74,13 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
                 b.start_s, a.end_s
             ));
         }
-        if let Some(wait) = ops[before].max_wait_s {
-            if b.start_s > a.end_s + wait + tol {
-                complaints.add(format!(
-                    "operation {after} starts {} s after operation {before} ends; at most {wait} s are allowed",
-                    b.start_s - a.end_s
-                ));
-            }
+        if let Some(wait) = ops[before].max_wait_s
+            && b.start_s > a.end_s + wait + tol
+        {
+            complaints.add(format!(
+                "operation {after} starts {} s after operation {before} ends; at most {wait} s are allowed",
+                b.start_s - a.end_s
+            ));
         }
     }
 
@@ -80,12 +91,18 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
         for (expected, (&load, members)) in machine_loads.iter().enumerate() {
             let name = format!("load {load} of machine {m} ({})", machine.name);
             if load != expected {
-                complaints.add(format!("{name} should be numbered {expected}: loads are numbered from 0 in time order"));
+                complaints.add(format!(
+                    "{name} should be numbered {expected}: loads are numbered from 0 in time order"
+                ));
             }
             let first = &ops[members[0]];
             let (start, end) = (times[members[0]].start_s, times[members[0]].end_s);
             if members.len() > machine.capacity as usize {
-                complaints.add(format!("{name} holds {} operations; the capacity is {}", members.len(), machine.capacity));
+                complaints.add(format!(
+                    "{name} holds {} operations; the capacity is {}",
+                    members.len(),
+                    machine.capacity
+                ));
             }
             for &op in &members[1..] {
                 if ops[op].batch_key != first.batch_key {
@@ -95,7 +112,10 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
                     complaints.add(format!("{name} mixes setpoints: operations {} and {op}", members[0]));
                 }
                 if (times[op].start_s - start).abs() > tol || (times[op].end_s - end).abs() > tol {
-                    complaints.add(format!("{name}: operations {} and {op} do not start and end together", members[0]));
+                    complaints.add(format!(
+                        "{name}: operations {} and {op} do not start and end together",
+                        members[0]
+                    ));
                 }
             }
             let ramp = match (machine.ramp_k_per_s, temperature, first.setpoint_k) {
@@ -103,9 +123,10 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
                 _ => 0.0,
             };
             let (earliest, after) = match previous {
-                Some((previous_load, previous_end)) => {
-                    (previous_end + machine.setup_s + ramp, format!("load {previous_load} ends at {previous_end} s"))
-                }
+                Some((previous_load, previous_end)) => (
+                    previous_end + machine.setup_s + ramp,
+                    format!("load {previous_load} ends at {previous_end} s"),
+                ),
                 None => (machine.setup_s, "the machine starts at 0 s".to_string()),
             };
             if start < earliest - tol {
@@ -119,7 +140,10 @@ pub fn verify(problem: &Problem, schedule: &Schedule) -> Result<(), Vec<String>>
     }
 
     if (schedule.makespan_s - latest).abs() > tol {
-        complaints.add(format!("the makespan is {} s but the last operation ends at {latest} s", schedule.makespan_s));
+        complaints.add(format!(
+            "the makespan is {} s but the last operation ends at {latest} s",
+            schedule.makespan_s
+        ));
     }
     if schedule.lower_bound_s > schedule.makespan_s + tol {
         complaints.add(format!(
@@ -149,6 +173,10 @@ impl Complaints {
         if self.more > 0 {
             self.listed.push(format!("... and {} more", self.more));
         }
-        if self.listed.is_empty() { Ok(()) } else { Err(self.listed) }
+        if self.listed.is_empty() {
+            Ok(())
+        } else {
+            Err(self.listed)
+        }
     }
 }
