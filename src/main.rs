@@ -40,6 +40,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Predict the layers on the foil after every step and print them as a table.
+    Stack {
+        file: PathBuf,
+        /// Print the stacks as JSON (per protocol, per step: layers, Li consumed and left,
+        /// coating, budgets) instead.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
     /// Plan every protocol's batch on the file's tools and print each tool's timeline.
     Schedule {
         file: PathBuf,
@@ -84,6 +94,7 @@ fn main() -> ExitCode {
         Command::Build { file, out, time_limit, message_format } => {
             time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *message_format, cli.color))
         }
+        Command::Stack { file, json, message_format } => stack(file, *json, *message_format, cli.color),
         Command::Schedule { file, json, time_limit, message_format } => {
             time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color))
         }
@@ -192,6 +203,21 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
     Ok(())
 }
 
+fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let (compilation, code) = check(path, format, color)?;
+    if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
+        if json {
+            let value = serde_json::json!({ "protocols": seip::emit::json::stacks(compilation) });
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        } else {
+            print!("{}", seip::model::table::render_table(&compilation.program, &compilation.stacks));
+        }
+    }
+    // The process ends next (see `main`).
+    std::mem::forget(compilation);
+    Ok(code)
+}
+
 fn schedule(path: &Path, json: bool, time_limit: std::time::Duration, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
     let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
@@ -220,6 +246,7 @@ fn build(path: &Path, out: Option<&Path>, time_limit: std::time::Duration, forma
     let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
     write_file(&out.join("program.json"), &program)?;
     write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
+    write_file(&out.join("stack.svg"), &seip::model::svg::stack_svg(&compilation.program, &compilation.stacks))?;
     if let Some(plan) = plan {
         let schedule = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
         write_file(&out.join("schedule.json"), &serde_json::to_string_pretty(&schedule).unwrap_or_default())?;

@@ -40,6 +40,20 @@ pub fn to_value(compilation: &Compilation) -> serde_json::Value {
     value
 }
 
+/// The predicted stacks alone, by protocol name (`seipc stack --json`).
+pub fn stacks(compilation: &Compilation) -> serde_json::Value {
+    let entries: Vec<serde_json::Value> = compilation
+        .program
+        .protocols
+        .iter()
+        .zip(&compilation.stacks)
+        .map(|(protocol, stack)| serde_json::json!({ "protocol": protocol.name, "stack": stack }))
+        .collect();
+    let mut value = serde_json::Value::Array(entries);
+    round_numbers(&mut value);
+    value
+}
+
 /// Significant digits kept in JSON numbers: unit conversion leaves binary noise in the
 /// last digits (50 um becomes 4.9999999999999996e-5), which readers and diffs should
 /// not see; twelve digits are far beyond any measured quantity.

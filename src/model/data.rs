@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::sema::tsv::for_each_record;
+
 const REACTIONS_TSV: &str = include_str!("../../data/reactions.tsv");
 const GROWTH_TSV: &str = include_str!("../../data/growth.tsv");
 const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
@@ -163,10 +165,10 @@ impl ModelData {
 
     fn load() -> ModelData {
         let mut reactions = BTreeMap::new();
-        for_each_record(REACTIONS_TSV, |get| {
-            let reactant = get("reactant").to_owned();
+        for_each_record(REACTIONS_TSV, |record| {
+            let reactant = record.get("reactant").to_owned();
             let row = reactant.as_str();
-            let products = get("products")
+            let products = record.get("products")
                 .split('|')
                 .map(|entry| {
                     let (count, key) = entry
@@ -182,44 +184,44 @@ impl ModelData {
                 })
                 .collect();
             let reaction = Reaction {
-                li_per_unit: get("li_per_unit")
+                li_per_unit: record.get("li_per_unit")
                     .parse()
                     .unwrap_or_else(|_| malformed("reactions", row, "li_per_unit")),
                 products,
-                arrangement: match get("arrangement") {
+                arrangement: match record.get("arrangement") {
                     "layers" => Arrangement::Layers,
                     "composite" => Arrangement::Composite,
                     _ => malformed("reactions", row, "arrangement"),
                 },
-                when: list(get("when"))
+                when: list(record.get("when"))
                     .map(|t| Trigger::parse(t).unwrap_or_else(|| malformed("reactions", row, "when")))
                     .collect(),
-                extent_min: get("extent_min")
+                extent_min: record.get("extent_min")
                     .parse()
                     .unwrap_or_else(|_| malformed("reactions", row, "extent_min")),
-                unbalanced: list(get("unbalanced")).map(str::to_owned).collect(),
-                source: get("source").to_owned(),
+                unbalanced: list(record.get("unbalanced")).map(str::to_owned).collect(),
+                source: record.get("source").to_owned(),
                 reactant: reactant.clone(),
             };
             reactions.insert(reactant, reaction);
         });
         let mut growth = BTreeMap::new();
-        for_each_record(GROWTH_TSV, |get| {
-            let name = get("route");
+        for_each_record(GROWTH_TSV, |record| {
+            let name = record.get("route");
             let route = Route::NAMES
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map_or_else(|| malformed("growth", name, "route"), |(_, r)| *r);
-            if get("law") != "self_limiting" {
+            if record.get("law") != "self_limiting" {
                 malformed::<()>("growth", name, "law (only self_limiting is implemented)");
             }
             let nm = |column: &str| {
-                get(column)
+                record.get(column)
                     .parse::<f64>()
                     .map(|v| v * 1e-9)
                     .unwrap_or_else(|_| malformed("growth", name, column))
             };
-            let complete_after_s = match get("complete_after") {
+            let complete_after_s = match record.get("complete_after") {
                 "" => None,
                 text => Some(
                     text.parse()
@@ -232,14 +234,14 @@ impl ModelData {
                     min_m: nm("min_nm"),
                     max_m: nm("max_nm"),
                     complete_after_s,
-                    assumed: get("assumed") == "yes",
+                    assumed: record.get("assumed") == "yes",
                 },
             );
         });
         let mut coulombic_efficiency = None;
-        for_each_record(ELECTROCHEM_TSV, |get| {
+        for_each_record(ELECTROCHEM_TSV, |record| {
             let number = |column: &str| {
-                get(column)
+                record.get(column)
                     .parse::<f64>()
                     .unwrap_or_else(|_| panic!("data/electrochem.tsv: bad {column}"))
             };
@@ -247,9 +249,9 @@ impl ModelData {
                 nominal: number("nominal"),
                 min: number("min"),
                 max: number("max"),
-                assumed: get("assumed") == "yes",
+                assumed: record.get("assumed") == "yes",
             };
-            if get("quantity") == "coulombic_efficiency" {
+            if record.get("quantity") == "coulombic_efficiency" {
                 coulombic_efficiency = Some(parameter);
             }
         });
@@ -269,25 +271,6 @@ fn malformed<T>(table: &str, row: &str, what: &str) -> T {
 
 fn list(text: &str) -> impl Iterator<Item = &str> {
     text.split('|').map(str::trim).filter(|item| !item.is_empty())
-}
-
-/// Calls `each` with a column getter for every record of a table: a header line, one
-/// record per line, `#` comments. (The same format as `sema`'s tables, whose reader is
-/// private to that module.)
-fn for_each_record<'a>(table: &'a str, mut each: impl FnMut(&dyn Fn(&str) -> &'a str)) {
-    let mut lines = table
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
-    let header: Vec<&str> = lines.next().map(|line| line.split('\t').collect()).unwrap_or_default();
-    for line in lines {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let get = |column: &str| -> &'a str {
-            let index = header.iter().position(|name| *name == column);
-            let index = index.unwrap_or_else(|| panic!("data table has no column `{column}`"));
-            fields.get(index).map_or("", |field| field.trim())
-        };
-        each(&get);
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 pub mod units;
 pub mod library;
-mod tsv;
+pub(crate) mod tsv;
 pub mod bind;
 pub mod declarations;
 pub mod names;

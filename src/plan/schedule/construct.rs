@@ -15,7 +15,7 @@
 //! is fixed by the evaluation, which starts the predecessors later.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use super::model::{Model, NONE, Ordered, ramp_cost};
 use super::rng::Rng;
@@ -103,6 +103,12 @@ impl Rule {
     }
 }
 
+/// The dispatcher weighs at most this many classes per machine, those ready first.
+/// Below it (every job-shop benchmark, any lab with fewer distinct steps queued at a
+/// tool) it is exact Giffler-Thompson; above, it keeps a machine flooded with thousands
+/// of distinct classes from making every decision cost thousands of comparisons.
+const MAX_CANDIDATES: usize = 256;
+
 /// What the dispatcher decided: the load of each operation (as a unit of the graph)
 /// and the order of the loads on each machine.
 pub(super) struct Plan {
@@ -124,8 +130,8 @@ struct MachineState {
     loaded: bool,
     /// Bumped whenever the machine's entry in the heap is replaced.
     version: u64,
-    /// Classes with queued operations.
-    active: Vec<usize>,
+    /// Classes with queued operations, keyed by when their first one is ready.
+    active: BTreeSet<(Ordered, usize)>,
 }
 
 struct Dispatcher<'m, 'a> {
@@ -169,7 +175,7 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
                     temp: None,
                     loaded: false,
                     version: 0,
-                    active: Vec::new(),
+                    active: BTreeSet::new(),
                 })
                 .collect(),
             next_end: BinaryHeap::new(),
@@ -217,6 +223,34 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             .map(|&Reverse((Ordered(ready), op))| (ready, op))
     }
 
+    /// The classes queued on machine `m` with their earliest starts: the
+    /// [`MAX_CANDIDATES`] whose first operations are ready first.
+    fn candidates(&self, m: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.machines[m]
+            .active
+            .iter()
+            .take(MAX_CANDIDATES)
+            .map(move |&(_, class)| (class, self.earliest_start(m, class)))
+    }
+
+    /// Takes `class` out of its machine's active set before its queue changes...
+    fn deactivate(&mut self, class: usize) {
+        if let Some((ready, _)) = self.first(class) {
+            self.machines[self.model.classes[class].machine]
+                .active
+                .remove(&(Ordered(ready), class));
+        }
+    }
+
+    /// ... and puts it back afterwards, under its new first operation (if any is left).
+    fn activate(&mut self, class: usize) {
+        if let Some((ready, _)) = self.first(class) {
+            self.machines[self.model.classes[class].machine]
+                .active
+                .insert((Ordered(ready), class));
+        }
+    }
+
     fn earliest_start(&self, m: usize, class: usize) -> f64 {
         let ready = self.first(class).map_or(f64::INFINITY, |(ready, _)| ready);
         ready.max(self.available(m, class))
@@ -232,22 +266,18 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
                 let end = self.ready[op] + self.model.problem.operations[op].duration_s;
                 self.finish(op, end);
             } else {
-                let machine = self.model.classes[class].machine;
-                if self.queues[class].is_empty() {
-                    self.machines[machine].active.push(class);
-                }
+                self.deactivate(class);
                 self.queues[class].push(Reverse((Ordered(self.ready[op]), op)));
-                self.dirty.push(machine);
+                self.activate(class);
+                self.dirty.push(self.model.classes[class].machine);
             }
         }
         self.dirty.sort_unstable();
         self.dirty.dedup();
         while let Some(m) = self.dirty.pop() {
-            let state = &self.machines[m];
-            let best = state
-                .active
-                .iter()
-                .map(|&class| self.earliest_start(m, class) + self.model.classes[class].duration)
+            let best = self
+                .candidates(m)
+                .map(|(class, start)| start + self.model.classes[class].duration)
                 .min_by(f64::total_cmp);
             let state = &mut self.machines[m];
             state.version += 1;
@@ -265,10 +295,8 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// later. `None` only if the machine has nothing queued.
     fn choose(&self, m: usize, end: f64, rng: &mut Rng) -> Option<usize> {
         let classes = &self.model.classes;
-        let mut conflict: Vec<(usize, f64)> = self.machines[m]
-            .active
-            .iter()
-            .map(|&class| (class, self.earliest_start(m, class)))
+        let mut conflict: Vec<(usize, f64)> = self
+            .candidates(m)
             .filter(|&(class, start)| start < end || start + classes[class].duration <= end)
             .collect();
         let premature = |&(class, _): &(usize, f64)| {
@@ -280,12 +308,7 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         };
         if conflict.iter().all(premature) {
             // Anything else this machine could do first, even if it starts later.
-            let others: Vec<(usize, f64)> = self.machines[m]
-                .active
-                .iter()
-                .map(|&class| (class, self.earliest_start(m, class)))
-                .filter(|c| !premature(c))
-                .collect();
+            let others: Vec<(usize, f64)> = self.candidates(m).filter(|c| !premature(c)).collect();
             if !others.is_empty() {
                 conflict = others;
             }
@@ -346,6 +369,7 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         };
         let window = start + patience;
         let mut ops = Vec::new();
+        self.deactivate(class);
         while ops.len() < self.caps[class] {
             match self.first(class) {
                 Some((ready, op)) if ready <= window => {
@@ -356,15 +380,13 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
                 _ => break,
             }
         }
+        self.activate(class);
         let unit = self.new_unit(&ops);
         self.plan.sequences[m].push(unit);
         let state = &mut self.machines[m];
         state.free_at = start + duration;
         state.temp = self.model.classes[class].setpoint.or(state.temp);
         state.loaded = true;
-        if self.queues[class].is_empty() {
-            state.active.retain(|&c| c != class);
-        }
         for op in ops {
             self.finish(op, start + duration);
         }
