@@ -98,6 +98,8 @@ codes! {
     ASSUMED_DURATION = "W0501", "assumed-duration";
     // E06xx: the layer stack
     BUDGET_EXCEEDED = "E0601", "budget-exceeded";
+    BUDGET_AT_RISK = "W0601", "budget-at-risk";
+    BUDGET_NOT_EVALUATED = "W0602", "budget-not-evaluated";
 }
 
 /// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.

@@ -3,10 +3,9 @@
 //!
 //! - The nominal value decides: past the limit, the budget is not met (E0601, with the
 //!   value, its range and the steps that contribute most).
-//! - Within the limit but with a bound of the range past it, the budget is at risk: no
-//!   diagnostic code exists for that yet, so the outcome is recorded in the stack (JSON,
-//!   table) rather than reported.
-//! - When a contribution is unknown, the budget is not evaluated (recorded, with why),
+//! - Within the limit but with a bound of the range past it, the budget is at risk
+//!   (W0601).
+//! - When a contribution is unknown, the budget is not evaluated (W0602, with why),
 //!   unless the known part already breaks it: the unknown part of a coating, a Li loss or
 //!   a time can only add to it, and of the Li remaining only take from it.
 
@@ -313,9 +312,21 @@ fn outcome(
         detail: String::new(),
     };
     let stated = format!("`{}`", result.statement());
+    let not_evaluated = |detail: &str, diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            Diagnostic::new(
+                codes::BUDGET_NOT_EVALUATED,
+                format!("the {stated} budget cannot be checked: {detail}"),
+                budget.span,
+                "not checked",
+            )
+            .with_help("state what is missing (a thickness, a growth per layer, a time) so the model can predict it"),
+        );
+    };
     let Some(value) = evaluation.value else {
         result.status = BudgetStatus::NotEvaluated;
         result.detail = evaluation.unknown.join("; ");
+        not_evaluated(&result.detail, diagnostics);
         return result;
     };
     let partial = !evaluation.unknown.is_empty();
@@ -334,6 +345,7 @@ fn outcome(
                 evaluation.unknown.join("; "),
                 show_estimate(metric, value)
             );
+            not_evaluated(&result.detail, diagnostics);
             return result;
         }
     }
@@ -345,6 +357,16 @@ fn outcome(
                 "{} nominal, but the range reaches {}",
                 show(metric, value.nominal),
                 show(metric, bound)
+            );
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::BUDGET_AT_RISK,
+                    format!("the {stated} budget is met only nominally: {}", result.detail),
+                    budget.span,
+                    "met by the nominal value, not by the whole range",
+                )
+                .with_help("narrow the range: state the thicknesses or rates the models now assume")
+                .with_note("`seipc stack` shows which assumed ranges (marked ~) widen it"),
             );
         } else {
             result.detail = show_estimate(metric, value);

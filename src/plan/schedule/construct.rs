@@ -6,8 +6,8 @@
 //! The load then takes up to the class's capacity of ready operations, optionally
 //! waiting a little for more of them. Operations enter a machine's queues only once all
 //! their predecessors are placed, so every step costs a few heap operations and a look
-//! at the classes queued on one machine: O(n log n) for recipes, whose machines see a
-//! handful of classes each.
+//! at the classes queued on one machine (at most [`MAX_CANDIDATES`] of them): O(n log n)
+//! overall.
 //!
 //! Maximum waits shape the dispatch twice: a successor whose predecessor has ended
 //! goes first (earliest deadline), and a load of predecessors is never larger than the
