@@ -5,10 +5,9 @@
 //! bind first; each bare quantity then takes the one unbound parameter of its dimension.
 //! Anything else is an error that shows the operation's signature.
 
-use std::collections::BTreeMap;
 
 use super::library::{Operation, ParamSpec};
-use super::program::Value;
+use super::program::{Params, Value};
 use super::units::{Dimension, parse_unit, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::span::Span;
@@ -171,8 +170,8 @@ pub fn bind_params(
     quantities: &[ast::Quantity],
     anchor: Option<Span>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, Value> {
-    let mut bound: BTreeMap<String, Value> = BTreeMap::new();
+) -> Params {
+    let mut bound = Params::default();
     // Parameters that were given a value, valid or not: an invalid value is reported
     // where it is, and the parameter is not reported missing on top of it.
     let mut given: Vec<String> = Vec::new();
@@ -254,7 +253,7 @@ pub fn bind_params(
             }
             [] if candidates.is_empty() => unbindable.push(value),
             [] => {
-                let first = &bound[&candidates[0].name];
+                let first_span = bound.get(&candidates[0].name).map_or(value.span, |first| first.span);
                 diagnostics.push(
                     Diagnostic::new(
                         codes::AMBIGUOUS_QUANTITY,
@@ -262,7 +261,7 @@ pub fn bind_params(
                         value.span,
                         format!("a second {}", value.dimension),
                     )
-                    .with_label(first.span, format!("`{}` is set here", candidates[0].name))
+                    .with_label(first_span, format!("`{}` is set here", candidates[0].name))
                     .with_help("remove one of them"),
                 );
             }

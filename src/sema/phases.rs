@@ -28,6 +28,15 @@ impl SurfaceState {
     fn coated(&self) -> bool {
         !self.layers.is_empty()
     }
+
+    /// Records a layer of `material`, once: the checks ask which materials are on the
+    /// foil, and a protocol that repeats a deposition thousands of times must not make
+    /// every later step walk thousands of identical layers.
+    fn add_layer(&mut self, material: &str, made_at: Span) {
+        if !self.layers.iter().any(|(key, _)| key == material) {
+            self.layers.push((material.to_owned(), made_at));
+        }
+    }
 }
 
 pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Vec<Diagnostic> {
@@ -153,23 +162,19 @@ impl<'a> StepChecker<'a> {
             }
             _ => {}
         }
-        let made_here = |key: &str| (key.to_owned(), self.step.span);
         match self.operation.effect {
             // The named material or the solutes of a cast solution stay on the foil.
             Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate => {
-                if let Some(reagent) = reagent {
-                    states[index].layers.extend(reagent.solutes.iter().map(|m| made_here(&m.key)));
+                for material in reagent.map_or(&[][..], |r| &r.solutes[..]) {
+                    states[index].add_layer(&material.key, self.step.span);
                 }
             }
             // Li reacts with the reagent into its products (data/materials.tsv).
             Effect::Convert | Effect::Alloy | Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction | Effect::Electrochemical => {
                 let on_lithium = is_lithium(self.materials.lookup(&self.protocol.workpieces[index].material));
                 if let (true, Some(reagent)) = (on_lithium, reagent) {
-                    let products = reagent.solutes.iter().flat_map(|m| m.li_products.iter());
-                    for product in products {
-                        if !states[index].layers.iter().any(|(key, _)| key == product) {
-                            states[index].layers.push(made_here(product));
-                        }
+                    for product in reagent.solutes.iter().flat_map(|m| m.li_products.iter()) {
+                        states[index].add_layer(product, self.step.span);
                     }
                 }
             }
@@ -178,7 +183,9 @@ impl<'a> StepChecker<'a> {
         if let Some(target) = self.step.onto {
             // The joined workpiece's layers go on top, upside down.
             let carried: Vec<(String, Span)> = states[index].layers.iter().rev().cloned().collect();
-            states[target].layers.extend(carried);
+            for (material, made_at) in carried {
+                states[target].add_layer(&material, made_at);
+            }
         }
     }
 

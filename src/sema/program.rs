@@ -2,8 +2,6 @@
 //! resolved to indices, quantities are SI values bound to named parameters, and every
 //! element keeps its source span for the diagnostics of later stages.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::units::Dimension;
@@ -131,12 +129,51 @@ pub struct Step {
     pub tool: Option<usize>,
     pub reagent: Option<ReagentUse>,
     /// Bound parameters by name, SI values.
-    pub params: BTreeMap<String, Value>,
+    pub params: Params,
     /// Steps this one waits for (`after`), with the span of each name.
     #[serde(serialize_with = "serialize_after")]
     pub after: Vec<(usize, Span)>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// A step's bound parameters, sorted by name. A sorted vector rather than a map: a step
+/// has a handful of parameters, and a file may have 10^5 steps, where a tree node per
+/// step would be most of the program's memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params(Vec<(String, Value)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.position(name).ok().map(|index| &self.0[index].1)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_ok()
+    }
+
+    /// Sets a parameter (replacing an earlier value of the same name).
+    pub fn insert(&mut self, name: String, value: Value) {
+        match self.position(&name) {
+            Ok(index) => self.0[index].1 = value,
+            Err(index) => self.0.insert(index, (name, value)),
+        }
+    }
+
+    /// The parameters in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value))
+    }
+
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| key.as_str().cmp(name))
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 fn serialize_after<S: serde::Serializer>(after: &[(usize, Span)], serializer: S) -> Result<S::Ok, S::Error> {

@@ -107,7 +107,7 @@ impl Rule {
 /// Below it (every job-shop benchmark, any lab with fewer distinct steps queued at a
 /// tool) it is exact Giffler-Thompson; above, it keeps a machine flooded with thousands
 /// of distinct classes from making every decision cost thousands of comparisons.
-const MAX_CANDIDATES: usize = 256;
+const MAX_CANDIDATES: usize = 128;
 
 /// What the dispatcher decided: the load of each operation (as a unit of the graph)
 /// and the order of the loads on each machine.
