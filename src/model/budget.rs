@@ -431,6 +431,6 @@ fn label_span(metric: BudgetMetric, step: &crate::sema::program::Step) -> Span {
     };
     names
         .iter()
-        .find_map(|name| step.params.get(*name).map(|v| v.span))
+        .find_map(|name| step.params.get(name).map(|v| v.span))
         .unwrap_or(step.span)
 }

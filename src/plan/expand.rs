@@ -64,14 +64,31 @@ fn duration(step: &Step, library: &Library) -> Duration {
     }
 }
 
-/// What a step needs to say for its duration to be known, for the help line.
+/// What a step needs to say for its duration to be known, for the help line: only the
+/// parameters its operation has.
 fn duration_help(step: &Step, library: &Library) -> String {
-    match library.operations.get(&step.verb).map(|op| op.effect) {
-        Some(Effect::Deposit) => "give a rate (`at 1 nm/min`) or a time (`for 10 min`)".to_owned(),
-        Some(Effect::Cycles) => "give the time per cycle (`{ time_per_cycle: 30 s/cycle }`) or a time".to_owned(),
-        Some(Effect::Electrochemical) => "give the areal capacity and current density, or a time".to_owned(),
-        _ => "give a time (`for 10 min`)".to_owned(),
+    let Some(operation) = library.operations.get(&step.verb) else { return "give a time (`for 10 min`)".to_owned() };
+    let has = |name: &str| operation.param(name).is_some();
+    let mut ways = Vec::new();
+    if has("rate") && has("thickness") {
+        ways.push("a rate (`at 1 nm/min`)");
     }
+    if has("time_per_cycle") {
+        ways.push("the time per cycle (`{ time_per_cycle: 30 s/cycle }`)");
+    }
+    if has("time_per_layer") {
+        ways.push("the time per layer (`{ time_per_layer: 5 min/layer }`)");
+    }
+    if has("areal_capacity") && has("current_density") {
+        ways.push("the areal capacity and current density");
+    }
+    if has("time") {
+        ways.push("a time (`for 10 min`)");
+    }
+    if ways.is_empty() {
+        return format!("`{}` has no parameter that gives its duration; declare one in the operation", step.verb);
+    }
+    format!("give {}", ways.join(", or "))
 }
 
 /// The most operations (samples x steps, over all protocols) one schedule may have:
@@ -191,7 +208,7 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
     }
     precedences.sort_unstable();
     precedences.dedup();
-    let expansion = complete.then(|| Expansion { problem: Problem { machines, operations, precedences }, origins, assumed });
+    let expansion = complete.then_some(Expansion { problem: Problem { machines, operations, precedences }, origins, assumed });
     (expansion, diagnostics)
 }
 

@@ -104,7 +104,7 @@ fn number_value(number: &ast::Number, spec: &ParamSpec, target: ParamTarget, dia
             "no unit",
         )
         .with_help(format!("add the unit, as in `{}: {}`", spec.name, example_of(spec.dimension)))
-        .with_note(target.signature_note(&[spec.clone()])),
+        .with_note(target.signature_note(std::slice::from_ref(spec))),
     );
     None
 }

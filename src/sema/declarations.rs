@@ -116,7 +116,21 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
             }
             None => None,
         };
-        let atmosphere = match atmosphere.or(builtin.as_ref().map(|b| b.atmosphere)) {
+        // A built-in environment keeps its atmosphere: `environment air { atmosphere: inert }`
+        // would silence every check that protects Li from air.
+        if let (Some(builtin), Some(chosen), Some(param)) = (&builtin, atmosphere, atmosphere_param)
+            && builtin.atmosphere != chosen {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        format!("the built-in environment `{}` cannot change its atmosphere", name.text),
+                        param.value.span(),
+                        "a different atmosphere",
+                    )
+                    .with_help("declare an environment of your own, as in `environment my_box { atmosphere: inert }`".to_string()),
+                );
+            }
+        let atmosphere = match builtin.as_ref().map(|b| b.atmosphere).or(atmosphere) {
             Some(atmosphere) => atmosphere,
             None => {
                 if atmosphere_param.is_none() {

@@ -165,7 +165,7 @@ impl<'a> Resolver<'a> {
                         tool.environment.span,
                         format!("`{}` tools work in {}", tool.kind.text, join_backticked(&kind.environments)),
                     )
-                    .with_label(tool.kind.span, format!("{}", kind.note))
+                    .with_label(tool.kind.span, kind.note.to_string())
                     .with_help(format!("put the tool in {}", join_backticked(&kind.environments))),
                 );
             }
@@ -216,7 +216,19 @@ impl<'a> Resolver<'a> {
             let amount = component.amount.as_ref().and_then(|quantity| {
                 let value = quantity_value(quantity, &mut self.diagnostics)?;
                 let concentration = ["molar concentration", "mass concentration", "mass fraction", "volume fraction", "fraction"];
-                if concentration.iter().any(|name| Dimension::named(name) == Some(value.dimension)) {
+                let fraction = ["mass fraction", "volume fraction", "fraction"].iter().any(|name| Dimension::named(name) == Some(value.dimension));
+                if fraction && !(value.si > 0.0 && value.si <= 1.0) || !fraction && value.si <= 0.0 {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            codes::INVALID_VALUE,
+                            format!("the amount of `{}` is out of range", component.material.text),
+                            quantity.span,
+                            if fraction { "a fraction is more than 0 and at most 100 %" } else { "an amount is more than zero" },
+                        )
+                        .with_help("correct the amount, or leave it out"),
+                    );
+                    None
+                } else if concentration.iter().any(|name| Dimension::named(name) == Some(value.dimension)) {
                     Some(value)
                 } else {
                     self.diagnostics.push(
@@ -607,11 +619,10 @@ impl<'a> Resolver<'a> {
 
     fn reagent_use(&mut self, names: &[ast::Name], context: &ProtocolContext, reagent_names: &[&str]) -> Option<ReagentUse> {
         let span = names.iter().map(|n| n.span).reduce(Span::to).unwrap_or_default();
-        if let [single] = names {
-            if let Some(declared) = context.scope.reagents.get(&single.text) {
+        if let [single] = names
+            && let Some(declared) = context.scope.reagents.get(&single.text) {
                 return Some(ReagentUse::Reagent { index: declared.index, span });
             }
-        }
         let materials: Vec<String> = names.iter().filter_map(|name| self.material(name, reagent_names)).collect();
         (materials.len() == names.len()).then_some(ReagentUse::Materials { materials, span })
     }

@@ -127,8 +127,8 @@ impl<'a> StepChecker<'a> {
                 reported_wet = true;
             }
         }
-        if let Some(target) = self.step.onto {
-            if let Some((solvent, wetted_at)) = &states[acted_on].wet {
+        if let Some(target) = self.step.onto
+            && let Some((solvent, wetted_at)) = &states[acted_on].wet {
                 let target_piece = &self.protocol.workpieces[target];
                 if is_lithium(self.materials.lookup(&target_piece.material)) {
                     diagnostics.push(
@@ -143,7 +143,6 @@ impl<'a> StepChecker<'a> {
                     );
                 }
             }
-        }
         if reported_wet {
             states[acted_on].wet = None;
         }
@@ -336,8 +335,8 @@ impl StepChecker<'_> {
         let liquids: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
         for (layer_key, made_at) in &state.layers {
             let Some(layer) = self.materials.lookup(layer_key) else { continue };
-            if self.operation.reagent == ReagentKind::Liquid {
-                if let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key)) {
+            if self.operation.reagent == ReagentKind::Liquid
+                && let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key)) {
                     diagnostics.push(
                         Diagnostic::new(
                             codes::LAYER_DISSOLVED,
@@ -354,7 +353,6 @@ impl StepChecker<'_> {
                         )),
                     );
                 }
-            }
             if self.operation.effect != Effect::Plasma {
                 continue;
             }

@@ -70,8 +70,8 @@ pub enum Tok<'src> {
     GreaterEqual,
 
     /// Letters (any script, so `µm` and `°C` work), digits and `_`, optionally ending in `%`
-    /// (`wt%`); `°` may start one.
-    #[regex(r"[\p{L}_°][\p{L}\p{N}_]*%?")]
+    /// (`wt%`); `°` and `℃` may start one.
+    #[regex(r"[\p{L}_°℃][\p{L}\p{N}_]*%?")]
     Ident(&'src str),
     /// A lone `%`, which is only ever a unit.
     #[token("%")]

@@ -27,6 +27,10 @@ const IDLE_ITERATIONS_PER_UNIT: u64 = 2_000;
 /// the tabu tenure.
 const RESTART_TENURES: u64 = 250;
 
+/// Each restart that finds no new best kicks the next one harder, by one more random
+/// swap, up to this many more.
+const MAX_EXTRA_KICKS: usize = 20;
+
 /// The feasibility repair gets this many steps per unit.
 const REPAIR_STEPS_PER_UNIT: usize = 50;
 
@@ -58,6 +62,7 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
     let restart_after = RESTART_TENURES * tenure;
     let mut tabu: HashMap<(usize, usize), u64> = HashMap::new();
     let (mut iteration, mut idle, mut since_restart) = (0u64, 0u64, 0u64);
+    let mut failed_restarts = 0;
     while !super::reaches(best.makespan, lower_bound) && idle < idle_limit {
         if iteration % 16 == 0 && Instant::now() >= deadline {
             break;
@@ -66,7 +71,8 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
         idle += 1;
         since_restart += 1;
         if since_restart > restart_after {
-            search.restart_from(&best.sequences, rng);
+            search.restart_from(&best.sequences, 2 + failed_restarts.min(MAX_EXTRA_KICKS), rng);
+            failed_restarts += 1;
             tabu.clear();
             since_restart = 0;
             continue;
@@ -75,7 +81,8 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
         if moves.is_empty() {
             // Every critical path is one machine's work without gaps: this order cannot
             // be improved by swaps; try elsewhere.
-            search.restart_from(&best.sequences, rng);
+            search.restart_from(&best.sequences, 2 + failed_restarts.min(MAX_EXTRA_KICKS), rng);
+            failed_restarts += 1;
             since_restart = 0;
             continue;
         }
@@ -88,7 +95,8 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
             ranked.push(moves[rng.below(moves.len())]);
         }
         let Some((u, v, makespan)) = ranked.iter().find_map(|m| search.try_swap(m.u)) else {
-            search.restart_from(&best.sequences, rng);
+            search.restart_from(&best.sequences, 2 + failed_restarts.min(MAX_EXTRA_KICKS), rng);
+            failed_restarts += 1;
             since_restart = 0;
             continue;
         };
@@ -100,6 +108,7 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
             };
             idle = 0;
             since_restart = 0;
+            failed_restarts = 0;
         }
     }
     best
@@ -192,12 +201,12 @@ impl<'g> Search<'g> {
     }
 
     /// Restarts from `best` with a few random swaps on its critical path.
-    fn restart_from(&mut self, best: &Sequences, rng: &mut Rng) {
+    fn restart_from(&mut self, best: &Sequences, strength: usize, rng: &mut Rng) {
         self.sequences = best.clone();
         if self.evaluate().is_none() {
             return;
         }
-        for _ in 0..2 + rng.below(4) {
+        for _ in 0..strength + rng.below(4) {
             self.critical_path();
             let pairs: Vec<usize> = self
                 .path
