@@ -21,7 +21,7 @@ pub(super) struct Improved {
 
 /// The search stops after this many iterations per unit without a new best: enough to
 /// use seconds on benchmark-sized instances, and to end quickly on small ones.
-const IDLE_ITERATIONS_PER_UNIT: u64 = 2_000;
+const IDLE_ITERATIONS_PER_UNIT: u64 = 5_000;
 
 /// A new start from the best order after this many iterations without a new best, times
 /// the tabu tenure.
