@@ -15,13 +15,19 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 
 fn sizes() -> Vec<usize> {
-    let cap = std::env::var("SEIP_BENCH_MAX_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let cap = std::env::var("SEIP_BENCH_MAX_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     [1_000, 10_000, 100_000].into_iter().filter(|&n| n <= cap).collect()
 }
 
 fn stages(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("stages");
-    group.sample_size(10).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
     for steps in sizes() {
         let source = generate::protocols(steps, 1, 7);
         group.throughput(Throughput::Bytes(source.len() as u64));
@@ -40,7 +46,10 @@ fn stages(criterion: &mut Criterion) {
 
 fn scheduling(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("schedule");
-    group.sample_size(10).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10))
+        .warm_up_time(Duration::from_secs(1));
     for batch in [100u32, 1_000, 10_000] {
         let source = generate::one_batch(batch);
         let compilation = seip::compile(&source);

@@ -7,8 +7,9 @@
 //!
 //! Environment: `SEIP_JSSP_DIR` (default `../shared/jssp` beside the repository; the
 //! table is skipped when it is absent), `SEIP_BENCH_LIMIT_S` (time limit per instance,
-//! default 2), `SEIP_BENCH_INSTANCES` (comma-separated names, default all of the above),
-//! `SEIP_BENCH_TABLE=0` to skip the table. Criterion's own arguments pass through.
+//! default 2), `SEIP_BENCH_SEED` (default 1), `SEIP_BENCH_INSTANCES` (comma-separated
+//! names, default all of the above), `SEIP_BENCH_TABLE=0` to skip the table. Criterion's
+//! own arguments pass through.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -42,6 +43,13 @@ fn time_limit() -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
+fn seed() -> u64 {
+    std::env::var("SEIP_BENCH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+}
+
 fn default_instances() -> Vec<String> {
     let mut names: Vec<String> = ["ft06", "ft10", "ft20"].iter().map(|s| s.to_string()).collect();
     names.extend((1..=40).map(|k| format!("la{k:02}")));
@@ -73,8 +81,8 @@ fn job_shop_table() {
     let names = std::env::var("SEIP_BENCH_INSTANCES")
         .map(|list| list.split(',').map(str::to_string).collect())
         .unwrap_or_else(|_| default_instances());
-    let limit = time_limit();
-    println!("time limit {:.1} s per instance, seed 1\n", limit.as_secs_f64());
+    let (limit, seed) = (time_limit(), seed());
+    println!("time limit {:.1} s per instance, seed {seed}\n", limit.as_secs_f64());
     println!("| instance | size | makespan | optimum | gap % | lower bound | time s |");
     println!("|---|---|---:|---:|---:|---:|---:|");
     let mut la_gaps = Vec::new();
@@ -96,7 +104,7 @@ fn job_shop_table() {
             &problem,
             &SolveOptions {
                 time_limit: limit,
-                seed: 1,
+                seed,
             },
         ) {
             Ok(schedule) => schedule,
@@ -149,10 +157,11 @@ fn bench_ft06(criterion: &mut Criterion) {
 }
 
 /// A recipe lab at scale: 10 000 samples through ten steps on batch tools. Two hot
-/// plates ramp between setpoints, the sputter chamber (capacity 4, 10 min pump-down) is
-/// the bottleneck, two steps are manual, and the dip after the second bake must start
-/// within an hour.
-fn batch_problem(samples: usize) -> Problem {
+/// plates ramp between setpoints, the sputter chamber (10 min pump-down) takes
+/// `sputter_capacity` samples, two steps are manual, and the dip after the second bake
+/// must start within an hour. With `distinct_keys`, no two operations may share a load:
+/// the adversarial case of thousands of classes queued at each tool.
+fn batch_problem(samples: usize, sputter_capacity: u32, distinct_keys: bool) -> Problem {
     let machine = |name: &str, capacity, setup_s, ramp_k_per_s| Machine {
         name: name.into(),
         capacity,
@@ -162,7 +171,7 @@ fn batch_problem(samples: usize) -> Problem {
     let machines = vec![
         machine("dip-a", 8, 30.0, None),
         machine("plate-1", 6, 10.0, Some(0.5)),
-        machine("sputter", 4, 600.0, None),
+        machine("sputter", sputter_capacity, 600.0, None),
         machine("dip-b", 8, 30.0, None),
         machine("plate-2", 6, 10.0, Some(0.5)),
         machine("oven", 8, 300.0, None),
@@ -193,8 +202,9 @@ fn batch_problem(samples: usize) -> Problem {
             if key > 0 {
                 precedences.push((operations.len() - 1, operations.len()));
             }
+            let batch_key = if distinct_keys { operations.len() } else { key } as u64;
             operations.push(Operation {
-                batch_key: key as u64,
+                batch_key,
                 ..template.clone()
             });
         }
@@ -207,29 +217,37 @@ fn batch_problem(samples: usize) -> Problem {
 }
 
 fn bench_batch(criterion: &mut Criterion) {
-    let problem = batch_problem(10_000);
     let options = SolveOptions {
         time_limit: Duration::from_secs(3),
         seed: 1,
     };
-    let started = Instant::now();
-    match solve(&problem, &options) {
-        Ok(schedule) => {
-            let valid = if verify(&problem, &schedule).is_ok() {
-                "valid"
-            } else {
-                "INVALID"
-            };
-            println!(
-                "batch 10x10000: makespan {} s, lower bound {} s, gap {:.2} %, {valid}, {:.2} s",
-                schedule.makespan_s,
-                schedule.lower_bound_s,
-                100.0 * (schedule.makespan_s - schedule.lower_bound_s) / schedule.lower_bound_s,
-                started.elapsed().as_secs_f64()
-            );
+    let variants = [
+        ("sputter takes 4", 4, false),
+        ("sputter takes 8", 8, false),
+        ("every operation its own batch key", 4, true),
+    ];
+    for (label, sputter_capacity, distinct_keys) in variants {
+        let problem = batch_problem(10_000, sputter_capacity, distinct_keys);
+        let started = Instant::now();
+        match solve(&problem, &options) {
+            Ok(schedule) => {
+                let valid = if verify(&problem, &schedule).is_ok() {
+                    "valid"
+                } else {
+                    "INVALID"
+                };
+                println!(
+                    "batch 10x10000, {label}: makespan {} s, lower bound {} s, gap {:.2} %, {valid}, {:.2} s",
+                    schedule.makespan_s,
+                    schedule.lower_bound_s,
+                    100.0 * (schedule.makespan_s - schedule.lower_bound_s) / schedule.lower_bound_s,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Err(error) => println!("batch 10x10000, {label}: {error}"),
         }
-        Err(error) => println!("batch 10x10000: {error}"),
     }
+    let problem = batch_problem(10_000, 4, false);
     let mut group = criterion.benchmark_group("batch");
     group.sample_size(10);
     group.bench_function("solve 10 steps x 10000 samples", |b| {

@@ -68,7 +68,8 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     if compilation.has_errors() {
         return (None, Vec::new());
     }
-    let (expansion, mut diagnostics) = plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+    let (expansion, mut diagnostics) =
+        plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
     let Some(expansion) = expansion else {
         return (None, diagnostics);
     };
@@ -82,14 +83,24 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     }
 }
 
-fn schedule_error(compilation: &Compilation, expansion: &plan::expand::Expansion, error: &plan::schedule::ScheduleError) -> Diagnostic {
+fn schedule_error(
+    compilation: &Compilation,
+    expansion: &plan::expand::Expansion,
+    error: &plan::schedule::ScheduleError,
+) -> Diagnostic {
     use plan::schedule::ScheduleError;
     let step_of = |op: usize| {
         let origin = expansion.origins[op];
         &compilation.program.protocols[origin.protocol].steps[origin.step]
     };
     match error {
-        ScheduleError::MaxWaitUnmet { before, after, max_wait_s, wait_s, reason } => {
+        ScheduleError::MaxWaitUnmet {
+            before,
+            after,
+            max_wait_s,
+            wait_s,
+            reason,
+        } => {
             let time = sema::units::Dimension::named("time").unwrap_or_default();
             let (first, second) = (step_of(*before), step_of(*after));
             Diagnostic::new(
@@ -101,9 +112,15 @@ fn schedule_error(compilation: &Compilation, expansion: &plan::expand::Expansion
                     first.name
                 ),
                 first.param_span("max_wait"),
-                format!("at most {} of waiting after this step", sema::units::display(*max_wait_s, time)),
+                format!(
+                    "at most {} of waiting after this step",
+                    sema::units::display(*max_wait_s, time)
+                ),
             )
-            .with_label(second.span, format!("this step waits {} at best", sema::units::display(*wait_s, time)))
+            .with_label(
+                second.span,
+                format!("this step waits {} at best", sema::units::display(*wait_s, time)),
+            )
             .with_note(reason.clone())
             .with_help("give the next tool more capacity, shorten its set-up, or relax `max_wait`")
         }
@@ -145,13 +162,19 @@ pub fn compile(source: &str) -> Compilation {
     if source.len() > MAX_SOURCE_BYTES {
         let diagnostic = Diagnostic::new(
             codes::FILE_TOO_LARGE,
-            format!("the file is {} bytes; the limit is {MAX_SOURCE_BYTES} bytes", source.len()),
+            format!(
+                "the file is {} bytes; the limit is {MAX_SOURCE_BYTES} bytes",
+                source.len()
+            ),
             Span::new(0, 0),
             "the file starts here",
         )
         .with_help("split the protocols over several files");
         return Compilation {
-            program: Program { tools: Vec::new(), protocols: Vec::new() },
+            program: Program {
+                tools: Vec::new(),
+                protocols: Vec::new(),
+            },
             library: library.clone(),
             graphs: Vec::new(),
             stacks: Vec::new(),
@@ -171,10 +194,21 @@ pub fn compile(source: &str) -> Compilation {
     diagnostics.extend(model_diagnostics);
     if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
         diagnostics.push(
-            Diagnostic::new(codes::NO_PROTOCOL, "the file defines no protocol", Span::new(0, 0), "nothing to compile")
-                .with_help("add a protocol: `protocol \"name\" { substrate li: Li foil ... }`"),
+            Diagnostic::new(
+                codes::NO_PROTOCOL,
+                "the file defines no protocol",
+                Span::new(0, 0),
+                "nothing to compile",
+            )
+            .with_help("add a protocol: `protocol \"name\" { substrate li: Li foil ... }`"),
         );
     }
     diagnostics::sort(&mut diagnostics);
-    Compilation { program, library, graphs, stacks, diagnostics }
+    Compilation {
+        program,
+        library,
+        graphs,
+        stacks,
+        diagnostics,
+    }
 }

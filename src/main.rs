@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seip::diagnostics::{self, Diagnostic, codes, json, render};
 
 #[derive(Parser)]
-#[command(name = "seipc", version, about = "Compiler for surface-engineering pretreatment protocols of Li-metal anodes")]
+#[command(
+    name = "seipc",
+    version,
+    about = "Compiler for surface-engineering pretreatment protocols of Li-metal anodes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,19 +89,33 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { file, message_format } => check(file, *message_format, cli.color).map(|(compilation, code)| {
-            // The process ends next: freeing a program of 10^5 steps piece by piece takes
-            // longer than the operating system takes to reclaim it.
-            std::mem::forget(compilation);
-            code
-        }),
-        Command::Build { file, out, time_limit, message_format } => {
+        Command::Check { file, message_format } => {
+            check(file, *message_format, cli.color).map(|(compilation, code)| {
+                // The process ends next: freeing a program of 10^5 steps piece by piece takes
+                // longer than the operating system takes to reclaim it.
+                std::mem::forget(compilation);
+                code
+            })
+        }
+        Command::Build {
+            file,
+            out,
+            time_limit,
+            message_format,
+        } => {
             time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *message_format, cli.color))
         }
-        Command::Stack { file, json, message_format } => stack(file, *json, *message_format, cli.color),
-        Command::Schedule { file, json, time_limit, message_format } => {
-            time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color))
-        }
+        Command::Stack {
+            file,
+            json,
+            message_format,
+        } => stack(file, *json, *message_format, cli.color),
+        Command::Schedule {
+            file,
+            json,
+            time_limit,
+            message_format,
+        } => time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color)),
         Command::Explain { code } => explain(code),
     };
     match result {
@@ -117,7 +135,10 @@ fn time_limit_of(seconds: f64) -> Result<std::time::Duration, UsageError> {
 fn read_source(path: &Path) -> Result<Vec<u8>, UsageError> {
     let metadata = std::fs::metadata(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
     if metadata.is_dir() {
-        return Err(UsageError(format!("`{}` is a folder, not a recipe file", path.display())));
+        return Err(UsageError(format!(
+            "`{}` is a folder, not a recipe file",
+            path.display()
+        )));
     }
     // Refuse before reading: a huge file must not be loaded to be rejected.
     if metadata.len() > seip::MAX_SOURCE_BYTES as u64 {
@@ -158,7 +179,11 @@ fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageF
 
 /// Compiles a file and reports; returns the compilation (when the text could be read)
 /// and the exit code.
-fn check(path: &Path, format: MessageFormat, color: ColorChoice) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
+fn check(
+    path: &Path,
+    format: MessageFormat,
+    color: ColorChoice,
+) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
     let (source, decode_error) = seip::decode(&bytes);
@@ -168,7 +193,11 @@ fn check(path: &Path, format: MessageFormat, color: ColorChoice) -> Result<(Opti
     }
     let compilation = seip::compile(&source);
     report(&compilation.diagnostics, &display, &source, format, color);
-    let code = if compilation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    let code = if compilation.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     Ok((Some(compilation), code))
 }
 
@@ -193,7 +222,11 @@ fn compile_and_plan(
     diagnostics.extend(plan_diagnostics);
     diagnostics::sort(&mut diagnostics);
     report(&diagnostics, &display, &source, format, color);
-    let code = if diagnostics::has_errors(&diagnostics) { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    let code = if diagnostics::has_errors(&diagnostics) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     Ok((Some(compilation), plan, code))
 }
 
@@ -210,7 +243,10 @@ fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> 
             let value = serde_json::json!({ "protocols": seip::emit::json::stacks(compilation) });
             println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         } else {
-            print!("{}", seip::model::table::render_table(&compilation.program, &compilation.stacks));
+            print!(
+                "{}",
+                seip::model::table::render_table(&compilation.program, &compilation.stacks)
+            );
         }
     }
     // The process ends next (see `main`).
@@ -218,14 +254,23 @@ fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> 
     Ok(code)
 }
 
-fn schedule(path: &Path, json: bool, time_limit: std::time::Duration, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+fn schedule(
+    path: &Path,
+    json: bool,
+    time_limit: std::time::Duration,
+    format: MessageFormat,
+    color: ColorChoice,
+) -> Result<ExitCode, UsageError> {
     let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
         if json {
             let value = seip::emit::schedule::to_json(compilation, &plan.expansion, &plan.schedule);
             println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         } else {
-            print!("{}", seip::emit::schedule::timeline(compilation, &plan.expansion, &plan.schedule));
+            print!(
+                "{}",
+                seip::emit::schedule::timeline(compilation, &plan.expansion, &plan.schedule)
+            );
         }
     }
     // The process ends next (see `main`).
@@ -233,7 +278,13 @@ fn schedule(path: &Path, json: bool, time_limit: std::time::Duration, format: Me
     Ok(code)
 }
 
-fn build(path: &Path, out: Option<&Path>, time_limit: std::time::Duration, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+fn build(
+    path: &Path,
+    out: Option<&Path>,
+    time_limit: std::time::Duration,
+    format: MessageFormat,
+    color: ColorChoice,
+) -> Result<ExitCode, UsageError> {
     let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
     let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
         return Ok(code);
@@ -246,11 +297,20 @@ fn build(path: &Path, out: Option<&Path>, time_limit: std::time::Duration, forma
     let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
     write_file(&out.join("program.json"), &program)?;
     write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
-    write_file(&out.join("stack.svg"), &seip::model::svg::stack_svg(&compilation.program, &compilation.stacks))?;
+    write_file(
+        &out.join("stack.svg"),
+        &seip::model::svg::stack_svg(&compilation.program, &compilation.stacks),
+    )?;
     if let Some(plan) = plan {
         let schedule = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
-        write_file(&out.join("schedule.json"), &serde_json::to_string_pretty(&schedule).unwrap_or_default())?;
-        write_file(&out.join("gantt.svg"), &seip::emit::gantt::to_svg(&compilation, &plan.expansion, &plan.schedule))?;
+        write_file(
+            &out.join("schedule.json"),
+            &serde_json::to_string_pretty(&schedule).unwrap_or_default(),
+        )?;
+        write_file(
+            &out.join("gantt.svg"),
+            &seip::emit::gantt::to_svg(&compilation, &plan.expansion, &plan.schedule),
+        )?;
         for (name, sheet) in seip::emit::schedule::run_sheets(&compilation, &plan.expansion, &plan.schedule) {
             write_file(&out.join(name), &sheet)?;
         }
@@ -270,10 +330,15 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
     const SPEC: &str = include_str!("../spec/diagnostics.md");
     let heading = format!("## {}", code.id);
     let Some(start) = SPEC.find(&heading) else {
-        return Err(UsageError(format!("`{}` is not documented in spec/diagnostics.md", code.id)));
+        return Err(UsageError(format!(
+            "`{}` is not documented in spec/diagnostics.md",
+            code.id
+        )));
     };
     let rest = &SPEC[start..];
-    let end = rest[heading.len()..].find("\n## ").map_or(rest.len(), |i| i + heading.len() + 1);
+    let end = rest[heading.len()..]
+        .find("\n## ")
+        .map_or(rest.len(), |i| i + heading.len() + 1);
     print!("{}", &rest[..end]);
     Ok(ExitCode::SUCCESS)
 }

@@ -44,10 +44,7 @@ impl<'src> LineIndex<'src> {
     pub fn new(source: &'src str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            source,
-            line_starts,
-        }
+        LineIndex { source, line_starts }
     }
 
     pub fn line_column(&self, offset: usize) -> (usize, usize) {

@@ -46,7 +46,12 @@ fn every_case_produces_exactly_its_expected_diagnostics() {
         actual.sort();
         let expected = expected_codes(&source);
         assert!(!expected.is_empty(), "{}: add a `// expect: CODE` line", path.display());
-        assert_eq!(actual, expected, "{}: codes differ from its `// expect:` line", path.display());
+        assert_eq!(
+            actual,
+            expected,
+            "{}: codes differ from its `// expect:` line",
+            path.display()
+        );
         let shown = display_path(path);
         let rendered = render::render(&diagnostics, &shown, &source, false);
         let summary = render::summary(&diagnostics, &shown).unwrap_or_default();
@@ -60,7 +65,10 @@ fn every_case_produces_exactly_its_expected_diagnostics() {
 /// Codes whose trigger cannot be a case file, with the test that covers them instead.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ("E0106", "tests/cli.rs: a_file_over_the_size_limit_is_refused"),
-    ("E0504", "wraps a scheduler error that a checked program cannot cause (a cycle or a malformed problem)"),
+    (
+        "E0504",
+        "wraps a scheduler error that a checked program cannot cause (a cycle or a malformed problem)",
+    ),
 ];
 
 #[test]

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn seipc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seipc")).args(args).output().expect("seipc runs")
+    Command::new(env!("CARGO_BIN_EXE_seipc"))
+        .args(args)
+        .output()
+        .expect("seipc runs")
 }
 
 /// A scratch file under the target directory, unique per test.
@@ -28,7 +31,12 @@ protocol "p" {
 fn a_clean_file_exits_zero() {
     let path = scratch("good.seip", GOOD.as_bytes());
     let output = seipc(&["check", path.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -111,7 +119,12 @@ fn build_writes_its_outputs() {
     let path = scratch("build.seip", GOOD.as_bytes());
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-build-out");
     let output = seipc(&["build", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let program: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("program.json")).expect("program.json")).expect("JSON");
     assert_eq!(program["protocols"][0]["name"], "p");

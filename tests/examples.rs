@@ -6,7 +6,12 @@ fn every_example_compiles_and_its_json_is_stable() {
     insta::glob!("../examples", "*.seip", |path| {
         let source = std::fs::read_to_string(path).expect("examples are UTF-8 text");
         let compilation = seip::compile(&source);
-        let errors: Vec<_> = compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.message).collect();
+        let errors: Vec<_> = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| &d.message)
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
         let diagnostics = seip::diagnostics::json::to_json(&compilation.diagnostics, "example.seip", &source);
         insta::assert_json_snapshot!(serde_json::json!({

@@ -49,10 +49,22 @@ fn family(out: &mut String, mix: &mut Mix, prefix: &str) -> usize {
         0 => {
             let salt = mix.pick(&["SnF2", "InF3", "ZnF2"]);
             let _ = writeln!(out, "    reagent {prefix}sol = {salt} 0.{} M in DMSO", 1 + mix.below(4));
-            let _ = writeln!(out, "    step {prefix}mix: dissolve {prefix}sol for {} h using stirrer", 1 + mix.below(3));
-            let _ = writeln!(out, "    step {prefix}dip: immerse in {prefix}sol for {} min using bath", 5 + mix.below(20));
+            let _ = writeln!(
+                out,
+                "    step {prefix}mix: dissolve {prefix}sol for {} h using stirrer",
+                1 + mix.below(3)
+            );
+            let _ = writeln!(
+                out,
+                "    step {prefix}dip: immerse in {prefix}sol for {} min using bath",
+                5 + mix.below(20)
+            );
             let _ = writeln!(out, "    step {prefix}rinse: rinse in DMSO for 30 s using bath");
-            let _ = writeln!(out, "    step {prefix}dry: dry at {} degC for 30 min using plate", 40 + mix.below(40));
+            let _ = writeln!(
+                out,
+                "    step {prefix}dry: dry at {} degC for 30 min using plate",
+                40 + mix.below(40)
+            );
             4
         }
         1 => {
@@ -81,15 +93,29 @@ fn family(out: &mut String, mix: &mut Mix, prefix: &str) -> usize {
         }
         3 => {
             let feed = mix.pick(&["CF4", "N2"]);
-            let _ = writeln!(out, "    step {prefix}plasma: plasma {feed} at {} W for {} min using rie", 20 + mix.below(100), 1 + mix.below(5));
+            let _ = writeln!(
+                out,
+                "    step {prefix}plasma: plasma {feed} at {} W for {} min using rie",
+                20 + mix.below(100),
+                1 + mix.below(5)
+            );
             1
         }
         4 => {
-            let _ = writeln!(out, "    step {prefix}nitride: expose N2 at {} degC for {} min using furnace", 200 + mix.below(300), 5 + mix.below(30));
+            let _ = writeln!(
+                out,
+                "    step {prefix}nitride: expose N2 at {} degC for {} min using furnace",
+                200 + mix.below(300),
+                5 + mix.below(30)
+            );
             1
         }
         5 => {
-            let _ = writeln!(out, "    step {prefix}press: roll_press at {} MPa for 1 min using press", 2 + mix.below(15));
+            let _ = writeln!(
+                out,
+                "    step {prefix}press: roll_press at {} MPa for 1 min using press",
+                2 + mix.below(15)
+            );
             1
         }
         6 => {
@@ -105,8 +131,16 @@ fn family(out: &mut String, mix: &mut Mix, prefix: &str) -> usize {
             3
         }
         _ => {
-            let _ = writeln!(out, "    reagent {prefix}ink = \"PVDF-HFP\" {} wt% in NMP", 2 + mix.below(8));
-            let _ = writeln!(out, "    step {prefix}spin: spin_coat {prefix}ink at 3000 rpm for 60 s using spinner {{ thickness: {} um }}", 1 + mix.below(3));
+            let _ = writeln!(
+                out,
+                "    reagent {prefix}ink = \"PVDF-HFP\" {} wt% in NMP",
+                2 + mix.below(8)
+            );
+            let _ = writeln!(
+                out,
+                "    step {prefix}spin: spin_coat {prefix}ink at 3000 rpm for 60 s using spinner {{ thickness: {} um }}",
+                1 + mix.below(3)
+            );
             let _ = writeln!(out, "    step {prefix}bake: dry at 60 degC for 2 h using oven");
             2
         }
@@ -123,7 +157,11 @@ pub fn protocols(steps: usize, batch: u32, seed: u64) -> String {
     let mut index = 0;
     while written < steps {
         let _ = writeln!(out, "\nprotocol \"variant-{index}\" {{");
-        let _ = writeln!(out, "    substrate li: Li foil {{ thickness: {} um, area: 2 cm2 }}", 20 + mix.below(80));
+        let _ = writeln!(
+            out,
+            "    substrate li: Li foil {{ thickness: {} um, area: 2 cm2 }}",
+            20 + mix.below(80)
+        );
         let _ = writeln!(out, "    batch {batch}");
         for part in 0..1 + mix.below(4) {
             written += family(&mut out, &mut mix, &format!("f{part}_"));

@@ -10,9 +10,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let number = |index: usize, default: u64| -> Option<u64> {
-        args.get(index).map_or(Some(default), |text| text.parse().ok())
-    };
+    let number =
+        |index: usize, default: u64| -> Option<u64> { args.get(index).map_or(Some(default), |text| text.parse().ok()) };
     let text = match args.first().map(String::as_str) {
         Some("protocols") => match (number(1, 1000), number(2, 1), number(3, 1)) {
             (Some(steps), Some(batch), Some(seed)) => {

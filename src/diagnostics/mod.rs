@@ -96,8 +96,11 @@ impl Diagnostic {
 /// would come after an early-stage error at its end.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.primary.span.start, a.primary.span.end, a.code.id)
-            .cmp(&(b.primary.span.start, b.primary.span.end, b.code.id))
+        (a.primary.span.start, a.primary.span.end, a.code.id).cmp(&(
+            b.primary.span.start,
+            b.primary.span.end,
+            b.code.id,
+        ))
     });
 }
 

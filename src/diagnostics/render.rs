@@ -26,9 +26,7 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let config = Config::default()
-            .with_index_type(IndexType::Byte)
-            .with_color(color);
+        let config = Config::default().with_index_type(IndexType::Byte).with_color(color);
         let clamp = |span: Span| {
             let end = (span.end as usize).min(source.len());
             (span.start as usize).min(end)..end
@@ -39,7 +37,9 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
             .with_message(&diagnostic.message);
         // ariadne starts a new snippet whenever a label lies above the previous one, so
         // the labels go in in source order to share one snippet.
-        let mut labels: Vec<_> = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary).collect();
+        let mut labels: Vec<_> = std::iter::once(&diagnostic.primary)
+            .chain(&diagnostic.secondary)
+            .collect();
         labels.sort_by_key(|label| (label.span.start, label.span.end));
         for label in labels {
             report = report.with_label(AriadneLabel::new((path, clamp(label.span))).with_message(&label.message));
@@ -57,12 +57,14 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
 }
 
 fn touches_long_line(diagnostic: &Diagnostic, source: &str) -> bool {
-    std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary).any(|label| {
-        let at = (label.span.start as usize).min(source.len());
-        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
-        line_end - line_start > MAX_SNIPPET_LINE
-    })
+    std::iter::once(&diagnostic.primary)
+        .chain(&diagnostic.secondary)
+        .any(|label| {
+            let at = (label.span.start as usize).min(source.len());
+            let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+            line_end - line_start > MAX_SNIPPET_LINE
+        })
 }
 
 /// The compact form: header, positions of the labels, notes and help.

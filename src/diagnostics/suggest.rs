@@ -25,8 +25,11 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         }
     }
     best.map(|(_, name)| name).or_else(|| {
-        let mut abbreviated: Vec<&'a str> =
-            candidates.iter().copied().filter(|c| abbreviates(&wanted_lower, &c.to_lowercase())).collect();
+        let mut abbreviated: Vec<&'a str> = candidates
+            .iter()
+            .copied()
+            .filter(|c| abbreviates(&wanted_lower, &c.to_lowercase()))
+            .collect();
         abbreviated.sort_unstable();
         abbreviated.first().copied()
     })
@@ -40,14 +43,20 @@ pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item 
 
 /// "a" or "an" for the words used here (`u` words such as "unit" take "a").
 pub fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" }
+    if word.starts_with(['a', 'e', 'i', 'o']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// `pwr` abbreviates `power`: at least two characters, the same first one, and the rest
 /// appearing in order.
 fn abbreviates(short: &str, long: &str) -> bool {
     let mut short_chars = short.chars();
-    let (Some(first), true) = (short_chars.next(), short.chars().count() >= 2) else { return false };
+    let (Some(first), true) = (short_chars.next(), short.chars().count() >= 2) else {
+        return false;
+    };
     if !long.starts_with(first) || short.len() >= long.len() {
         return false;
     }

@@ -21,15 +21,23 @@ pub fn to_dot(compilation: &Compilation) -> String {
     );
     for (index, (protocol, graph)) in program.protocols.iter().zip(&compilation.graphs).enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{index} {{");
-        let _ = writeln!(out, "    label={};\n    style=\"rounded\";\n    color=\"#9aa5b1\";", quote(&format!("{} (batch {})", protocol.name, protocol.batch)));
+        let _ = writeln!(
+            out,
+            "    label={};\n    style=\"rounded\";\n    color=\"#9aa5b1\";",
+            quote(&format!("{} (batch {})", protocol.name, protocol.batch))
+        );
         for (step_index, step) in protocol.steps.iter().enumerate() {
             let reagent = match &step.reagent {
                 Some(ReagentUse::Reagent { index, .. }) => format!(" {}", protocol.reagents[*index].name),
                 Some(ReagentUse::Materials { materials, .. }) => format!(" {}", materials.join("/")),
                 None => String::new(),
             };
-            let tool = step.tool.map_or(String::new(), |tool| format!("\n@ {}", program.tools[tool].name));
-            let mut workpiece = step.workpiece.map_or(String::new(), |w| format!(" on {}", protocol.workpieces[w].name));
+            let tool = step
+                .tool
+                .map_or(String::new(), |tool| format!("\n@ {}", program.tools[tool].name));
+            let mut workpiece = step
+                .workpiece
+                .map_or(String::new(), |w| format!(" on {}", protocol.workpieces[w].name));
             if let Some(target) = step.onto {
                 workpiece.push_str(&format!(" onto {}", protocol.workpieces[target].name));
             }
@@ -44,9 +52,21 @@ pub fn to_dot(compilation: &Compilation) -> String {
                     Route::SealedCarrier => "sealed carrier",
                     Route::ThroughAir => "through air",
                 };
-                let label = format!("{}: {} -> {}\n{route}", protocol.workpieces[transfer.workpiece].name, transfer.from, transfer.to);
-                let color = if transfer.route == Route::ThroughAir { "#fdecea" } else { "#eef7ee" };
-                let _ = writeln!(out, "    p{index}n{} [shape=cds, fillcolor=\"{color}\", fontsize=9, label={}];", node.index(), quote(&label));
+                let label = format!(
+                    "{}: {} -> {}\n{route}",
+                    protocol.workpieces[transfer.workpiece].name, transfer.from, transfer.to
+                );
+                let color = if transfer.route == Route::ThroughAir {
+                    "#fdecea"
+                } else {
+                    "#eef7ee"
+                };
+                let _ = writeln!(
+                    out,
+                    "    p{index}n{} [shape=cds, fillcolor=\"{color}\", fontsize=9, label={}];",
+                    node.index(),
+                    quote(&label)
+                );
             }
         }
         for edge in graph.graph.edge_references() {

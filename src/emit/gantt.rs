@@ -10,7 +10,9 @@ use crate::plan::expand::Expansion;
 use crate::plan::schedule::Schedule;
 
 /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-const PALETTE: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555"];
+const PALETTE: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555",
+];
 
 const WIDTH: f64 = 1200.0;
 const LEFT: f64 = 190.0;
@@ -22,14 +24,23 @@ const BAR: f64 = 24.0;
 const CHAR_WIDTH: f64 = 6.4;
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A tick spacing giving at most about twelve ticks.
 fn tick_step(span_s: f64) -> f64 {
-    const STEPS: [f64; 14] =
-        [60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0, 604_800.0];
-    STEPS.iter().copied().find(|step| span_s / step <= 12.0).unwrap_or(span_s / 12.0)
+    const STEPS: [f64; 14] = [
+        60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0,
+        604_800.0,
+    ];
+    STEPS
+        .iter()
+        .copied()
+        .find(|step| span_s / step <= 12.0)
+        .unwrap_or(span_s / 12.0)
 }
 
 pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Schedule) -> String {
@@ -46,19 +57,41 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif">"#
     );
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="26" font-size="17" font-weight="bold" fill="#1f2933">Tool schedule</text>"##);
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="46" font-size="12" fill="#52606d">{}</text>"##, escape(&summary(schedule)));
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="26" font-size="17" font-weight="bold" fill="#1f2933">Tool schedule</text>"##
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="46" font-size="12" fill="#52606d">{}</text>"##,
+        escape(&summary(schedule))
+    );
     // Legend: one swatch per protocol, then the pump-down swatch.
     let mut legend_x = LEFT;
     for (index, protocol) in program.protocols.iter().enumerate() {
         let colour = PALETTE[index % PALETTE.len()];
-        let _ = writeln!(svg, r#"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="{colour}"/>"#);
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="{colour}"/>"#
+        );
         let label = format!("{} (batch {})", protocol.name, protocol.batch);
-        let _ = writeln!(svg, r##"<text x="{}" y="68" font-size="11" fill="#1f2933">{}</text>"##, legend_x + 16.0, escape(&label));
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="68" font-size="11" fill="#1f2933">{}</text>"##,
+            legend_x + 16.0,
+            escape(&label)
+        );
         legend_x += 16.0 + label.chars().count() as f64 * CHAR_WIDTH + 18.0;
     }
-    let _ = writeln!(svg, r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="#cbd2d9"/>"##);
-    let _ = writeln!(svg, r##"<text x="{}" y="68" font-size="11" fill="#1f2933">pump-down / set-up</text>"##, legend_x + 16.0);
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="#cbd2d9"/>"##
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{}" y="68" font-size="11" fill="#1f2933">pump-down / set-up</text>"##,
+        legend_x + 16.0
+    );
 
     // Grid and time axis.
     let axis_y = TOP + rows as f64 * ROW + 6.0;
@@ -66,22 +99,52 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
     let mut tick = 0.0;
     while tick <= span + 1e-9 {
         let tx = x(tick);
-        let _ = writeln!(svg, r##"<line x1="{tx:.1}" y1="{}" x2="{tx:.1}" y2="{axis_y}" stroke="#e4e7eb" stroke-width="1"/>"##, TOP - 6.0);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{tx:.1}" y1="{}" x2="{tx:.1}" y2="{axis_y}" stroke="#e4e7eb" stroke-width="1"/>"##,
+            TOP - 6.0
+        );
         let label = clock(tick);
         let label = label.strip_suffix(":00").unwrap_or(&label);
-        let _ = writeln!(svg, r##"<text x="{tx:.1}" y="{}" font-size="11" fill="#52606d" text-anchor="middle">{label}</text>"##, axis_y + 16.0);
+        let _ = writeln!(
+            svg,
+            r##"<text x="{tx:.1}" y="{}" font-size="11" fill="#52606d" text-anchor="middle">{label}</text>"##,
+            axis_y + 16.0
+        );
         tick += step;
     }
-    let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{axis_y}" x2="{}" y2="{axis_y}" stroke="#7b8794" stroke-width="1"/>"##, WIDTH - RIGHT);
-    let _ = writeln!(svg, r##"<text x="{}" y="{}" font-size="11" fill="#52606d" text-anchor="end">time (h:mm)</text>"##, WIDTH - RIGHT, axis_y + 32.0);
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{LEFT}" y1="{axis_y}" x2="{}" y2="{axis_y}" stroke="#7b8794" stroke-width="1"/>"##,
+        WIDTH - RIGHT
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{}" y="{}" font-size="11" fill="#52606d" text-anchor="end">time (h:mm)</text>"##,
+        WIDTH - RIGHT,
+        axis_y + 32.0
+    );
 
     for (row, tool) in program.tools.iter().enumerate() {
         let top = TOP + row as f64 * ROW;
         let fill = if row % 2 == 0 { "#f5f7fa" } else { "#ffffff" };
-        let _ = writeln!(svg, r#"<rect x="0" y="{top}" width="{WIDTH}" height="{ROW}" fill="{fill}" opacity="0.6"/>"#);
-        let _ = writeln!(svg, r##"<text x="12" y="{}" font-size="13" font-weight="bold" fill="#1f2933">{}</text>"##, top + 17.0, escape(&tool.name));
+        let _ = writeln!(
+            svg,
+            r#"<rect x="0" y="{top}" width="{WIDTH}" height="{ROW}" fill="{fill}" opacity="0.6"/>"#
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="12" y="{}" font-size="13" font-weight="bold" fill="#1f2933">{}</text>"##,
+            top + 17.0,
+            escape(&tool.name)
+        );
         let detail = format!("{} · {} · cap {}", tool.kind, tool.environment, tool.capacity);
-        let _ = writeln!(svg, r##"<text x="12" y="{}" font-size="10" fill="#616e7c">{}</text>"##, top + 30.0, escape(&detail));
+        let _ = writeln!(
+            svg,
+            r##"<text x="12" y="{}" font-size="10" fill="#616e7c">{}</text>"##,
+            top + 30.0,
+            escape(&detail)
+        );
         for load in loads.iter().filter(|l| l.tool == row) {
             let bar_top = top + (ROW - BAR) / 2.0;
             if tool.pump_down_s > 0.0 {
@@ -99,7 +162,11 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
             let colour = PALETTE[load.protocol % PALETTE.len()];
             let (left, right) = (x(load.start_s), x(load.end_s));
             let width = (right - left).max(1.0);
-            let count = if load.samples.is_empty() { String::from("batch") } else { format!("×{}", load.samples.len()) };
+            let count = if load.samples.is_empty() {
+                String::from("batch")
+            } else {
+                format!("×{}", load.samples.len())
+            };
             let _ = writeln!(
                 svg,
                 r##"<rect x="{left:.2}" y="{bar_top:.1}" width="{width:.2}" height="{BAR}" rx="3" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{}</title></rect>"##,

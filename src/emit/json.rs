@@ -30,7 +30,10 @@ pub fn to_value(compilation: &Compilation) -> serde_json::Value {
         .map(|(index, protocol)| ProtocolOutput {
             protocol,
             order: compilation.graphs.get(index).and_then(|graph| {
-                graph.order.as_ref().map(|order| order.iter().map(|&step| protocol.steps[step].name.as_str()).collect())
+                graph
+                    .order
+                    .as_ref()
+                    .map(|order| order.iter().map(|&step| protocol.steps[step].name.as_str()).collect())
             }),
             stack: compilation.stacks.get(index),
         })

@@ -29,8 +29,16 @@ pub struct Load {
 /// Groups the scheduled operations into loads, ordered by tool then start.
 pub fn loads(expansion: &Expansion, schedule: &Schedule) -> Vec<Load> {
     let mut grouped: BTreeMap<(usize, usize), Load> = BTreeMap::new();
-    for ((operation, origin), scheduled) in expansion.problem.operations.iter().zip(&expansion.origins).zip(&schedule.ops) {
-        let (Some(tool), Some(index)) = (operation.machine, scheduled.load) else { continue };
+    for ((operation, origin), scheduled) in expansion
+        .problem
+        .operations
+        .iter()
+        .zip(&expansion.origins)
+        .zip(&schedule.ops)
+    {
+        let (Some(tool), Some(index)) = (operation.machine, scheduled.load) else {
+            continue;
+        };
         let load = grouped.entry((tool, index)).or_insert_with(|| Load {
             tool,
             index,
@@ -89,11 +97,21 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
         .iter()
         .zip(&expansion.assumed)
         .flat_map(|(protocol, flags)| {
-            protocol.steps.iter().zip(flags).filter(|(_, assumed)| **assumed).map(|(step, _)| AssumedDuration {
-                protocol: &protocol.name,
-                step: &step.name,
-                duration_s: compilation.library.operations.get(&step.verb).and_then(|op| op.default_time_s).unwrap_or(0.0),
-            })
+            protocol
+                .steps
+                .iter()
+                .zip(flags)
+                .filter(|(_, assumed)| **assumed)
+                .map(|(step, _)| AssumedDuration {
+                    protocol: &protocol.name,
+                    step: &step.name,
+                    duration_s: compilation
+                        .library
+                        .operations
+                        .get(&step.verb)
+                        .and_then(|op| op.default_time_s)
+                        .unwrap_or(0.0),
+                })
         })
         .collect();
     let mut value = serde_json::json!({
@@ -109,7 +127,12 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
 
 /// How far the makespan may be above the best possible, as a fraction of the bound.
 pub fn gap(schedule: &Schedule) -> f64 {
-    if schedule.lower_bound_s > 0.0 { (schedule.makespan_s - schedule.lower_bound_s) / schedule.lower_bound_s } else { 0.0 }
+    // The bound can sit a rounding unit above the makespan; a gap is never negative.
+    if schedule.lower_bound_s > 0.0 {
+        ((schedule.makespan_s - schedule.lower_bound_s) / schedule.lower_bound_s).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// `h:mm:ss` from the start of the plan.
@@ -136,12 +159,20 @@ fn sample_ranges(samples: &[u32]) -> String {
         if sample == end + 1 {
             end = sample;
         } else {
-            parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
+            parts.push(if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            });
             start = sample;
             end = sample;
         }
     }
-    parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
+    parts.push(if start == end {
+        start.to_string()
+    } else {
+        format!("{start}-{end}")
+    });
     parts.join(", ")
 }
 
@@ -169,14 +200,22 @@ pub fn timeline(compilation: &Compilation, expansion: &Expansion, schedule: &Sch
             tool.kind,
             tool.environment,
             tool.capacity,
-            if tool.pump_down_s > 0.0 { format!(", pump-down {}", time(tool.pump_down_s)) } else { String::new() },
+            if tool.pump_down_s > 0.0 {
+                format!(", pump-down {}", time(tool.pump_down_s))
+            } else {
+                String::new()
+            },
             on_tool.len(),
             if on_tool.len() == 1 { "" } else { "s" }
         );
         if on_tool.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  {:>5}  {:>9}  {:>9}  {:<32} samples", "load", "start", "end", "protocol / step");
+        let _ = writeln!(
+            out,
+            "  {:>5}  {:>9}  {:>9}  {:<32} samples",
+            "load", "start", "end", "protocol / step"
+        );
         for load in on_tool {
             let protocol = &program.protocols[load.protocol];
             let label = format!("{} / {}", protocol.name, protocol.steps[load.step].name);
@@ -210,13 +249,25 @@ fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String 
                     None => c.material.clone(),
                 })
                 .collect();
-            let solvent = if reagent.solvents.is_empty() { String::new() } else { format!(" in {}", reagent.solvents.join("/")) };
-            parts.push(format!("reagent {} = {}{solvent}", reagent.name, components.join(" + ")));
+            let solvent = if reagent.solvents.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", reagent.solvents.join("/"))
+            };
+            parts.push(format!(
+                "reagent {} = {}{solvent}",
+                reagent.name,
+                components.join(" + ")
+            ));
         }
         Some(ReagentUse::Materials { materials, .. }) => parts.push(materials.join("/")),
         None => {}
     }
-    parts.extend(step.params.iter().map(|(name, value)| format!("{name} {}", display(value.si, value.dimension))));
+    parts.extend(
+        step.params
+            .iter()
+            .map(|(name, value)| format!("{name} {}", display(value.si, value.dimension))),
+    );
     parts.join(", ")
 }
 
@@ -231,12 +282,21 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
         .map(|(tool_index, tool)| {
             let mut sheet = format!("# Run sheet: {}\n\n", tool.name);
             let _ = writeln!(sheet, "- kind: {} in {}", tool.kind, tool.environment);
-            let _ = writeln!(sheet, "- capacity: {} sample{} per load", tool.capacity, if tool.capacity == 1 { "" } else { "s" });
+            let _ = writeln!(
+                sheet,
+                "- capacity: {} sample{} per load",
+                tool.capacity,
+                if tool.capacity == 1 { "" } else { "s" }
+            );
             if tool.pump_down_s > 0.0 {
                 let _ = writeln!(sheet, "- before every load: pump down for {}", time(tool.pump_down_s));
             }
             if let Some(ramp) = tool.ramp_k_per_s {
-                let _ = writeln!(sheet, "- heating and cooling: {}", display(ramp, Dimension::named("temperature ramp").unwrap_or_default()));
+                let _ = writeln!(
+                    sheet,
+                    "- heating and cooling: {}",
+                    display(ramp, Dimension::named("temperature ramp").unwrap_or_default())
+                );
             }
             let _ = writeln!(sheet, "- plan: {}\n", summary(schedule));
             let on_tool: Vec<&Load> = loads.iter().filter(|l| l.tool == tool_index).collect();
@@ -248,7 +308,12 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                 for load in on_tool {
                     let protocol = &program.protocols[load.protocol];
                     let step = &protocol.steps[load.step];
-                    let assumed = expansion.assumed.get(load.protocol).and_then(|a| a.get(load.step)).copied().unwrap_or(false);
+                    let assumed = expansion
+                        .assumed
+                        .get(load.protocol)
+                        .and_then(|a| a.get(load.step))
+                        .copied()
+                        .unwrap_or(false);
                     let _ = writeln!(
                         sheet,
                         "| {} | {} | {} | {} | {} | {}{} | {} | {} |",

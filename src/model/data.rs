@@ -168,7 +168,8 @@ impl ModelData {
         for_each_record(REACTIONS_TSV, |record| {
             let reactant = record.get("reactant").to_owned();
             let row = reactant.as_str();
-            let products = record.get("products")
+            let products = record
+                .get("products")
                 .split('|')
                 .map(|entry| {
                     let (count, key) = entry
@@ -184,7 +185,8 @@ impl ModelData {
                 })
                 .collect();
             let reaction = Reaction {
-                li_per_unit: record.get("li_per_unit")
+                li_per_unit: record
+                    .get("li_per_unit")
                     .parse()
                     .unwrap_or_else(|_| malformed("reactions", row, "li_per_unit")),
                 products,
@@ -196,7 +198,8 @@ impl ModelData {
                 when: list(record.get("when"))
                     .map(|t| Trigger::parse(t).unwrap_or_else(|| malformed("reactions", row, "when")))
                     .collect(),
-                extent_min: record.get("extent_min")
+                extent_min: record
+                    .get("extent_min")
                     .parse()
                     .unwrap_or_else(|_| malformed("reactions", row, "extent_min")),
                 unbalanced: list(record.get("unbalanced")).map(str::to_owned).collect(),
@@ -216,7 +219,8 @@ impl ModelData {
                 malformed::<()>("growth", name, "law (only self_limiting is implemented)");
             }
             let nm = |column: &str| {
-                record.get(column)
+                record
+                    .get(column)
                     .parse::<f64>()
                     .map(|v| v * 1e-9)
                     .unwrap_or_else(|_| malformed("growth", name, column))
@@ -241,7 +245,8 @@ impl ModelData {
         let mut coulombic_efficiency = None;
         for_each_record(ELECTROCHEM_TSV, |record| {
             let number = |column: &str| {
-                record.get(column)
+                record
+                    .get(column)
                     .parse::<f64>()
                     .unwrap_or_else(|_| panic!("data/electrochem.tsv: bad {column}"))
             };

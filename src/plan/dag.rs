@@ -102,14 +102,28 @@ fn route(library: &Library, from: &str, to: &str) -> Option<Route> {
     })
 }
 
-fn build_protocol(program: &Program, protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> StepGraph {
+fn build_protocol(
+    program: &Program,
+    protocol: &Protocol,
+    library: &Library,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> StepGraph {
     let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(protocol.steps.len(), protocol.steps.len() * 2);
-    let nodes: Vec<NodeIndex> = (0..protocol.steps.len()).map(|i| graph.add_node(Node::Step(i))).collect();
-    let environment_of = |step: usize| protocol.steps[step].tool.map(|tool| program.tools[tool].environment.as_str());
+    let nodes: Vec<NodeIndex> = (0..protocol.steps.len())
+        .map(|i| graph.add_node(Node::Step(i)))
+        .collect();
+    let environment_of = |step: usize| {
+        protocol.steps[step]
+            .tool
+            .map(|tool| program.tools[tool].environment.as_str())
+    };
     let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
     let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
     for (index, step) in protocol.steps.iter().enumerate() {
-        let prepares = library.operations.get(&step.verb).is_some_and(|op| op.effect == Effect::Prepare);
+        let prepares = library
+            .operations
+            .get(&step.verb)
+            .is_some_and(|op| op.effect == Effect::Prepare);
         if let (true, Some(ReagentUse::Reagent { index: reagent, .. })) = (prepares, &step.reagent) {
             preparations[*reagent].push(index);
         }
@@ -117,10 +131,20 @@ fn build_protocol(program: &Program, protocol: &Protocol, library: &Library, dia
     for (index, step) in protocol.steps.iter().enumerate() {
         for workpiece in step.workpiece.into_iter().chain(step.onto) {
             if let Some(previous) = last_on_workpiece[workpiece].replace(index) {
-                let edge = Edge { kind: EdgeKind::Sequence, span: step.span };
-                let moved = environment_of(previous).zip(environment_of(index)).and_then(|(from, to)| {
-                    Some(Transfer { workpiece, from: from.to_owned(), to: to.to_owned(), route: route(library, from, to)? })
-                });
+                let edge = Edge {
+                    kind: EdgeKind::Sequence,
+                    span: step.span,
+                };
+                let moved = environment_of(previous)
+                    .zip(environment_of(index))
+                    .and_then(|(from, to)| {
+                        Some(Transfer {
+                            workpiece,
+                            from: from.to_owned(),
+                            to: to.to_owned(),
+                            route: route(library, from, to)?,
+                        })
+                    });
                 match moved {
                     Some(transfer) => {
                         let transfer_node = graph.add_node(Node::Transfer(transfer));
@@ -136,12 +160,26 @@ fn build_protocol(program: &Program, protocol: &Protocol, library: &Library, dia
         if let Some(ReagentUse::Reagent { index: reagent, span }) = &step.reagent {
             for &preparation in &preparations[*reagent] {
                 if preparation != index {
-                    graph.add_edge(nodes[preparation], nodes[index], Edge { kind: EdgeKind::Preparation, span: *span });
+                    graph.add_edge(
+                        nodes[preparation],
+                        nodes[index],
+                        Edge {
+                            kind: EdgeKind::Preparation,
+                            span: *span,
+                        },
+                    );
                 }
             }
         }
         for &(before, span) in &step.after {
-            graph.add_edge(nodes[before], nodes[index], Edge { kind: EdgeKind::After, span });
+            graph.add_edge(
+                nodes[before],
+                nodes[index],
+                Edge {
+                    kind: EdgeKind::After,
+                    span,
+                },
+            );
         }
     }
     let order = match toposort(&graph, None) {
@@ -186,7 +224,9 @@ fn find_cycle(graph: &DiGraph<Node, Edge>, start: NodeIndex) -> Vec<petgraph::gr
     while let Some(edge) = reached_by[node.index()] {
         cycle.push(edge);
         // INVARIANT: every recorded edge has endpoints.
-        let Some((source, _)) = graph.edge_endpoints(edge) else { break };
+        let Some((source, _)) = graph.edge_endpoints(edge) else {
+            break;
+        };
         node = source;
         if node == start || cycle.len() > graph.edge_count() {
             break;
@@ -205,20 +245,29 @@ fn cycle_diagnostic(protocol: &Protocol, graph: &DiGraph<Node, Edge>, on_cycle: 
     let mut path: Vec<String> = Vec::new();
     let mut labels: Vec<(Span, String)> = Vec::new();
     for &edge in &cycle {
-        let Some((before, after)) = graph.edge_endpoints(edge) else { continue };
+        let Some((before, after)) = graph.edge_endpoints(edge) else {
+            continue;
+        };
         // A transfer is part of the edge it sits on; only steps are named in the path.
         if let Node::Transfer(_) = graph[after] {
             continue;
         }
         let before = match graph[before] {
-            Node::Transfer(_) => graph.neighbors_directed(before, petgraph::Direction::Incoming).next().unwrap_or(before),
+            Node::Transfer(_) => graph
+                .neighbors_directed(before, petgraph::Direction::Incoming)
+                .next()
+                .unwrap_or(before),
             Node::Step(_) => before,
         };
         path.push(step_name(before));
         let weight = graph[edge];
         let reason = match weight.kind {
             EdgeKind::After => format!("{} waits for {} here", step_name(after), step_name(before)),
-            EdgeKind::Sequence => format!("{} follows {} on the same substrate", step_name(after), step_name(before)),
+            EdgeKind::Sequence => format!(
+                "{} follows {} on the same substrate",
+                step_name(after),
+                step_name(before)
+            ),
             EdgeKind::Preparation => format!("{} uses the reagent {} prepares", step_name(after), step_name(before)),
         };
         labels.push((weight.span, reason));
@@ -229,7 +278,11 @@ fn cycle_diagnostic(protocol: &Protocol, graph: &DiGraph<Node, Edge>, on_cycle: 
     // The primary label goes on an `after`, the edge a user wrote and can remove.
     let primary = labels
         .iter()
-        .position(|(span, _)| cycle.iter().any(|&e| graph[e].span == *span && graph[e].kind == EdgeKind::After))
+        .position(|(span, _)| {
+            cycle
+                .iter()
+                .any(|&e| graph[e].span == *span && graph[e].kind == EdgeKind::After)
+        })
         .unwrap_or(0);
     let (primary_span, primary_message) = labels.get(primary).cloned().unwrap_or((protocol.span, String::new()));
     let mut diagnostic = Diagnostic::new(
@@ -256,13 +309,19 @@ mod tests {
     fn finds_the_cycle_through_a_node() {
         let mut graph: DiGraph<Node, Edge> = DiGraph::new();
         let nodes: Vec<_> = (0..4).map(|i| graph.add_node(Node::Step(i))).collect();
-        let edge = Edge { kind: EdgeKind::After, span: Span::default() };
+        let edge = Edge {
+            kind: EdgeKind::After,
+            span: Span::default(),
+        };
         graph.add_edge(nodes[0], nodes[1], edge);
         graph.add_edge(nodes[1], nodes[2], edge);
         graph.add_edge(nodes[2], nodes[0], edge);
         graph.add_edge(nodes[2], nodes[3], edge);
         let cycle = find_cycle(&graph, nodes[1]);
-        let sources: Vec<Node> = cycle.iter().map(|&e| graph[graph.edge_endpoints(e).unwrap().0].clone()).collect();
+        let sources: Vec<Node> = cycle
+            .iter()
+            .map(|&e| graph[graph.edge_endpoints(e).unwrap().0].clone())
+            .collect();
         assert_eq!(sources, vec![Node::Step(1), Node::Step(2), Node::Step(0)]);
     }
 }

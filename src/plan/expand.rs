@@ -42,19 +42,33 @@ enum Duration {
 /// (thickness / rate, cycles x time per cycle, layers x time per layer, charge / current),
 /// else the operation's planning default.
 fn duration(step: &Step, library: &Library) -> Duration {
-    let Some(operation) = library.operations.get(&step.verb) else { return Duration::Unknown };
+    let Some(operation) = library.operations.get(&step.verb) else {
+        return Duration::Unknown;
+    };
     if let Some(time) = step.param("time") {
         return Duration::Stated(time);
     }
     let implied = match operation.effect {
-        Effect::Deposit | Effect::Cast | Effect::Laminate => step.param("thickness").zip(step.param("rate")).map(|(t, r)| t / r),
-        Effect::Cycles => step.param("cycles").zip(step.param("time_per_cycle")).map(|(n, t)| n * t),
-        Effect::LangmuirBlodgett => step.param("layers").zip(step.param("time_per_layer")).map(|(n, t)| n * t),
+        Effect::Deposit | Effect::Cast | Effect::Laminate => {
+            step.param("thickness").zip(step.param("rate")).map(|(t, r)| t / r)
+        }
+        Effect::Cycles => step
+            .param("cycles")
+            .zip(step.param("time_per_cycle"))
+            .map(|(n, t)| n * t),
+        Effect::LangmuirBlodgett => step
+            .param("layers")
+            .zip(step.param("time_per_layer"))
+            .map(|(n, t)| n * t),
         // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical => step.param("areal_capacity").zip(step.param("current_density")).map(|(q, i)| {
-            let half_cycle = q / i;
-            step.param("cycles").map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
-        }),
+        Effect::Electrochemical => step
+            .param("areal_capacity")
+            .zip(step.param("current_density"))
+            .map(|(q, i)| {
+                let half_cycle = q / i;
+                step.param("cycles")
+                    .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
+            }),
         _ => None,
     };
     match (implied, operation.default_time_s) {
@@ -67,7 +81,9 @@ fn duration(step: &Step, library: &Library) -> Duration {
 /// What a step needs to say for its duration to be known, for the help line: only the
 /// parameters its operation has.
 fn duration_help(step: &Step, library: &Library) -> String {
-    let Some(operation) = library.operations.get(&step.verb) else { return "give a time (`for 10 min`)".to_owned() };
+    let Some(operation) = library.operations.get(&step.verb) else {
+        return "give a time (`for 10 min`)".to_owned();
+    };
     let has = |name: &str| operation.param(name).is_some();
     let mut ways = Vec::new();
     if has("rate") && has("thickness") {
@@ -86,7 +102,10 @@ fn duration_help(step: &Step, library: &Library) -> String {
         ways.push("a time (`for 10 min`)");
     }
     if ways.is_empty() {
-        return format!("`{}` has no parameter that gives its duration; declare one in the operation", step.verb);
+        return format!(
+            "`{}` has no parameter that gives its duration; declare one in the operation",
+            step.verb
+        );
     }
     format!("give {}", ways.join(", or "))
 }
@@ -101,10 +120,18 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
     let total: u64 = program
         .protocols
         .iter()
-        .map(|p| p.steps.iter().map(|s| if s.workpiece.is_some() { u64::from(p.batch) } else { 1 }).sum::<u64>())
+        .map(|p| {
+            p.steps
+                .iter()
+                .map(|s| if s.workpiece.is_some() { u64::from(p.batch) } else { 1 })
+                .sum::<u64>()
+        })
         .sum();
     if total > MAX_OPERATIONS {
-        let largest = program.protocols.iter().max_by_key(|p| u64::from(p.batch) * p.steps.len() as u64);
+        let largest = program
+            .protocols
+            .iter()
+            .max_by_key(|p| u64::from(p.batch) * p.steps.len() as u64);
         let span = largest.map_or_else(crate::span::Span::default, |p| p.span);
         diagnostics.push(
             Diagnostic::new(
@@ -120,7 +147,12 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
     let machines = program
         .tools
         .iter()
-        .map(|tool| Machine { name: tool.name.clone(), capacity: tool.capacity, setup_s: tool.pump_down_s, ramp_k_per_s: tool.ramp_k_per_s })
+        .map(|tool| Machine {
+            name: tool.name.clone(),
+            capacity: tool.capacity,
+            setup_s: tool.pump_down_s,
+            ramp_k_per_s: tool.ramp_k_per_s,
+        })
         .collect();
     let mut operations = Vec::new();
     let mut origins = Vec::new();
@@ -146,12 +178,18 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                     diagnostics.push(
                         Diagnostic::new(
                             codes::ASSUMED_DURATION,
-                            format!("step `{}` states no duration; {} is assumed", step.name, display(seconds, time())),
+                            format!(
+                                "step `{}` states no duration; {} is assumed",
+                                step.name,
+                                display(seconds, time())
+                            ),
                             step.span,
                             format!("scheduled as {}", display(seconds, time())),
                         )
                         .with_help(duration_help(step, library))
-                        .with_note("the assumed durations are planning defaults in `data/operations.tsv`, not measured values"),
+                        .with_note(
+                            "the assumed durations are planning defaults in `data/operations.tsv`, not measured values",
+                        ),
                     );
                     seconds
                 }
@@ -181,7 +219,11 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                     setpoint_k: step.param("temperature"),
                     max_wait_s: step.param("max_wait"),
                 });
-                origins.push(Origin { protocol: protocol_index, sample: step.workpiece.map(|_| sample), step: step_index });
+                origins.push(Origin {
+                    protocol: protocol_index,
+                    sample: step.workpiece.map(|_| sample),
+                    step: step_index,
+                });
             }
         }
         assumed.push(assumed_here);
@@ -199,7 +241,11 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
             for after in afters {
                 let per_sample = |step: usize| protocol.steps[step].workpiece.is_some();
                 let op = |step: usize, sample: u32| first_op[step] + if per_sample(step) { sample as usize } else { 0 };
-                let samples = if per_sample(before) || per_sample(after) { protocol.batch } else { 1 };
+                let samples = if per_sample(before) || per_sample(after) {
+                    protocol.batch
+                } else {
+                    1
+                };
                 for sample in 0..samples {
                     precedences.push((op(before, sample), op(after, sample)));
                 }
@@ -208,7 +254,15 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
     }
     precedences.sort_unstable();
     precedences.dedup();
-    let expansion = complete.then_some(Expansion { problem: Problem { machines, operations, precedences }, origins, assumed });
+    let expansion = complete.then_some(Expansion {
+        problem: Problem {
+            machines,
+            operations,
+            precedences,
+        },
+        origins,
+        assumed,
+    });
     (expansion, diagnostics)
 }
 

@@ -5,7 +5,6 @@
 //! bind first; each bare quantity then takes the one unbound parameter of its dimension.
 //! Anything else is an error that shows the operation's signature.
 
-
 use super::library::{Operation, ParamSpec};
 use super::program::{Params, Value};
 use super::units::{Dimension, parse_unit, trim_number};
@@ -52,11 +51,19 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
         Err(unknown) => {
             // Point at the unknown part of `nm/mni`, not the whole unit.
             let start = quantity.unit.span.start as usize + unknown.offset;
-            let span = Span::new(start, (start + unknown.symbol.len()).min(quantity.unit.span.end as usize));
+            let span = Span::new(
+                start,
+                (start + unknown.symbol.len()).min(quantity.unit.span.end as usize),
+            );
             diagnostics.push(
-                Diagnostic::new(codes::UNKNOWN_UNIT, format!("unknown unit `{}`", unknown.symbol), span, "not a unit")
-                    .with_help_opt(unknown.suggestion)
-                    .with_note("the units are listed in `spec/language.md`"),
+                Diagnostic::new(
+                    codes::UNKNOWN_UNIT,
+                    format!("unknown unit `{}`", unknown.symbol),
+                    span,
+                    "not a unit",
+                )
+                .with_help_opt(unknown.suggestion)
+                .with_note("the units are listed in `spec/language.md`"),
             );
             return None;
         }
@@ -66,16 +73,29 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     // Temperatures are absolute here, so one rule covers "below absolute zero" too.
     if si < 0.0 {
         let (message, help) = if temperature {
-            let help = (quantity.unit.text == "K")
-                .then(|| format!("kelvin start at absolute zero; for Celsius write `{} degC`", quantity.value));
-            (format!("`{} {}` is below absolute zero", quantity.value, quantity.unit.text), help)
+            let help = (quantity.unit.text == "K").then(|| {
+                format!(
+                    "kelvin start at absolute zero; for Celsius write `{} degC`",
+                    quantity.value
+                )
+            });
+            (
+                format!("`{} {}` is below absolute zero", quantity.value, quantity.unit.text),
+                help,
+            )
         } else {
             (format!("a {} cannot be negative", unit.dimension), None)
         };
-        diagnostics.push(Diagnostic::new(codes::INVALID_VALUE, message, quantity.span, "impossible value").with_help_opt(help));
+        diagnostics.push(
+            Diagnostic::new(codes::INVALID_VALUE, message, quantity.span, "impossible value").with_help_opt(help),
+        );
         return None;
     }
-    Some(Value { si, dimension: unit.dimension, span: quantity.span })
+    Some(Value {
+        si,
+        dimension: unit.dimension,
+        span: quantity.span,
+    })
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -88,22 +108,38 @@ fn join_or(items: &[String]) -> String {
 }
 
 /// A bare number is a count (`capacity: 4`) or a plain fraction; anything else needs a unit.
-fn number_value(number: &ast::Number, spec: &ParamSpec, target: ParamTarget, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
+fn number_value(
+    number: &ast::Number,
+    spec: &ParamSpec,
+    target: ParamTarget,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Value> {
     if !number.value.is_finite() {
         return None;
     }
     let unitless = [Dimension::named("count"), Some(Dimension::NONE)];
     if unitless.contains(&Some(spec.dimension)) {
-        return Some(Value { si: number.value, dimension: spec.dimension, span: number.span });
+        return Some(Value {
+            si: number.value,
+            dimension: spec.dimension,
+            span: number.span,
+        });
     }
     diagnostics.push(
         Diagnostic::new(
             codes::DIMENSION_MISMATCH,
-            format!("expected a {} for `{}`, found a number without a unit", spec.dimension, spec.name),
+            format!(
+                "expected a {} for `{}`, found a number without a unit",
+                spec.dimension, spec.name
+            ),
             number.span,
             "no unit",
         )
-        .with_help(format!("add the unit, as in `{}: {}`", spec.name, example_of(spec.dimension)))
+        .with_help(format!(
+            "add the unit, as in `{}: {}`",
+            spec.name,
+            example_of(spec.dimension)
+        ))
         .with_note(target.signature_note(std::slice::from_ref(spec))),
     );
     None
@@ -130,16 +166,31 @@ fn example_of(dimension: Dimension) -> &'static str {
         ("time per cycle", "30 s/cycle"),
         ("mass fraction", "5 wt%"),
     ];
-    EXAMPLES.iter().find(|(name, _)| Dimension::named(name) == Some(dimension)).map_or("1 ...", |(_, example)| example)
+    EXAMPLES
+        .iter()
+        .find(|(name, _)| Dimension::named(name) == Some(dimension))
+        .map_or("1 ...", |(_, example)| example)
 }
 
 /// The ranges every value of a dimension must respect, whatever the operation: counts
 /// are whole and at least 1, fractions at most 100 %, other amounts above zero.
 /// Temperatures (already checked against absolute zero) may be anything above.
-fn check_range(target: ParamTarget, specs: &[ParamSpec], spec: &ParamSpec, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
+fn check_range(
+    target: ParamTarget,
+    specs: &[ParamSpec],
+    spec: &ParamSpec,
+    value: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
     let named = |name: &str| Dimension::named(name) == Some(spec.dimension);
     let problem = if named("count") {
-        (value.si < 1.0 || value.si.fract() != 0.0).then(|| format!("`{}` is a whole number of at least 1, not {}", spec.name, trim_number(value.si)))
+        (value.si < 1.0 || value.si.fract() != 0.0).then(|| {
+            format!(
+                "`{}` is a whole number of at least 1, not {}",
+                spec.name,
+                trim_number(value.si)
+            )
+        })
     } else if named("mass fraction") || named("volume fraction") || named("fraction") {
         (value.si > 1.0).then(|| format!("`{}` is a fraction of at most 100 %", spec.name))
     } else if named("temperature") {
@@ -193,9 +244,14 @@ pub fn bind_params(
         given.push(spec.name.clone());
         if let Some(first) = bound.get(&spec.name) {
             diagnostics.push(
-                Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{}` is given twice", spec.name), param.key.span, "second value")
-                    .with_label(first.span, "first value")
-                    .with_help("keep one value"),
+                Diagnostic::new(
+                    codes::DUPLICATE_PARAMETER,
+                    format!("`{}` is given twice", spec.name),
+                    param.key.span,
+                    "second value",
+                )
+                .with_label(first.span, "first value")
+                .with_help("keep one value"),
             );
             continue;
         }
@@ -206,11 +262,18 @@ pub fn bind_params(
                 diagnostics.push(
                     Diagnostic::new(
                         codes::DIMENSION_MISMATCH,
-                        format!("expected a {} for `{}`, found the name `{}`", spec.dimension, spec.name, name.text),
+                        format!(
+                            "expected a {} for `{}`, found the name `{}`",
+                            spec.dimension, spec.name, name.text
+                        ),
                         name.span,
                         "a name, not a quantity",
                     )
-                    .with_help(format!("write a quantity, as in `{}: {}`", spec.name, example_of(spec.dimension))),
+                    .with_help(format!(
+                        "write a quantity, as in `{}: {}`",
+                        spec.name,
+                        example_of(spec.dimension)
+                    )),
                 );
                 None
             }
@@ -220,12 +283,20 @@ pub fn bind_params(
             diagnostics.push(
                 Diagnostic::new(
                     codes::DIMENSION_MISMATCH,
-                    format!("expected a {} for `{}`, found a {}", spec.dimension, spec.name, value.dimension),
+                    format!(
+                        "expected a {} for `{}`, found a {}",
+                        spec.dimension, spec.name, value.dimension
+                    ),
                     value.span,
                     format!("this is a {}", value.dimension),
                 )
                 .with_label(param.key.span, format!("`{}` is a {}", spec.name, spec.dimension))
-                .with_help(format!("write a {}, as in `{}: {}`", spec.dimension, spec.name, example_of(spec.dimension))),
+                .with_help(format!(
+                    "write a {}, as in `{}: {}`",
+                    spec.dimension,
+                    spec.name,
+                    example_of(spec.dimension)
+                )),
             );
             continue;
         }
@@ -242,7 +313,10 @@ pub fn bind_params(
             unreadable = true;
             continue;
         };
-        let candidates: Vec<&ParamSpec> = specs.iter().filter(|s| s.by_dimension && s.dimension == value.dimension).collect();
+        let candidates: Vec<&ParamSpec> = specs
+            .iter()
+            .filter(|s| s.by_dimension && s.dimension == value.dimension)
+            .collect();
         let free: Vec<&&ParamSpec> = candidates.iter().filter(|s| !bound.contains_key(&s.name)).collect();
         match free.as_slice() {
             [spec] => {
@@ -257,7 +331,12 @@ pub fn bind_params(
                 diagnostics.push(
                     Diagnostic::new(
                         codes::AMBIGUOUS_QUANTITY,
-                        format!("{} already has a {} (`{}`)", target.owner(), value.dimension, candidates[0].name),
+                        format!(
+                            "{} already has a {} (`{}`)",
+                            target.owner(),
+                            value.dimension,
+                            candidates[0].name
+                        ),
                         value.span,
                         format!("a second {}", value.dimension),
                     )
@@ -270,26 +349,48 @@ pub fn bind_params(
                 diagnostics.push(
                     Diagnostic::new(
                         codes::AMBIGUOUS_QUANTITY,
-                        format!("a {} could be {} of {}", value.dimension, join_or(&names), target.owner()),
+                        format!(
+                            "a {} could be {} of {}",
+                            value.dimension,
+                            join_or(&names),
+                            target.owner()
+                        ),
                         value.span,
                         "which parameter?",
                     )
-                    .with_help(format!("name it in the step's block, as in `{{ {}: ... }}`", several[0].name)),
+                    .with_help(format!(
+                        "name it in the step's block, as in `{{ {}: ... }}`",
+                        several[0].name
+                    )),
                 );
             }
         }
     }
-    let missing: Vec<&ParamSpec> = specs.iter().filter(|s| s.required && !given.contains(&s.name)).collect();
+    let missing: Vec<&ParamSpec> = specs
+        .iter()
+        .filter(|s| s.required && !given.contains(&s.name))
+        .collect();
     for value in &unbindable {
         // With a required parameter still empty, the quantity was most likely meant for it.
         let diagnostic = if let Some(wanted) = missing.first() {
             Diagnostic::new(
                 codes::DIMENSION_MISMATCH,
-                format!("expected a {} for `{}` of {}, found a {}", wanted.dimension, wanted.name, target.owner(), value.dimension),
+                format!(
+                    "expected a {} for `{}` of {}, found a {}",
+                    wanted.dimension,
+                    wanted.name,
+                    target.owner(),
+                    value.dimension
+                ),
                 value.span,
                 format!("expected a {}, found a {}", wanted.dimension, value.dimension),
             )
-            .with_help(format!("give the {} as a {}, as in `{}`", wanted.name, wanted.dimension, example_of(wanted.dimension)))
+            .with_help(format!(
+                "give the {} as a {}, as in `{}`",
+                wanted.name,
+                wanted.dimension,
+                example_of(wanted.dimension)
+            ))
         } else {
             Diagnostic::new(
                 codes::SURPLUS_QUANTITY,

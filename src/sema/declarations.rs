@@ -33,20 +33,37 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
     for item in &file.items {
         match item {
             Item::ToolKind(decl) => {
-                if redeclares(&decl.name, library.tool_kinds.contains_key(&decl.name.text), "tool kind", &mut diagnostics) {
+                if redeclares(
+                    &decl.name,
+                    library.tool_kinds.contains_key(&decl.name.text),
+                    "tool kind",
+                    &mut diagnostics,
+                ) {
                     continue;
                 }
                 library.tool_kinds.insert(
                     decl.name.text.clone(),
-                    ToolKind { kind: decl.name.text.clone(), environments: Vec::new(), operations: Vec::new(), note: String::new() },
+                    ToolKind {
+                        kind: decl.name.text.clone(),
+                        environments: Vec::new(),
+                        operations: Vec::new(),
+                        note: String::new(),
+                    },
                 );
                 declared_kinds.push(decl);
             }
             Item::Operation(decl) => {
-                if redeclares(&decl.name, library.operations.contains_key(&decl.name.text), "operation", &mut diagnostics) {
+                if redeclares(
+                    &decl.name,
+                    library.operations.contains_key(&decl.name.text),
+                    "operation",
+                    &mut diagnostics,
+                ) {
                     continue;
                 }
-                library.operations.insert(decl.name.text.clone(), placeholder(&decl.name.text));
+                library
+                    .operations
+                    .insert(decl.name.text.clone(), placeholder(&decl.name.text));
                 declared_operations.push(decl);
             }
             _ => {}
@@ -72,7 +89,12 @@ fn environment_params() -> Vec<ParamSpec> {
         required: false,
         by_dimension: false,
     };
-    vec![spec("dew_point", "temperature"), spec("h2o", "fraction"), spec("o2", "fraction"), spec("pressure", "pressure")]
+    vec![
+        spec("dew_point", "temperature"),
+        spec("h2o", "fraction"),
+        spec("o2", "fraction"),
+        spec("pressure", "pressure"),
+    ]
 }
 
 /// Environments declared anywhere in the file (a protocol's are visible to all: an
@@ -85,7 +107,13 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
         Item::Protocol(protocol) => protocol
             .items
             .iter()
-            .filter_map(|p| if let ast::ProtocolItem::Environment(e) = p { Some(e) } else { None })
+            .filter_map(|p| {
+                if let ast::ProtocolItem::Environment(e) = p {
+                    Some(e)
+                } else {
+                    None
+                }
+            })
             .collect(),
         _ => Vec::new(),
     });
@@ -94,23 +122,45 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
         let name = &environment.name;
         if let Some(first) = seen.iter().find(|n| n.text == name.text) {
             diagnostics.push(
-                Diagnostic::new(codes::DUPLICATE_DEFINITION, format!("environment `{}` is defined twice", name.text), name.span, "redefined here")
-                    .with_label(first.span, "first defined here")
-                    .with_help("keep one declaration per environment"),
+                Diagnostic::new(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("environment `{}` is defined twice", name.text),
+                    name.span,
+                    "redefined here",
+                )
+                .with_label(first.span, "first defined here")
+                .with_help("keep one declaration per environment"),
             );
             continue;
         }
         seen.push(name);
         let atmosphere_param = environment.params.iter().find(|p| p.key.text == "atmosphere");
-        let others: Vec<ast::Param> = environment.params.iter().filter(|p| p.key.text != "atmosphere").cloned().collect();
-        let values = bind_params(ParamTarget::Declaration("environment"), &environment_params(), &others, &[], Some(name.span), diagnostics);
+        let others: Vec<ast::Param> = environment
+            .params
+            .iter()
+            .filter(|p| p.key.text != "atmosphere")
+            .cloned()
+            .collect();
+        let values = bind_params(
+            ParamTarget::Declaration("environment"),
+            &environment_params(),
+            &others,
+            &[],
+            Some(name.span),
+            diagnostics,
+        );
         let builtin = library.environments.get(&name.text).cloned();
         let atmosphere = match atmosphere_param.map(|p| &p.value) {
             Some(ast::Value::Name(word)) => choice(word, Atmosphere::NAMES, "atmosphere", diagnostics),
             Some(other) => {
                 diagnostics.push(
-                    Diagnostic::new(codes::INVALID_VALUE, "an atmosphere is `inert`, `dry`, `vacuum` or `ambient`", other.span(), "not an atmosphere")
-                        .with_help("write for example `atmosphere: dry`"),
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        "an atmosphere is `inert`, `dry`, `vacuum` or `ambient`",
+                        other.span(),
+                        "not an atmosphere",
+                    )
+                    .with_help("write for example `atmosphere: dry`"),
                 );
                 None
             }
@@ -119,17 +169,20 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
         // A built-in environment keeps its atmosphere: `environment air { atmosphere: inert }`
         // would silence every check that protects Li from air.
         if let (Some(builtin), Some(chosen), Some(param)) = (&builtin, atmosphere, atmosphere_param)
-            && builtin.atmosphere != chosen {
-                diagnostics.push(
-                    Diagnostic::new(
-                        codes::INVALID_VALUE,
-                        format!("the built-in environment `{}` cannot change its atmosphere", name.text),
-                        param.value.span(),
-                        "a different atmosphere",
-                    )
-                    .with_help("declare an environment of your own, as in `environment my_box { atmosphere: inert }`".to_string()),
-                );
-            }
+            && builtin.atmosphere != chosen
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    format!("the built-in environment `{}` cannot change its atmosphere", name.text),
+                    param.value.span(),
+                    "a different atmosphere",
+                )
+                .with_help(
+                    "declare an environment of your own, as in `environment my_box { atmosphere: inert }`".to_string(),
+                ),
+            );
+        }
         let atmosphere = match builtin.as_ref().map(|b| b.atmosphere).or(atmosphere) {
             Some(atmosphere) => atmosphere,
             None => {
@@ -149,9 +202,20 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
                 Atmosphere::Unknown
             }
         };
-        let h2o_ppm = values.get("h2o").map(|v| v.si * 1e6).or(builtin.as_ref().and_then(|b| b.h2o_ppm));
+        let h2o_ppm = values
+            .get("h2o")
+            .map(|v| v.si * 1e6)
+            .or(builtin.as_ref().and_then(|b| b.h2o_ppm));
         let note = builtin.map_or_else(|| "declared in the recipe".to_owned(), |b| b.note);
-        library.environments.insert(name.text.clone(), EnvironmentSpec { name: name.text.clone(), atmosphere, h2o_ppm, note });
+        library.environments.insert(
+            name.text.clone(),
+            EnvironmentSpec {
+                name: name.text.clone(),
+                atmosphere,
+                h2o_ppm,
+                note,
+            },
+        );
     }
 }
 
@@ -165,7 +229,9 @@ fn redeclares(name: &Name, taken: bool, kind: &str, diagnostics: &mut Vec<Diagno
                 name.span,
                 "redefined here",
             )
-            .with_help(format!("give your {kind} a name of its own; built-in ones are listed in `data/`")),
+            .with_help(format!(
+                "give your {kind} a name of its own; built-in ones are listed in `data/`"
+            )),
         );
     }
     taken
@@ -196,9 +262,14 @@ fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics:
     let help = suggest::similar(what, &value.text, choices.iter().map(|(name, _)| *name));
     let article = suggest::article(what);
     diagnostics.push(
-        Diagnostic::new(codes::INVALID_VALUE, format!("`{}` is not {article} {what}", value.text), value.span, format!("not {article} {what}"))
-            .with_help_opt(help)
-            .with_note(format!("the choices are {}", names.join(", "))),
+        Diagnostic::new(
+            codes::INVALID_VALUE,
+            format!("`{}` is not {article} {what}", value.text),
+            value.span,
+            format!("not {article} {what}"),
+        )
+        .with_help_opt(help)
+        .with_note(format!("the choices are {}", names.join(", "))),
     );
     None
 }
@@ -212,8 +283,13 @@ fn single<'a>(key: &Name, values: &'a [Name], diagnostics: &mut Vec<Diagnostic>)
     }
     let extra = values.get(1).map_or(key.span, |v| v.span);
     diagnostics.push(
-        Diagnostic::new(codes::INVALID_VALUE, format!("`{}` takes one value", key.text), extra, "more than one value")
-            .with_help("keep one value"),
+        Diagnostic::new(
+            codes::INVALID_VALUE,
+            format!("`{}` takes one value", key.text),
+            extra,
+            "more than one value",
+        )
+        .with_help("keep one value"),
     );
     None
 }
@@ -222,23 +298,44 @@ fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec
     let help = suggest::similar("field", &key.text, fields.iter().copied());
     let listed: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
     diagnostics.push(
-        Diagnostic::new(codes::UNKNOWN_PARAMETER, format!("{owner} has no field `{}`", key.text), key.span, "unknown field")
-            .with_help_opt(help)
-            .with_note(format!("the fields are {}, and `param name: unit`", listed.join(", "))),
+        Diagnostic::new(
+            codes::UNKNOWN_PARAMETER,
+            format!("{owner} has no field `{}`", key.text),
+            key.span,
+            "unknown field",
+        )
+        .with_help_opt(help)
+        .with_note(format!("the fields are {}, and `param name: unit`", listed.join(", "))),
     );
 }
 
 fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> Operation {
-    const FIELDS: &[&str] = &["effect", "reagent", "reagent_optional", "mechanical", "wets", "tools", "family", "note"];
+    const FIELDS: &[&str] = &[
+        "effect",
+        "reagent",
+        "reagent_optional",
+        "mechanical",
+        "wets",
+        "tools",
+        "family",
+        "note",
+    ];
     let mut operation = placeholder(&decl.name.text);
     let mut effect_given = false;
     for entry in &decl.entries {
         match entry {
-            DeclEntry::Param { name, unit, required, .. } => {
+            DeclEntry::Param {
+                name, unit, required, ..
+            } => {
                 if operation.params.iter().any(|p| p.name == name.text) {
                     diagnostics.push(
-                        Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("parameter `{}` is declared twice", name.text), name.span, "second declaration")
-                            .with_help("keep one declaration"),
+                        Diagnostic::new(
+                            codes::DUPLICATE_PARAMETER,
+                            format!("parameter `{}` is declared twice", name.text),
+                            name.span,
+                            "second declaration",
+                        )
+                        .with_help("keep one declaration"),
                     );
                     continue;
                 }
@@ -250,26 +347,40 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                         by_dimension: true,
                     }),
                     Err(unknown) => diagnostics.push(
-                        Diagnostic::new(codes::UNKNOWN_UNIT, format!("unknown unit `{}`", unknown.symbol), unit.span, "not a unit")
-                            .with_help_opt(unknown.suggestion)
-                            .with_note(format!("a parameter's unit gives its dimension, as in `param {}: nm`", name.text)),
+                        Diagnostic::new(
+                            codes::UNKNOWN_UNIT,
+                            format!("unknown unit `{}`", unknown.symbol),
+                            unit.span,
+                            "not a unit",
+                        )
+                        .with_help_opt(unknown.suggestion)
+                        .with_note(format!(
+                            "a parameter's unit gives its dimension, as in `param {}: nm`",
+                            name.text
+                        )),
                     ),
                 }
             }
             DeclEntry::Field { key, values } => match key.text.as_str() {
                 "effect" => {
                     effect_given = true;
-                    if let Some(effect) = single(key, values, diagnostics).and_then(|v| choice(v, Effect::NAMES, "effect kind", diagnostics)) {
+                    if let Some(effect) = single(key, values, diagnostics)
+                        .and_then(|v| choice(v, Effect::NAMES, "effect kind", diagnostics))
+                    {
                         operation.effect = effect;
                     }
                 }
                 "reagent" => {
-                    if let Some(kind) = single(key, values, diagnostics).and_then(|v| choice(v, ReagentKind::NAMES, "reagent kind", diagnostics)) {
+                    if let Some(kind) = single(key, values, diagnostics)
+                        .and_then(|v| choice(v, ReagentKind::NAMES, "reagent kind", diagnostics))
+                    {
                         operation.reagent = kind;
                     }
                 }
                 "reagent_optional" | "mechanical" | "wets" => {
-                    if let Some(flag) = single(key, values, diagnostics).and_then(|v| choice(v, YES_NO, "yes or no", diagnostics)) {
+                    if let Some(flag) =
+                        single(key, values, diagnostics).and_then(|v| choice(v, YES_NO, "yes or no", diagnostics))
+                    {
                         match key.text.as_str() {
                             "reagent_optional" => operation.reagent_optional = flag,
                             "mechanical" => operation.mechanical = flag,
@@ -320,14 +431,24 @@ fn unknown_tool_kind(value: &Name, library: &Library, diagnostics: &mut Vec<Diag
     let help = suggest::similar("tool kind", &value.text, library.tool_kinds.keys().map(String::as_str))
         .unwrap_or_else(|| format!("declare it: `tool_kind {} {{ environments: glovebox }}`", value.text));
     diagnostics.push(
-        Diagnostic::new(codes::UNKNOWN_TOOL_KIND, format!("unknown tool kind `{}`", value.text), value.span, "not a tool kind")
-            .with_help(help),
+        Diagnostic::new(
+            codes::UNKNOWN_TOOL_KIND,
+            format!("unknown tool kind `{}`", value.text),
+            value.span,
+            "not a tool kind",
+        )
+        .with_help(help),
     );
 }
 
 fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ToolKind {
     const FIELDS: &[&str] = &["operations", "environments", "note"];
-    let mut kind = ToolKind { kind: decl.name.text.clone(), environments: Vec::new(), operations: Vec::new(), note: String::new() };
+    let mut kind = ToolKind {
+        kind: decl.name.text.clone(),
+        environments: Vec::new(),
+        operations: Vec::new(),
+        note: String::new(),
+    };
     for entry in &decl.entries {
         match entry {
             DeclEntry::Field { key, values } if key.text == "operations" => {

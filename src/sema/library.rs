@@ -52,7 +52,10 @@ impl Effect {
     ];
 
     pub fn parse(text: &str) -> Option<Effect> {
-        Effect::NAMES.iter().find(|(name, _)| *name == text).map(|(_, effect)| *effect)
+        Effect::NAMES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, effect)| *effect)
     }
 }
 
@@ -81,7 +84,10 @@ impl ReagentKind {
     ];
 
     pub fn parse(text: &str) -> Option<ReagentKind> {
-        ReagentKind::NAMES.iter().find(|(name, _)| *name == text).map(|(_, kind)| *kind)
+        ReagentKind::NAMES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, kind)| *kind)
     }
 
     /// How a diagnostic names what is wanted.
@@ -201,11 +207,19 @@ fn parse_params(text: &str) -> Vec<ParamSpec> {
     split_list(text, ';')
         .into_iter()
         .map(|entry| {
-            let (name, dimension) = entry.split_once(':').unwrap_or_else(|| panic!("parameter `{entry}` has no dimension"));
+            let (name, dimension) = entry
+                .split_once(':')
+                .unwrap_or_else(|| panic!("parameter `{entry}` has no dimension"));
             let required = dimension.ends_with('!');
             let dimension_name = dimension.trim_end_matches('!');
-            let dimension = Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
-            ParamSpec { name: name.to_owned(), dimension, required, by_dimension: true }
+            let dimension =
+                Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
+            ParamSpec {
+                name: name.to_owned(),
+                dimension,
+                required,
+                by_dimension: true,
+            }
         })
         .collect()
 }
@@ -215,10 +229,18 @@ fn parse_duration(text: &str) -> Option<f64> {
     if text.is_empty() {
         return None;
     }
-    let (number, unit) = text.split_once(' ').unwrap_or_else(|| panic!("duration `{text}` has no unit"));
+    let (number, unit) = text
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("duration `{text}` has no unit"));
     let unit = super::units::parse_unit(unit).unwrap_or_else(|_| panic!("duration `{text}`: unknown unit"));
-    let value: f64 = number.parse().unwrap_or_else(|_| panic!("duration `{text}`: bad number"));
-    assert_eq!(unit.dimension, Dimension::named("time").unwrap_or_default(), "`{text}` is not a time");
+    let value: f64 = number
+        .parse()
+        .unwrap_or_else(|_| panic!("duration `{text}`: bad number"));
+    assert_eq!(
+        unit.dimension,
+        Dimension::named("time").unwrap_or_default(),
+        "`{text}` is not a time"
+    );
     Some(unit.to_si(value))
 }
 
@@ -236,7 +258,8 @@ impl Library {
             let operation = Operation {
                 family: record.get("family").to_owned(),
                 effect: Effect::parse(record.get("effect")).unwrap_or_else(|| panic!("`{verb}`: unknown effect")),
-                reagent: ReagentKind::parse(reagent.trim_end_matches('?')).unwrap_or_else(|| panic!("`{verb}`: unknown reagent kind")),
+                reagent: ReagentKind::parse(reagent.trim_end_matches('?'))
+                    .unwrap_or_else(|| panic!("`{verb}`: unknown reagent kind")),
                 reagent_optional: reagent.ends_with('?'),
                 mechanical: record.flag("mechanical"),
                 wets: record.flag("wets"),
@@ -270,7 +293,15 @@ impl Library {
                 .map(|(_, atmosphere)| *atmosphere)
                 .unwrap_or_else(|| panic!("environment `{name}`: unknown atmosphere"));
             let h2o_ppm = record.get("h2o_ppm").parse().ok();
-            environments.insert(name.clone(), EnvironmentSpec { name, atmosphere, h2o_ppm, note: record.get("note").to_owned() });
+            environments.insert(
+                name.clone(),
+                EnvironmentSpec {
+                    name,
+                    atmosphere,
+                    h2o_ppm,
+                    note: record.get("note").to_owned(),
+                },
+            );
         });
         let mut etching = BTreeMap::new();
         for_each_record(include_str!("../../data/etching.tsv"), |record| {
@@ -283,36 +314,57 @@ impl Library {
                 },
             );
         });
-        Library { operations, tool_kinds, environments, etching }
+        Library {
+            operations,
+            tool_kinds,
+            environments,
+            etching,
+        }
     }
 
     /// Whether a tool of `kind` can run `verb`.
     pub fn can_run(&self, kind: &str, verb: &str) -> bool {
-        self.operations.get(verb).is_some_and(|op| op.tool_kinds.iter().any(|k| k == kind))
-            || self.tool_kinds.get(kind).is_some_and(|k| k.operations.iter().any(|v| v == verb))
+        self.operations
+            .get(verb)
+            .is_some_and(|op| op.tool_kinds.iter().any(|k| k == kind))
+            || self
+                .tool_kinds
+                .get(kind)
+                .is_some_and(|k| k.operations.iter().any(|v| v == verb))
     }
 
     /// The verbs a tool kind can run, in alphabetical order.
     pub fn verbs_of(&self, kind: &str) -> Vec<&str> {
-        self.operations.keys().filter(|verb| self.can_run(kind, verb)).map(String::as_str).collect()
+        self.operations
+            .keys()
+            .filter(|verb| self.can_run(kind, verb))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Whether a tool of `kind` may stand in `environment`: one it lists, or a lab's own
     /// environment with the same atmosphere as one it lists.
     pub fn can_stand(&self, kind: &str, environment: &str) -> bool {
-        let Some(kind) = self.tool_kinds.get(kind) else { return false };
+        let Some(kind) = self.tool_kinds.get(kind) else {
+            return false;
+        };
         let atmosphere = self.environments.get(environment).map(|e| e.atmosphere);
         if atmosphere == Some(Atmosphere::Unknown) {
             return true;
         }
         kind.environments.iter().any(|listed| {
-            listed == environment || atmosphere.is_some() && self.environments.get(listed).map(|e| e.atmosphere) == atmosphere
+            listed == environment
+                || atmosphere.is_some() && self.environments.get(listed).map(|e| e.atmosphere) == atmosphere
         })
     }
 
     /// The tool kinds that can run a verb, in alphabetical order.
     pub fn kinds_for(&self, verb: &str) -> Vec<String> {
-        self.tool_kinds.keys().filter(|kind| self.can_run(kind, verb)).cloned().collect()
+        self.tool_kinds
+            .keys()
+            .filter(|kind| self.can_run(kind, verb))
+            .cloned()
+            .collect()
     }
 }
 
@@ -324,27 +376,65 @@ mod tests {
     fn the_library_loads_and_is_consistent() {
         let library = Library::builtin();
         for verb in [
-            "roll_press", "stamp", "laminate", "react", "alloy", "dissolve", "immerse", "rinse", "drop_cast", "spin_coat",
-            "doctor_blade", "spray", "lb_deposit", "electroplate", "polish", "dry", "anneal", "cure", "rest", "sputter",
-            "evaporate", "cvd", "ald", "mld", "expose", "plasma",
+            "roll_press",
+            "stamp",
+            "laminate",
+            "react",
+            "alloy",
+            "dissolve",
+            "immerse",
+            "rinse",
+            "drop_cast",
+            "spin_coat",
+            "doctor_blade",
+            "spray",
+            "lb_deposit",
+            "electroplate",
+            "polish",
+            "dry",
+            "anneal",
+            "cure",
+            "rest",
+            "sputter",
+            "evaporate",
+            "cvd",
+            "ald",
+            "mld",
+            "expose",
+            "plasma",
         ] {
             assert!(library.operations.contains_key(verb), "missing verb `{verb}`");
         }
         for operation in library.operations.values() {
             for kind in &operation.tool_kinds {
-                assert!(library.tool_kinds.contains_key(kind), "`{}` names unknown tool kind `{kind}`", operation.verb);
+                assert!(
+                    library.tool_kinds.contains_key(kind),
+                    "`{}` names unknown tool kind `{kind}`",
+                    operation.verb
+                );
             }
         }
         for kind in library.tool_kinds.values() {
-            assert!(!library.verbs_of(&kind.kind).is_empty(), "tool kind `{}` can run nothing", kind.kind);
+            assert!(
+                !library.verbs_of(&kind.kind).is_empty(),
+                "tool kind `{}` can run nothing",
+                kind.kind
+            );
             for environment in &kind.environments {
-                assert!(library.environments.contains_key(environment), "`{}` stands in unknown `{environment}`", kind.kind);
+                assert!(
+                    library.environments.contains_key(environment),
+                    "`{}` stands in unknown `{environment}`",
+                    kind.kind
+                );
             }
         }
         let materials = crate::sema::materials::MaterialDb::builtin();
         for (feed, etching) in &library.etching {
             for key in std::iter::once(feed).chain(&etching.etches) {
-                assert!(materials.lookup(key).is_some(), "data/etching.tsv names unknown material `{key}`");
+                assert!(
+                    materials.lookup(key).is_some(),
+                    "data/etching.tsv names unknown material `{key}`"
+                );
             }
         }
         assert_eq!(

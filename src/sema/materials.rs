@@ -61,14 +61,13 @@ const KINDS: [&str; 11] = [
 /// Every element symbol, so that a formula naming a non-element (`Xy`, or `CO` misread as
 /// cobalt's `Co`) is rejected while parsing, even when no atomic weight is tabulated for it.
 const ELEMENT_SYMBOLS: [&str; 118] = [
-    "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl",
-    "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As",
-    "Se", "Br", "Kr", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In",
-    "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb",
-    "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl",
-    "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk",
-    "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db", "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh",
-    "Fl", "Mc", "Lv", "Ts", "Og",
+    "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar", "K", "Ca",
+    "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y",
+    "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce",
+    "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os", "Ir",
+    "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm",
+    "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db", "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc",
+    "Lv", "Ts", "Og",
 ];
 
 /// State of aggregation at 1 atm.
@@ -299,10 +298,7 @@ impl FormulaParser<'_> {
                 }
                 c if c.is_ascii_uppercase() => BTreeMap::from([(self.symbol()?, 1.0)]),
                 found => {
-                    return Err(FormulaError::UnexpectedChar {
-                        offset: start,
-                        found,
-                    });
+                    return Err(FormulaError::UnexpectedChar { offset: start, found });
                 }
             };
             let count = self.count()?;
@@ -390,8 +386,7 @@ impl MaterialDb {
     /// "did you mean" suggestions that must not depend on hash order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.materials.iter().flat_map(|material| {
-            std::iter::once(material.key.as_str())
-                .chain(material.aliases.iter().map(String::as_str))
+            std::iter::once(material.key.as_str()).chain(material.aliases.iter().map(String::as_str))
         })
     }
 
@@ -433,9 +428,7 @@ impl MaterialDb {
                     .iter()
                     .find(|(symbol, _)| !atomic_weights.contains_key(symbol))
             {
-                return Err(error(format!(
-                    "{symbol} has no atomic weight in elements.tsv"
-                )));
+                return Err(error(format!("{symbol} has no atomic weight in elements.tsv")));
             }
             let names = std::iter::once(&material.key).chain(&material.aliases);
             for name in names {
@@ -458,10 +451,7 @@ impl MaterialDb {
         }
 
         Ok(MaterialDb {
-            materials: materials
-                .into_iter()
-                .map(|(_, material)| material)
-                .collect(),
+            materials: materials.into_iter().map(|(_, material)| material).collect(),
             index,
             atomic_weights,
         })
@@ -479,11 +469,7 @@ struct TableError {
 
 impl TableError {
     fn new(file: &'static str, line: usize, message: String) -> TableError {
-        TableError {
-            file,
-            line,
-            message,
-        }
+        TableError { file, line, message }
     }
 }
 
@@ -495,22 +481,14 @@ impl fmt::Display for TableError {
 
 /// Splits a TSV text into (1-based line number, fields) records, skipping blank lines and
 /// `#` comments, after checking that the first line is exactly `columns`.
-fn records<'a>(
-    file: &'static str,
-    text: &'a str,
-    columns: &[&str],
-) -> Result<Vec<(usize, Vec<&'a str>)>, TableError> {
+fn records<'a>(file: &'static str, text: &'a str, columns: &[&str]) -> Result<Vec<(usize, Vec<&'a str>)>, TableError> {
     let mut lines = text.lines().enumerate().map(|(i, line)| (i + 1, line));
     let header: Vec<&str> = lines
         .next()
         .map(|(_, line)| line.split('\t').collect())
         .unwrap_or_default();
     if header != columns {
-        return Err(TableError::new(
-            file,
-            1,
-            format!("header must be {columns:?}"),
-        ));
+        return Err(TableError::new(file, 1, format!("header must be {columns:?}")));
     }
     lines
         .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
@@ -553,11 +531,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         unverified,
     ] = fields
     else {
-        return Err(format!(
-            "{} fields, expected {}",
-            fields.len(),
-            MATERIAL_COLUMNS.len()
-        ));
+        return Err(format!("{} fields, expected {}", fields.len(), MATERIAL_COLUMNS.len()));
     };
     if key.is_empty() || key.trim() != *key {
         return Err(format!("bad key '{key}'"));
@@ -566,10 +540,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         return Err(format!("{key}: unknown kind '{kind}'"));
     }
     let unverified = list(unverified, '|')?;
-    if let Some(column) = unverified
-        .iter()
-        .find(|c| !MATERIAL_COLUMNS.contains(&c.as_str()))
-    {
+    if let Some(column) = unverified.iter().find(|c| !MATERIAL_COLUMNS.contains(&c.as_str())) {
         return Err(format!("{key}: unverified names no column: '{column}'"));
     }
     Ok(Material {
@@ -655,9 +626,7 @@ mod tests {
     }
 
     fn counts(text: &str) -> Vec<(String, f64)> {
-        parse_formula(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
-            .elements
+        parse_formula(text).unwrap_or_else(|e| panic!("{text}: {e}")).elements
     }
 
     fn pairs(expected: &[(&str, f64)]) -> Vec<(String, f64)> {
@@ -781,29 +750,13 @@ mod tests {
     #[test]
     fn formulas_parse() {
         assert_eq!(counts("Li22Sn5"), pairs(&[("Li", 22.0), ("Sn", 5.0)]));
-        assert_eq!(
-            counts("CH2FCF3"),
-            pairs(&[("C", 2.0), ("F", 4.0), ("H", 2.0)])
-        );
-        assert_eq!(
-            counts("Li3PS4"),
-            pairs(&[("Li", 3.0), ("P", 1.0), ("S", 4.0)])
-        );
+        assert_eq!(counts("CH2FCF3"), pairs(&[("C", 2.0), ("F", 4.0), ("H", 2.0)]));
+        assert_eq!(counts("Li3PS4"), pairs(&[("Li", 3.0), ("P", 1.0), ("S", 4.0)]));
         assert_eq!(
             counts("LiN(SO2CF3)2"),
-            pairs(&[
-                ("C", 2.0),
-                ("F", 6.0),
-                ("Li", 1.0),
-                ("N", 1.0),
-                ("O", 4.0),
-                ("S", 2.0)
-            ])
+            pairs(&[("C", 2.0), ("F", 6.0), ("Li", 1.0), ("N", 1.0), ("O", 4.0), ("S", 2.0)])
         );
-        assert_eq!(
-            counts("Al(CH3)3"),
-            pairs(&[("Al", 1.0), ("C", 3.0), ("H", 9.0)])
-        );
+        assert_eq!(counts("Al(CH3)3"), pairs(&[("Al", 1.0), ("C", 3.0), ("H", 9.0)]));
         assert_eq!(counts("Li0.5Mg0.5"), pairs(&[("Li", 0.5), ("Mg", 0.5)]));
         assert_eq!(
             counts("Ca(Al(OH)4)2"),
@@ -815,20 +768,8 @@ mod tests {
     fn bad_formulas_are_located() {
         use FormulaError::*;
         assert_eq!(parse_formula(""), Err(Empty));
-        assert_eq!(
-            parse_formula("Li3N "),
-            Err(UnexpectedChar {
-                offset: 4,
-                found: ' '
-            })
-        );
-        assert_eq!(
-            parse_formula("li"),
-            Err(UnexpectedChar {
-                offset: 0,
-                found: 'l'
-            })
-        );
+        assert_eq!(parse_formula("Li3N "), Err(UnexpectedChar { offset: 4, found: ' ' }));
+        assert_eq!(parse_formula("li"), Err(UnexpectedChar { offset: 0, found: 'l' }));
         assert_eq!(
             parse_formula("LiXy2"),
             Err(UnknownElement {
@@ -840,13 +781,7 @@ mod tests {
         assert_eq!(parse_formula("Li2."), Err(InvalidCount { offset: 2 }));
         assert_eq!(parse_formula("Al(CH3"), Err(UnclosedGroup { offset: 2 }));
         assert_eq!(parse_formula("LiF)2"), Err(UnmatchedClose { offset: 3 }));
-        assert_eq!(
-            parse_formula("Li()"),
-            Err(UnexpectedChar {
-                offset: 3,
-                found: ')'
-            })
-        );
+        assert_eq!(parse_formula("Li()"), Err(UnexpectedChar { offset: 3, found: ')' }));
         assert_eq!(
             UnknownElement {
                 offset: 2,
@@ -862,13 +797,10 @@ mod tests {
     #[test]
     fn computed_molar_masses_match_the_table() {
         for material in db().materials() {
-            let (Some(formula), Some(table)) = (&material.formula, material.molar_mass_g_mol)
-            else {
+            let (Some(formula), Some(table)) = (&material.formula, material.molar_mass_g_mol) else {
                 continue;
             };
-            let computed = formula
-                .molar_mass(db())
-                .expect("weights are checked at parse");
+            let computed = formula.molar_mass(db()).expect("weights are checked at parse");
             let deviation = (computed - table).abs() / table;
             assert!(
                 deviation < 0.005,
@@ -904,12 +836,7 @@ mod tests {
     #[test]
     fn phase_at_25_c_agrees_with_the_table() {
         for material in db().materials() {
-            assert_eq!(
-                material.phase_at(298.15),
-                material.phase_25c,
-                "{}",
-                material.key
-            );
+            assert_eq!(material.phase_at(298.15), material.phase_25c, "{}", material.key);
         }
     }
 

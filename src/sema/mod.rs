@@ -2,15 +2,15 @@
 //! dimension, and each workpiece's steps walked to check phases, reactivity and
 //! atmosphere.
 
-pub mod units;
-pub mod library;
-pub(crate) mod tsv;
 pub mod bind;
 pub mod declarations;
-pub mod names;
-pub mod program;
+pub mod library;
 pub mod materials;
+pub mod names;
 pub mod phases;
+pub mod program;
+pub(crate) mod tsv;
+pub mod units;
 
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
@@ -25,7 +25,12 @@ use program::Program;
 ///
 /// `syntax_errors` are where the parser reported errors: the checks keep quiet about
 /// what those errors may have swallowed.
-pub fn check(file: &ast::File, builtin: &Library, materials: &MaterialDb, syntax_errors: &[Span]) -> (Program, Library, Vec<Diagnostic>) {
+pub fn check(
+    file: &ast::File,
+    builtin: &Library,
+    materials: &MaterialDb,
+    syntax_errors: &[Span],
+) -> (Program, Library, Vec<Diagnostic>) {
     let (library, mut diagnostics) = declarations::extend(builtin, file);
     let (program, resolve_diagnostics) = names::Resolver::new(&library, materials, syntax_errors).resolve(file);
     diagnostics.extend(resolve_diagnostics);

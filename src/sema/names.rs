@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use super::bind::{ParamTarget, bind_params, quantity_value};
 use super::library::{Effect, Library, ParamSpec, ReagentKind};
 use super::materials::MaterialDb;
-use super::program::{
-    Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece,
-};
+use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::span::Span;
@@ -70,7 +68,10 @@ fn tool_params() -> Vec<ParamSpec> {
 
 /// Parameters any step may carry, whatever its verb.
 fn generic_step_params() -> Vec<ParamSpec> {
-    vec![ParamSpec { by_dimension: false, ..spec("max_wait", "time", false) }]
+    vec![ParamSpec {
+        by_dimension: false,
+        ..spec("max_wait", "time", false)
+    }]
 }
 
 impl<'a> Resolver<'a> {
@@ -111,21 +112,46 @@ impl<'a> Resolver<'a> {
         let mut protocol_names: BTreeMap<String, Declared> = BTreeMap::new();
         for item in &file.items {
             if let ast::Item::Protocol(protocol) = item {
-                declare(&mut self.diagnostics, &mut protocol_names, None, &protocol.name, protocols.len(), "protocol");
+                declare(
+                    &mut self.diagnostics,
+                    &mut protocol_names,
+                    None,
+                    &protocol.name,
+                    protocols.len(),
+                    "protocol",
+                );
                 let lowered = self.lower_protocol(protocol, protocols.len());
                 protocols.push(lowered);
             }
         }
-        let program = Program { tools: self.tools, protocols };
+        let program = Program {
+            tools: self.tools,
+            protocols,
+        };
         (program, self.diagnostics)
     }
 
     fn declare_tool(&mut self, tool: &ast::ToolDecl, protocol: Option<usize>, scope: &mut Scope) {
-        let outer = if protocol.is_some() { Some(&self.file_scope.tools) } else { None };
-        declare(&mut self.diagnostics, &mut scope.tools, outer, &tool.name, self.tools.len(), "tool");
+        let outer = if protocol.is_some() {
+            Some(&self.file_scope.tools)
+        } else {
+            None
+        };
+        declare(
+            &mut self.diagnostics,
+            &mut scope.tools,
+            outer,
+            &tool.name,
+            self.tools.len(),
+            "tool",
+        );
         let kind_known = self.library.tool_kinds.contains_key(&tool.kind.text);
         if !kind_known {
-            let help = suggest::similar("tool kind", &tool.kind.text, self.library.tool_kinds.keys().map(String::as_str));
+            let help = suggest::similar(
+                "tool kind",
+                &tool.kind.text,
+                self.library.tool_kinds.keys().map(String::as_str),
+            );
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_TOOL_KIND,
@@ -136,15 +162,24 @@ impl<'a> Resolver<'a> {
                 .with_help_opt(help)
                 .with_note(format!(
                     "the tool kinds are: {}",
-                    self.library.tool_kinds.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    self.library
+                        .tool_kinds
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }
         let environment = &tool.environment.text;
         let mut misplaced = false;
         if !self.library.environments.contains_key(environment) {
-            let help = suggest::similar("environment", environment, self.library.environments.keys().map(String::as_str))
-                .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
+            let help = suggest::similar(
+                "environment",
+                environment,
+                self.library.environments.keys().map(String::as_str),
+            )
+            .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_ENVIRONMENT,
@@ -163,7 +198,11 @@ impl<'a> Resolver<'a> {
                         codes::TOOL_WRONG_ENVIRONMENT,
                         format!("a tool of kind `{}` cannot stand in `{environment}`", tool.kind.text),
                         tool.environment.span,
-                        format!("`{}` tools work in {}", tool.kind.text, join_backticked(&kind.environments)),
+                        format!(
+                            "`{}` tools work in {}",
+                            tool.kind.text,
+                            join_backticked(&kind.environments)
+                        ),
                     )
                     .with_label(tool.kind.span, kind.note.to_string())
                     .with_help(format!("put the tool in {}", join_backticked(&kind.environments))),
@@ -171,10 +210,19 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut diagnostics = Vec::new();
-        let params = bind_params(ParamTarget::Declaration("tool"), &tool_params(), &tool.params, &[], Some(tool.name.span), &mut diagnostics);
+        let params = bind_params(
+            ParamTarget::Declaration("tool"),
+            &tool_params(),
+            &tool.params,
+            &[],
+            Some(tool.name.span),
+            &mut diagnostics,
+        );
         self.diagnostics.extend(diagnostics);
         // `bind` has checked that a capacity is a whole number of at least 1.
-        let capacity = params.get("capacity").map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
+        let capacity = params
+            .get("capacity")
+            .map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
         self.tools.push(Tool {
             name: tool.name.text.clone(),
             kind: tool.kind.text.clone(),
@@ -215,20 +263,35 @@ impl<'a> Resolver<'a> {
             let material = self.material(&component.material, &[]);
             let amount = component.amount.as_ref().and_then(|quantity| {
                 let value = quantity_value(quantity, &mut self.diagnostics)?;
-                let concentration = ["molar concentration", "mass concentration", "mass fraction", "volume fraction", "fraction"];
-                let fraction = ["mass fraction", "volume fraction", "fraction"].iter().any(|name| Dimension::named(name) == Some(value.dimension));
+                let concentration = [
+                    "molar concentration",
+                    "mass concentration",
+                    "mass fraction",
+                    "volume fraction",
+                    "fraction",
+                ];
+                let fraction = ["mass fraction", "volume fraction", "fraction"]
+                    .iter()
+                    .any(|name| Dimension::named(name) == Some(value.dimension));
                 if fraction && !(value.si > 0.0 && value.si <= 1.0) || !fraction && value.si <= 0.0 {
                     self.diagnostics.push(
                         Diagnostic::new(
                             codes::INVALID_VALUE,
                             format!("the amount of `{}` is out of range", component.material.text),
                             quantity.span,
-                            if fraction { "a fraction is more than 0 and at most 100 %" } else { "an amount is more than zero" },
+                            if fraction {
+                                "a fraction is more than 0 and at most 100 %"
+                            } else {
+                                "an amount is more than zero"
+                            },
                         )
                         .with_help("correct the amount, or leave it out"),
                     );
                     None
-                } else if concentration.iter().any(|name| Dimension::named(name) == Some(value.dimension)) {
+                } else if concentration
+                    .iter()
+                    .any(|name| Dimension::named(name) == Some(value.dimension))
+                {
                     Some(value)
                 } else {
                     self.diagnostics.push(
@@ -250,8 +313,17 @@ impl<'a> Resolver<'a> {
                 components.push(Component { material, amount });
             }
         }
-        let solvents = reagent.solvents.iter().filter_map(|solvent| self.material(solvent, &[])).collect();
-        Reagent { name: reagent.name.text.clone(), components, solvents, span: reagent.span }
+        let solvents = reagent
+            .solvents
+            .iter()
+            .filter_map(|solvent| self.material(solvent, &[]))
+            .collect();
+        Reagent {
+            name: reagent.name.text.clone(),
+            components,
+            solvents,
+            span: reagent.span,
+        }
     }
 
     fn lower_protocol(&mut self, protocol: &ast::Protocol, index: usize) -> Protocol {
@@ -261,7 +333,13 @@ impl<'a> Resolver<'a> {
         let mut workpiece_names: BTreeMap<String, Declared> = BTreeMap::new();
         let mut batch: Option<(u32, Span)> = None;
         for (name, declared) in &self.file_scope.reagents {
-            scope.reagents.insert(name.clone(), Declared { index: declared.index, span: declared.span });
+            scope.reagents.insert(
+                name.clone(),
+                Declared {
+                    index: declared.index,
+                    span: declared.span,
+                },
+            );
         }
         // Declarations first, so steps may use them wherever they are written.
         for item in &protocol.items {
@@ -275,19 +353,38 @@ impl<'a> Resolver<'a> {
                         self.diagnostics.push(duplicate("reagent", &reagent.name, first.span));
                         continue;
                     }
-                    declare(&mut self.diagnostics, &mut scope.reagents, Some(&outer), &reagent.name, reagents.len(), "reagent");
+                    declare(
+                        &mut self.diagnostics,
+                        &mut scope.reagents,
+                        Some(&outer),
+                        &reagent.name,
+                        reagents.len(),
+                        "reagent",
+                    );
                     reagents.push(lowered);
                 }
                 ast::ProtocolItem::Substrate(substrate) => {
-                    declare(&mut self.diagnostics, &mut workpiece_names, None, &substrate.name, workpieces.len(), "substrate");
+                    declare(
+                        &mut self.diagnostics,
+                        &mut workpiece_names,
+                        None,
+                        &substrate.name,
+                        workpieces.len(),
+                        "substrate",
+                    );
                     workpieces.push(self.lower_substrate(substrate));
                 }
                 ast::ProtocolItem::Batch(decl) => {
                     if let Some((_, first)) = batch {
                         self.diagnostics.push(
-                            Diagnostic::new(codes::DUPLICATE_BATCH, "`batch` is given twice", decl.span, "second `batch`")
-                                .with_label(first, "first given here")
-                                .with_help("keep one `batch` line"),
+                            Diagnostic::new(
+                                codes::DUPLICATE_BATCH,
+                                "`batch` is given twice",
+                                decl.span,
+                                "second `batch`",
+                            )
+                            .with_label(first, "first given here")
+                            .with_help("keep one `batch` line"),
                         );
                         continue;
                     }
@@ -300,10 +397,20 @@ impl<'a> Resolver<'a> {
         for item in &protocol.items {
             if let ast::ProtocolItem::Step(step) = item {
                 let next = steps_by_name.len();
-                declare(&mut self.diagnostics, &mut steps_by_name, None, &step.name, next, "step");
+                declare(
+                    &mut self.diagnostics,
+                    &mut steps_by_name,
+                    None,
+                    &step.name,
+                    next,
+                    "step",
+                );
             }
         }
-        let has_steps = protocol.items.iter().any(|item| matches!(item, ast::ProtocolItem::Step(_)));
+        let has_steps = protocol
+            .items
+            .iter()
+            .any(|item| matches!(item, ast::ProtocolItem::Step(_)));
         if workpieces.is_empty() && has_steps {
             self.diagnostics.push(
                 Diagnostic::new(
@@ -312,17 +419,30 @@ impl<'a> Resolver<'a> {
                     protocol.name.span,
                     "no `substrate` in this protocol",
                 )
-                .with_help("declare the foil the steps act on: `substrate li: Li foil { thickness: 50 um, area: 1 cm2 }`"),
+                .with_help(
+                    "declare the foil the steps act on: `substrate li: Li foil { thickness: 50 um, area: 1 cm2 }`",
+                ),
             );
         }
-        let context = ProtocolContext { scope: &scope, workpieces: &workpieces, workpiece_names: &workpiece_names, steps: &steps_by_name };
+        let context = ProtocolContext {
+            scope: &scope,
+            workpieces: &workpieces,
+            workpiece_names: &workpiece_names,
+            steps: &steps_by_name,
+        };
         let mut steps = Vec::new();
         let mut budgets = Vec::new();
         for (position, item) in protocol.items.iter().enumerate() {
             match item {
                 ast::ProtocolItem::Step(step) => {
-                    let until = protocol.items.get(position + 1).map_or(protocol.span.end, |next| item_span(next).start);
-                    let damaged = self.syntax_errors.iter().any(|error| step.span.start <= error.start && error.start <= until);
+                    let until = protocol
+                        .items
+                        .get(position + 1)
+                        .map_or(protocol.span.end, |next| item_span(next).start);
+                    let damaged = self
+                        .syntax_errors
+                        .iter()
+                        .any(|error| step.span.start <= error.start && error.start <= until);
                     if let Some(lowered) = self.lower_step(step, damaged, &context) {
                         steps.push(lowered);
                     }
@@ -336,7 +456,10 @@ impl<'a> Resolver<'a> {
         let kept: Vec<String> = steps.iter().map(|s: &Step| s.name.clone()).collect();
         for step in &mut steps {
             step.after.retain_mut(|(target, _)| {
-                let name = steps_by_name.iter().find(|(_, d)| d.index == *target).map(|(n, _)| n.clone());
+                let name = steps_by_name
+                    .iter()
+                    .find(|(_, d)| d.index == *target)
+                    .map(|(n, _)| n.clone());
                 match name.and_then(|n| kept.iter().position(|k| *k == n)) {
                     Some(position) => {
                         *target = position;
@@ -384,7 +507,14 @@ impl<'a> Resolver<'a> {
     fn lower_substrate(&mut self, substrate: &ast::SubstrateDecl) -> Workpiece {
         let material = self.material(&substrate.material, &[]).unwrap_or_default();
         let mut diagnostics = Vec::new();
-        let params = bind_params(ParamTarget::Declaration("substrate"), &substrate_params(), &substrate.params, &[], Some(substrate.name.span), &mut diagnostics);
+        let params = bind_params(
+            ParamTarget::Declaration("substrate"),
+            &substrate_params(),
+            &substrate.params,
+            &[],
+            Some(substrate.name.span),
+            &mut diagnostics,
+        );
         self.diagnostics.extend(diagnostics);
         Workpiece {
             name: substrate.name.text.clone(),
@@ -397,8 +527,15 @@ impl<'a> Resolver<'a> {
     }
 
     fn lower_budget(&mut self, budget: &ast::Budget) -> Option<Budget> {
-        let Some((_, metric, dimension_name)) = BudgetMetric::ALL.iter().find(|(name, _, _)| *name == budget.metric.text) else {
-            let help = suggest::similar("budget", &budget.metric.text, BudgetMetric::ALL.iter().map(|(name, _, _)| *name));
+        let Some((_, metric, dimension_name)) = BudgetMetric::ALL
+            .iter()
+            .find(|(name, _, _)| *name == budget.metric.text)
+        else {
+            let help = suggest::similar(
+                "budget",
+                &budget.metric.text,
+                BudgetMetric::ALL.iter().map(|(name, _, _)| *name),
+            );
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_BUDGET,
@@ -417,21 +554,36 @@ impl<'a> Resolver<'a> {
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::DIMENSION_MISMATCH,
-                    format!("expected a {dimension_name} for budget `{}`, found a {}", budget.metric.text, limit.dimension),
+                    format!(
+                        "expected a {dimension_name} for budget `{}`, found a {}",
+                        budget.metric.text, limit.dimension
+                    ),
                     budget.limit.span,
                     format!("this is a {}", limit.dimension),
                 )
-                .with_label(budget.metric.span, format!("`{}` is a {dimension_name}", budget.metric.text)),
+                .with_label(
+                    budget.metric.span,
+                    format!("`{}` is a {dimension_name}", budget.metric.text),
+                ),
             );
             return None;
         }
-        Some(Budget { metric: *metric, at_most: budget.comparison == ast::Comparison::AtMost, limit, span: budget.span })
+        Some(Budget {
+            metric: *metric,
+            at_most: budget.comparison == ast::Comparison::AtMost,
+            limit,
+            span: budget.span,
+        })
     }
 
     /// `damaged`: a syntax error lies inside the step or right after it.
     fn lower_step(&mut self, step: &ast::Step, damaged: bool, context: &ProtocolContext) -> Option<Step> {
         let Some(operation) = self.library.operations.get(&step.verb.text) else {
-            let help = suggest::similar("operation", &step.verb.text, self.library.operations.keys().map(String::as_str));
+            let help = suggest::similar(
+                "operation",
+                &step.verb.text,
+                self.library.operations.keys().map(String::as_str),
+            );
             self.diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_OPERATION,
@@ -460,7 +612,9 @@ impl<'a> Resolver<'a> {
                     quantities.push(q.clone());
                     None
                 }
-                ast::Operand::Material(name) => Some(self.reagent_use(std::slice::from_ref(name), context, &reagent_names)),
+                ast::Operand::Material(name) => {
+                    Some(self.reagent_use(std::slice::from_ref(name), context, &reagent_names))
+                }
                 ast::Operand::In(names) => Some(self.reagent_use(names, context, &reagent_names)),
                 ast::Operand::On(name) => {
                     let found = self.workpiece(name, context);
@@ -532,21 +686,44 @@ impl<'a> Resolver<'a> {
         let onto = onto.and_then(|(index, _)| index);
         let tool = tool.and_then(|(index, _)| index);
         if !damaged && (reagent.is_some() || !reagent_named) {
-            self.check_reagent_presence(step, operation.reagent, operation.reagent_optional, &reagent, &operation.verb);
+            self.check_reagent_presence(
+                step,
+                operation.reagent,
+                operation.reagent_optional,
+                &reagent,
+                &operation.verb,
+            );
         }
         if let Some(tool_index) = tool {
             let tool_decl = &self.tools[tool_index];
-            if self.library.tool_kinds.contains_key(&tool_decl.kind) && !self.library.can_run(&tool_decl.kind, &operation.verb) {
+            if self.library.tool_kinds.contains_key(&tool_decl.kind)
+                && !self.library.can_run(&tool_decl.kind, &operation.verb)
+            {
                 let able = self.library.verbs_of(&tool_decl.kind);
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::TOOL_CANNOT_PERFORM,
                         format!("tool `{}` cannot `{}`", tool_decl.name, operation.verb),
                         step.verb.span,
-                        format!("`{}` runs on a tool of kind {}", operation.verb, join_backticked(&self.library.kinds_for(&operation.verb))),
+                        format!(
+                            "`{}` runs on a tool of kind {}",
+                            operation.verb,
+                            join_backticked(&self.library.kinds_for(&operation.verb))
+                        ),
                     )
-                    .with_label(tool_decl.span, format!("`{}` is of kind `{}`, which can {}", tool_decl.name, tool_decl.kind, join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())))
-                    .with_help(format!("use a tool of kind {}", join_backticked(&self.library.kinds_for(&operation.verb)))),
+                    .with_label(
+                        tool_decl.span,
+                        format!(
+                            "`{}` is of kind `{}`, which can {}",
+                            tool_decl.name,
+                            tool_decl.kind,
+                            join_backticked(&able.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>())
+                        ),
+                    )
+                    .with_help(format!(
+                        "use a tool of kind {}",
+                        join_backticked(&self.library.kinds_for(&operation.verb))
+                    )),
                 );
             }
         }
@@ -556,10 +733,21 @@ impl<'a> Resolver<'a> {
         // A step the parser could not read whole may have lost the very operand that
         // would be reported missing: nothing is reported missing then.
         let anchor = (!damaged).then_some(step.verb.span);
-        let params = bind_params(ParamTarget::Operation(operation), &specs, &step.params, &quantities, anchor, &mut diagnostics);
+        let params = bind_params(
+            ParamTarget::Operation(operation),
+            &specs,
+            &step.params,
+            &quantities,
+            anchor,
+            &mut diagnostics,
+        );
         self.diagnostics.extend(diagnostics);
         // A duplicate step (already reported) is dropped; the first definition stays.
-        if context.steps.get(&step.name.text).is_some_and(|d| d.span != step.name.span) {
+        if context
+            .steps
+            .get(&step.name.text)
+            .is_some_and(|d| d.span != step.name.span)
+        {
             return None;
         }
         Some(Step {
@@ -575,11 +763,23 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn check_reagent_presence(&mut self, step: &ast::Step, kind: ReagentKind, optional: bool, reagent: &Option<ReagentUse>, verb: &str) {
+    fn check_reagent_presence(
+        &mut self,
+        step: &ast::Step,
+        kind: ReagentKind,
+        optional: bool,
+        reagent: &Option<ReagentUse>,
+        verb: &str,
+    ) {
         match (kind, reagent) {
             (ReagentKind::None, Some(used)) => self.diagnostics.push(
-                Diagnostic::new(codes::SURPLUS_REAGENT, format!("`{verb}` takes no reagent"), used.span(), "not used by this operation")
-                    .with_help("remove it, or use an operation that applies a reagent"),
+                Diagnostic::new(
+                    codes::SURPLUS_REAGENT,
+                    format!("`{verb}` takes no reagent"),
+                    used.span(),
+                    "not used by this operation",
+                )
+                .with_help("remove it, or use an operation that applies a reagent"),
             ),
             (ReagentKind::None, None) => {}
             (_, None) if !optional => {
@@ -605,25 +805,48 @@ impl<'a> Resolver<'a> {
 
     /// Records the first value of a once-only operand (`on`, `onto`, `using`) with
     /// where it was given.
-    fn set_once(&mut self, slot: &mut Option<(Option<usize>, Span)>, value: Option<usize>, name: &ast::Name, keyword: &str) {
+    fn set_once(
+        &mut self,
+        slot: &mut Option<(Option<usize>, Span)>,
+        value: Option<usize>,
+        name: &ast::Name,
+        keyword: &str,
+    ) {
         if let Some((_, first)) = slot {
             self.diagnostics.push(
-                Diagnostic::new(codes::DUPLICATE_PARAMETER, format!("`{keyword}` is given twice"), name.span, "second one")
-                    .with_label(*first, "first one")
-                    .with_help(format!("keep one `{keyword}`")),
+                Diagnostic::new(
+                    codes::DUPLICATE_PARAMETER,
+                    format!("`{keyword}` is given twice"),
+                    name.span,
+                    "second one",
+                )
+                .with_label(*first, "first one")
+                .with_help(format!("keep one `{keyword}`")),
             );
             return;
         }
         *slot = Some((value, name.span));
     }
 
-    fn reagent_use(&mut self, names: &[ast::Name], context: &ProtocolContext, reagent_names: &[&str]) -> Option<ReagentUse> {
+    fn reagent_use(
+        &mut self,
+        names: &[ast::Name],
+        context: &ProtocolContext,
+        reagent_names: &[&str],
+    ) -> Option<ReagentUse> {
         let span = names.iter().map(|n| n.span).reduce(Span::to).unwrap_or_default();
         if let [single] = names
-            && let Some(declared) = context.scope.reagents.get(&single.text) {
-                return Some(ReagentUse::Reagent { index: declared.index, span });
-            }
-        let materials: Vec<String> = names.iter().filter_map(|name| self.material(name, reagent_names)).collect();
+            && let Some(declared) = context.scope.reagents.get(&single.text)
+        {
+            return Some(ReagentUse::Reagent {
+                index: declared.index,
+                span,
+            });
+        }
+        let materials: Vec<String> = names
+            .iter()
+            .filter_map(|name| self.material(name, reagent_names))
+            .collect();
         (materials.len() == names.len()).then_some(ReagentUse::Materials { materials, span })
     }
 
@@ -632,39 +855,81 @@ impl<'a> Resolver<'a> {
             return Some(declared.index);
         }
         let names: Vec<String> = context.workpiece_names.keys().cloned().collect();
-        let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().map(String::as_str))
-            .or_else(|| (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names))));
+        let help = suggest::similar(
+            "substrate",
+            &name.text,
+            context.workpiece_names.keys().map(String::as_str),
+        )
+        .or_else(|| {
+            (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)))
+        });
         self.diagnostics.push(
-            Diagnostic::new(codes::UNKNOWN_WORKPIECE, format!("unknown substrate `{}`", name.text), name.span, "no substrate of this name")
-                .with_help_opt(help),
+            Diagnostic::new(
+                codes::UNKNOWN_WORKPIECE,
+                format!("unknown substrate `{}`", name.text),
+                name.span,
+                "no substrate of this name",
+            )
+            .with_help_opt(help),
         );
         None
     }
 
     fn tool(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
-        if let Some(declared) = context.scope.tools.get(&name.text).or_else(|| self.file_scope.tools.get(&name.text)) {
+        if let Some(declared) = context
+            .scope
+            .tools
+            .get(&name.text)
+            .or_else(|| self.file_scope.tools.get(&name.text))
+        {
             return Some(declared.index);
         }
-        let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).map(String::as_str);
-        let declared: Vec<String> = context.scope.tools.keys().chain(self.file_scope.tools.keys()).cloned().collect();
-        let help = suggest::similar("tool", &name.text, candidates)
-            .unwrap_or_else(|| {
-                let known = if declared.is_empty() { String::new() } else { format!("; the tools here are {}", join_backticked(&declared)) };
-                format!("declare it: `tool {}: kind in environment`{known}", name.text)
-            });
+        let candidates = context
+            .scope
+            .tools
+            .keys()
+            .chain(self.file_scope.tools.keys())
+            .map(String::as_str);
+        let declared: Vec<String> = context
+            .scope
+            .tools
+            .keys()
+            .chain(self.file_scope.tools.keys())
+            .cloned()
+            .collect();
+        let help = suggest::similar("tool", &name.text, candidates).unwrap_or_else(|| {
+            let known = if declared.is_empty() {
+                String::new()
+            } else {
+                format!("; the tools here are {}", join_backticked(&declared))
+            };
+            format!("declare it: `tool {}: kind in environment`{known}", name.text)
+        });
         self.diagnostics.push(
-            Diagnostic::new(codes::UNKNOWN_TOOL, format!("unknown tool `{}`", name.text), name.span, "no tool of this name").with_help(help),
+            Diagnostic::new(
+                codes::UNKNOWN_TOOL,
+                format!("unknown tool `{}`", name.text),
+                name.span,
+                "no tool of this name",
+            )
+            .with_help(help),
         );
         None
     }
 
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
         let names: Vec<String> = context.steps.keys().cloned().collect();
-        let help = suggest::similar("step", &name.text, context.steps.keys().map(String::as_str))
-            .or_else(|| (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names))));
+        let help = suggest::similar("step", &name.text, context.steps.keys().map(String::as_str)).or_else(|| {
+            (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)))
+        });
         self.diagnostics.push(
-            Diagnostic::new(codes::UNKNOWN_STEP, format!("unknown step `{}`", name.text), name.span, "no step of this name in this protocol")
-                .with_help_opt(help),
+            Diagnostic::new(
+                codes::UNKNOWN_STEP,
+                format!("unknown step `{}`", name.text),
+                name.span,
+                "no step of this name in this protocol",
+            )
+            .with_help_opt(help),
         );
     }
 }
@@ -719,7 +984,9 @@ fn declare(
     index: usize,
     kind: &str,
 ) {
-    let earlier = names.get(&name.text).or_else(|| outer.and_then(|outer| outer.get(&name.text)));
+    let earlier = names
+        .get(&name.text)
+        .or_else(|| outer.and_then(|outer| outer.get(&name.text)));
     if let Some(first) = earlier {
         diagnostics.push(duplicate(kind, name, first.span));
         return;

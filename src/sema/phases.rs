@@ -9,7 +9,7 @@
 use super::library::{Atmosphere, Effect, Library, Operation, ReagentKind};
 use super::materials::{LiReaction, Material, MaterialDb, Phase};
 use super::program::{Program, Protocol, ReagentUse, Step};
-use super::units::{display, Dimension};
+use super::units::{Dimension, display};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
 
@@ -44,8 +44,17 @@ pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Ve
     for protocol in &program.protocols {
         let mut states = vec![SurfaceState::default(); protocol.workpieces.len()];
         for step in &protocol.steps {
-            let Some(operation) = library.operations.get(&step.verb) else { continue };
-            let checker = StepChecker { program, protocol, step, operation, library, materials };
+            let Some(operation) = library.operations.get(&step.verb) else {
+                continue;
+            };
+            let checker = StepChecker {
+                program,
+                protocol,
+                step,
+                operation,
+                library,
+                materials,
+            };
             checker.check(&mut states, &mut diagnostics);
         }
     }
@@ -111,7 +120,11 @@ impl<'a> StepChecker<'a> {
         let state = &states[acted_on];
         let mut reported_wet = false;
         if let (Some((solvent, wetted_at)), Some(environment)) = (&state.wet, environment) {
-            let vacuum = self.library.environments.get(environment).is_some_and(|e| e.atmosphere == Atmosphere::Vacuum);
+            let vacuum = self
+                .library
+                .environments
+                .get(environment)
+                .is_some_and(|e| e.atmosphere == Atmosphere::Vacuum);
             if vacuum && self.operation.effect != Effect::Dry {
                 diagnostics.push(
                     Diagnostic::new(
@@ -128,21 +141,25 @@ impl<'a> StepChecker<'a> {
             }
         }
         if let Some(target) = self.step.onto
-            && let Some((solvent, wetted_at)) = &states[acted_on].wet {
-                let target_piece = &self.protocol.workpieces[target];
-                if is_lithium(self.materials.lookup(&target_piece.material)) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::WET_SAMPLE_ONTO_LITHIUM,
-                            format!("`{}` is joined onto lithium while still wet with `{solvent}`", workpiece.name),
-                            self.step.span,
-                            format!("joined onto `{}` here", target_piece.name),
-                        )
-                        .with_label(*wetted_at, format!("`{solvent}` is left on the sample here"))
-                        .with_help(format!("dry `{}` before joining it", workpiece.name)),
-                    );
-                }
+            && let Some((solvent, wetted_at)) = &states[acted_on].wet
+        {
+            let target_piece = &self.protocol.workpieces[target];
+            if is_lithium(self.materials.lookup(&target_piece.material)) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::WET_SAMPLE_ONTO_LITHIUM,
+                        format!(
+                            "`{}` is joined onto lithium while still wet with `{solvent}`",
+                            workpiece.name
+                        ),
+                        self.step.span,
+                        format!("joined onto `{}` here", target_piece.name),
+                    )
+                    .with_label(*wetted_at, format!("`{solvent}` is left on the sample here"))
+                    .with_help(format!("dry `{}` before joining it", workpiece.name)),
+                );
             }
+        }
         if reported_wet {
             states[acted_on].wet = None;
         }
@@ -169,7 +186,12 @@ impl<'a> StepChecker<'a> {
                 }
             }
             // Li reacts with the reagent into its products (data/materials.tsv).
-            Effect::Convert | Effect::Alloy | Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction | Effect::Electrochemical => {
+            Effect::Convert
+            | Effect::Alloy
+            | Effect::GasReaction
+            | Effect::Plasma
+            | Effect::LiquidReaction
+            | Effect::Electrochemical => {
                 let on_lithium = is_lithium(self.materials.lookup(&self.protocol.workpieces[index].material));
                 if let (true, Some(reagent)) = (on_lithium, reagent) {
                     for product in reagent.solutes.iter().flat_map(|m| m.li_products.iter()) {
@@ -201,18 +223,26 @@ impl<'a> StepChecker<'a> {
             }
             ReagentUse::Materials { materials, .. } => {
                 let found: Vec<&Material> = materials.iter().filter_map(lookup).collect();
-                Some(ReagentMaterials { label: materials.join("/"), solutes: found, solvents: Vec::new() })
+                Some(ReagentMaterials {
+                    label: materials.join("/"),
+                    solutes: found,
+                    solvents: Vec::new(),
+                })
             }
         }
     }
 
     fn check_not_molten(&self, index: usize, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         let workpiece = &self.protocol.workpieces[index];
-        let Some(material) = self.materials.lookup(&workpiece.material) else { return };
+        let Some(material) = self.materials.lookup(&workpiece.material) else {
+            return;
+        };
         if material.phase_at(temperature) != Phase::Liquid {
             return;
         }
-        let melt = material.melt_c.map_or_else(String::new, |m| format!(" at {} degC", crate::sema::units::trim_number(m)));
+        let melt = material.melt_c.map_or_else(String::new, |m| {
+            format!(" at {} degC", crate::sema::units::trim_number(m))
+        });
         diagnostics.push(
             Diagnostic::new(
                 codes::MOLTEN_LITHIUM_WORKED,
@@ -236,7 +266,11 @@ impl<'a> StepChecker<'a> {
         let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
         // A solution's phase is its solvent's; a pure reagent's is its own.
-        let deciding: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        let deciding: &[&Material] = if reagent.solvents.is_empty() {
+            &reagent.solutes
+        } else {
+            &reagent.solvents
+        };
         for material in deciding {
             let phase = material.phase_at(temperature);
             let fits = match kind {
@@ -256,13 +290,19 @@ impl<'a> StepChecker<'a> {
                 diagnostics.push(
                     Diagnostic::new(
                         codes::REAGENT_NOT_GASEOUS,
-                        format!("`{}` is a {phase_name} at {at}; only its vapour reaches the foil", material.key),
+                        format!(
+                            "`{}` is a {phase_name} at {at}; only its vapour reaches the foil",
+                            material.key
+                        ),
                         span,
                         format!("a {phase_name} at {at}"),
                     )
                     .with_help(format!(
                         "heat the step above its boiling point{} or check that its vapour pressure suffices",
-                        material.boil_c.map_or_else(String::new, |b| format!(" ({} degC)", crate::sema::units::trim_number(b)))
+                        material.boil_c.map_or_else(String::new, |b| format!(
+                            " ({} degC)",
+                            crate::sema::units::trim_number(b)
+                        ))
                     )),
                 );
                 continue;
@@ -286,7 +326,13 @@ impl<'a> StepChecker<'a> {
         }
     }
 
-    fn check_reactivity(&self, index: usize, reagent: &ReagentMaterials, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_reactivity(
+        &self,
+        index: usize,
+        reagent: &ReagentMaterials,
+        state: &SurfaceState,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let workpiece = &self.protocol.workpieces[index];
         if !is_lithium(self.materials.lookup(&workpiece.material)) {
             return;
@@ -294,15 +340,25 @@ impl<'a> StepChecker<'a> {
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
         // What bathes the foil: the solvent of a solution, or the pure reagent. A solute
         // at working concentration is the point of the treatment (LiNO3/H3PO4, ref. 100).
-        let bathing: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        let bathing: &[&Material] = if reagent.solvents.is_empty() {
+            &reagent.solutes
+        } else {
+            &reagent.solvents
+        };
         for material in bathing {
             if material.li_reaction != LiReaction::Violent {
                 continue;
             }
             let (code, message) = if state.coated() {
-                (codes::VIOLENT_REAGENT_ON_COATED_LITHIUM, format!("`{}` reaches coated lithium through any pinhole", material.key))
+                (
+                    codes::VIOLENT_REAGENT_ON_COATED_LITHIUM,
+                    format!("`{}` reaches coated lithium through any pinhole", material.key),
+                )
             } else {
-                (codes::VIOLENT_REACTION, format!("`{}` reacts violently with lithium", material.key))
+                (
+                    codes::VIOLENT_REACTION,
+                    format!("`{}` reacts violently with lithium", material.key),
+                )
             };
             let products = if material.li_products.is_empty() {
                 String::new()
@@ -317,7 +373,9 @@ impl<'a> StepChecker<'a> {
             diagnostics.push(
                 Diagnostic::new(code, message, span, label)
                     .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
-                    .with_help("use an aprotic solvent (DMSO, DME, DOL, ...) and keep water and alcohols away from the foil")
+                    .with_help(
+                        "use an aprotic solvent (DMSO, DME, DOL, ...) and keep water and alcohols away from the foil",
+                    )
                     .with_note(if material.li_note.is_empty() {
                         format!("Li reacts with `{}`{products}", material.key)
                     } else {
@@ -330,39 +388,61 @@ impl<'a> StepChecker<'a> {
 
 impl StepChecker<'_> {
     /// A solvent that dissolves a layer already on the foil (`dissolves_in` in the data).
-    fn check_layers_survive_reagent(&self, reagent: &ReagentMaterials, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_layers_survive_reagent(
+        &self,
+        reagent: &ReagentMaterials,
+        state: &SurfaceState,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
-        let liquids: &[&Material] = if reagent.solvents.is_empty() { &reagent.solutes } else { &reagent.solvents };
+        let liquids: &[&Material] = if reagent.solvents.is_empty() {
+            &reagent.solutes
+        } else {
+            &reagent.solvents
+        };
         for (layer_key, made_at) in &state.layers {
-            let Some(layer) = self.materials.lookup(layer_key) else { continue };
+            let Some(layer) = self.materials.lookup(layer_key) else {
+                continue;
+            };
             if self.operation.reagent == ReagentKind::Liquid
-                && let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key)) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::LAYER_DISSOLVED,
-                            format!("`{}` dissolves the `{layer_key}` layer already on the foil", solvent.key),
-                            span,
-                            format!("`{}` dissolves `{layer_key}`", solvent.key),
-                        )
-                        .with_label(*made_at, format!("`{layer_key}` is put on here"))
-                        .with_help(format!("use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"))
-                        .with_note(format!(
-                            "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
-                            layer.dissolves_in.join(", "),
-                            layer.li_note
-                        )),
-                    );
-                }
+                && let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key))
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::LAYER_DISSOLVED,
+                        format!(
+                            "`{}` dissolves the `{layer_key}` layer already on the foil",
+                            solvent.key
+                        ),
+                        span,
+                        format!("`{}` dissolves `{layer_key}`", solvent.key),
+                    )
+                    .with_label(*made_at, format!("`{layer_key}` is put on here"))
+                    .with_help(format!(
+                        "use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"
+                    ))
+                    .with_note(format!(
+                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
+                        layer.dissolves_in.join(", "),
+                        layer.li_note
+                    )),
+                );
+            }
             if self.operation.effect != Effect::Plasma {
                 continue;
             }
             for feed in &reagent.solutes {
-                let Some(etching) = self.library.etching.get(&feed.key) else { continue };
+                let Some(etching) = self.library.etching.get(&feed.key) else {
+                    continue;
+                };
                 if etching.etches.contains(layer_key) {
                     diagnostics.push(
                         Diagnostic::new(
                             codes::LAYER_ETCHED,
-                            format!("a `{}` plasma etches the `{layer_key}` layer already on the foil", feed.key),
+                            format!(
+                                "a `{}` plasma etches the `{layer_key}` layer already on the foil",
+                                feed.key
+                            ),
                             span,
                             format!("`{}` plasma removes `{layer_key}`", feed.key),
                         )
@@ -381,7 +461,9 @@ impl StepChecker<'_> {
         let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
         let mut reported: Vec<&str> = Vec::new();
         for (layer_key, made_at) in &state.layers {
-            let Some(layer) = self.materials.lookup(layer_key) else { continue };
+            let Some(layer) = self.materials.lookup(layer_key) else {
+                continue;
+            };
             if reported.contains(&layer_key.as_str()) {
                 continue;
             }
@@ -391,16 +473,31 @@ impl StepChecker<'_> {
                 (_, Some(melts)) if celsius >= melts => ("melts", melts),
                 _ => continue,
             };
-            let unverified = if layer.unverified.iter().any(|c| c == "melt_C" || c == "decomp_C") { " (unverified)" } else { "" };
+            let unverified = if layer.unverified.iter().any(|c| c == "melt_C" || c == "decomp_C") {
+                " (unverified)"
+            } else {
+                ""
+            };
             diagnostics.push(
                 Diagnostic::new(
                     codes::LAYER_DAMAGED_BY_HEAT,
-                    format!("`{}` at {at} {what_verb} the `{layer_key}` layer", self.step.name, what_verb = if what == "melts" { "melts" } else { "decomposes" }),
+                    format!(
+                        "`{}` at {at} {what_verb} the `{layer_key}` layer",
+                        self.step.name,
+                        what_verb = if what == "melts" { "melts" } else { "decomposes" }
+                    ),
                     self.step.param_span("temperature"),
-                    format!("`{layer_key}` {what} at {} degC{unverified}", crate::sema::units::trim_number(point)),
+                    format!(
+                        "`{layer_key}` {what} at {} degC{unverified}",
+                        crate::sema::units::trim_number(point)
+                    ),
                 )
                 .with_label(*made_at, format!("`{layer_key}` is put on here"))
-                .with_help(format!("keep `{}` below {} degC", self.step.name, crate::sema::units::trim_number(point)))
+                .with_help(format!(
+                    "keep `{}` below {} degC",
+                    self.step.name,
+                    crate::sema::units::trim_number(point)
+                ))
                 .with_note(format!("{}: {}", layer.name, layer.source)),
             );
         }
@@ -408,8 +505,18 @@ impl StepChecker<'_> {
 
     /// Li in laboratory air: moisture, O2 and N2 attack it (`data/materials.tsv`: water,
     /// O2 and N2 rows). A coating may protect it, so a coated foil gets a warning.
-    fn check_air_exposure(&self, index: usize, environment: &str, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
-        let ambient = self.library.environments.get(environment).is_some_and(|e| e.atmosphere == Atmosphere::Ambient);
+    fn check_air_exposure(
+        &self,
+        index: usize,
+        environment: &str,
+        state: &SurfaceState,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let ambient = self
+            .library
+            .environments
+            .get(environment)
+            .is_some_and(|e| e.atmosphere == Atmosphere::Ambient);
         let workpiece = &self.protocol.workpieces[index];
         if !ambient || !is_lithium(self.materials.lookup(&workpiece.material)) {
             return;
@@ -419,11 +526,21 @@ impl StepChecker<'_> {
             .filter_map(|key| self.materials.lookup(key))
             .map(|m| format!("{} ({})", m.key, m.li_products.join(" + ")))
             .collect();
-        let tool = self.step.tool.map(|t| self.program.tools[t].name.clone()).unwrap_or_default();
+        let tool = self
+            .step
+            .tool
+            .map(|t| self.program.tools[t].name.clone())
+            .unwrap_or_default();
         let (code, message) = if state.coated() {
-            (codes::COATED_LITHIUM_IN_AIR, format!("coated lithium `{}` goes into `{environment}`", workpiece.name))
+            (
+                codes::COATED_LITHIUM_IN_AIR,
+                format!("coated lithium `{}` goes into `{environment}`", workpiece.name),
+            )
         } else {
-            (codes::BARE_LITHIUM_IN_AIR, format!("bare lithium `{}` goes into `{environment}`", workpiece.name))
+            (
+                codes::BARE_LITHIUM_IN_AIR,
+                format!("bare lithium `{}` goes into `{environment}`", workpiece.name),
+            )
         };
         diagnostics.push(
             Diagnostic::new(code, message, self.step.span, format!("`{tool}` stands in `{environment}`"))
@@ -449,15 +566,25 @@ fn phase_word(phase: Phase) -> &'static str {
 
 /// The data behind a phase verdict, with its source.
 fn phase_note(material: &Material) -> String {
-    let point = |label: &str, value: Option<f64>| value.map(|v| format!("{label} {} degC", crate::sema::units::trim_number(v)));
-    let points: Vec<String> = [point("melts at", material.melt_c), point("boils at", material.boil_c), point("decomposes at", material.decomp_c)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let point =
+        |label: &str, value: Option<f64>| value.map(|v| format!("{label} {} degC", crate::sema::units::trim_number(v)));
+    let points: Vec<String> = [
+        point("melts at", material.melt_c),
+        point("boils at", material.boil_c),
+        point("decomposes at", material.decomp_c),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let unverified = if material.unverified.is_empty() {
         String::new()
     } else {
         format!(" (unverified: {})", material.unverified.join(", "))
     };
-    format!("{} {}{unverified}; source: {}", material.name, points.join(", "), material.source)
+    format!(
+        "{} {}{unverified}; source: {}",
+        material.name,
+        points.join(", "),
+        material.source
+    )
 }

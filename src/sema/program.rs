@@ -223,7 +223,10 @@ impl BudgetMetric {
     ];
 
     pub fn name(self) -> &'static str {
-        BudgetMetric::ALL.iter().find(|(_, metric, _)| *metric == self).map_or("", |(name, _, _)| name)
+        BudgetMetric::ALL
+            .iter()
+            .find(|(_, metric, _)| *metric == self)
+            .map_or("", |(name, _, _)| name)
     }
 }
 

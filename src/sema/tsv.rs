@@ -36,7 +36,9 @@ pub fn split_list(text: &str, separator: char) -> Vec<String> {
 
 /// Calls `each` for every record of `table`.
 pub fn for_each_record<'a>(table: &'a str, mut each: impl FnMut(Record<'_, 'a>)) {
-    let mut lines = table.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    let mut lines = table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
     let header: Vec<&str> = lines.next().map(|line| line.split('\t').collect()).unwrap_or_default();
     for line in lines {
         each(Record {

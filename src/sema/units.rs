@@ -8,7 +8,17 @@
 use std::fmt;
 
 /// Index of each base quantity in a [`Dimension`].
-const BASES: [&str; 9] = ["length", "mass", "time", "temperature", "current", "amount", "count", "mass fraction", "volume fraction"];
+const BASES: [&str; 9] = [
+    "length",
+    "mass",
+    "time",
+    "temperature",
+    "current",
+    "amount",
+    "count",
+    "mass fraction",
+    "volume fraction",
+];
 const L: usize = 0;
 const M: usize = 1;
 const T: usize = 2;
@@ -64,15 +74,29 @@ impl Dimension {
         let mut numerator = Vec::new();
         let mut denominator = Vec::new();
         for (base, &exponent) in BASES.iter().zip(&self.0) {
-            let term = |e: i8| if e.abs() == 1 { (*base).to_owned() } else { format!("{base}^{}", e.abs()) };
+            let term = |e: i8| {
+                if e.abs() == 1 {
+                    (*base).to_owned()
+                } else {
+                    format!("{base}^{}", e.abs())
+                }
+            };
             if exponent > 0 {
                 numerator.push(term(exponent));
             } else if exponent < 0 {
                 denominator.push(term(exponent));
             }
         }
-        let top = if numerator.is_empty() { "1".to_owned() } else { numerator.join(" x ") };
-        if denominator.is_empty() { top } else { format!("{top} per {}", denominator.join(" x ")) }
+        let top = if numerator.is_empty() {
+            "1".to_owned()
+        } else {
+            numerator.join(" x ")
+        };
+        if denominator.is_empty() {
+            top
+        } else {
+            format!("{top} per {}", denominator.join(" x "))
+        }
     }
 }
 
@@ -127,7 +151,12 @@ struct UnitAtom {
 }
 
 const fn atom(symbols: &'static [&'static str], scale: f64, dimension: Dimension) -> UnitAtom {
-    UnitAtom { symbols, scale, offset: 0.0, dimension }
+    UnitAtom {
+        symbols,
+        scale,
+        offset: 0.0,
+        dimension,
+    }
 }
 
 const LENGTH: Dimension = Dimension::of(&[(L, 1)]);
@@ -183,7 +212,12 @@ const UNITS: &[UnitAtom] = &[
     atom(&["mol"], 1.0, AMOUNT),
     atom(&["mmol"], 1e-3, AMOUNT),
     atom(&["K"], 1.0, TEMPERATURE),
-    UnitAtom { symbols: &["degC", "°C", "℃"], scale: 1.0, offset: 273.15, dimension: TEMPERATURE },
+    UnitAtom {
+        symbols: &["degC", "°C", "℃"],
+        scale: 1.0,
+        offset: 273.15,
+        dimension: TEMPERATURE,
+    },
     atom(&["Pa"], 1.0, PRESSURE),
     atom(&["kPa"], 1e3, PRESSURE),
     atom(&["MPa"], 1e6, PRESSURE),
@@ -265,7 +299,11 @@ pub fn all_symbols() -> impl Iterator<Item = &'static str> {
 
 /// Resolves `a/b/c` (each part a symbol of the table).
 pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
-    let mut unit = Unit { scale: 1.0, offset: 0.0, dimension: Dimension::NONE };
+    let mut unit = Unit {
+        scale: 1.0,
+        offset: 0.0,
+        dimension: Dimension::NONE,
+    };
     let mut offset = 0;
     let parts: Vec<&str> = text.split('/').collect();
     for (index, symbol) in parts.iter().enumerate() {
@@ -274,10 +312,12 @@ pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
                 .iter()
                 .find(|(wrong, _)| wrong == symbol)
                 .map(|(_, help)| (*help).to_owned())
-                .or_else(|| {
-                    crate::diagnostics::suggest::similar("unit", symbol, all_symbols())
-                });
-            return Err(UnknownUnit { symbol: (*symbol).to_owned(), offset, suggestion });
+                .or_else(|| crate::diagnostics::suggest::similar("unit", symbol, all_symbols()));
+            return Err(UnknownUnit {
+                symbol: (*symbol).to_owned(),
+                offset,
+                suggestion,
+            });
         };
         if index == 0 {
             unit.scale = atom.scale;
@@ -332,17 +372,26 @@ pub fn display(si: f64, dimension: Dimension) -> String {
     if dimension == TEMPERATURE {
         return format!("{} degC", trim_number(si - 273.15));
     }
-    let choices = DISPLAY_UNITS.iter().find(|(name, _)| Dimension::named(name) == Some(dimension));
+    let choices = DISPLAY_UNITS
+        .iter()
+        .find(|(name, _)| Dimension::named(name) == Some(dimension));
     let Some((_, symbols)) = choices else {
         return format!("{} (SI, {})", trim_number(si), dimension.name());
     };
     let units: Vec<(&str, Unit)> = symbols.iter().filter_map(|s| Some((*s, parse_unit(s).ok()?))).collect();
-    let chosen = units.iter().find(|(_, unit)| (si / unit.scale).abs() >= 1.0).or(units.last());
+    let chosen = units
+        .iter()
+        .find(|(_, unit)| (si / unit.scale).abs() >= 1.0)
+        .or(units.last());
     match chosen {
         Some((symbol, unit)) => {
             let value = si / unit.scale;
             // A count reads as a bare number ("5"), not "5 cycles".
-            if dimension == Dimension::of(&[(COUNT, 1)]) { trim_number(value) } else { format!("{} {symbol}", trim_number(value)) }
+            if dimension == Dimension::of(&[(COUNT, 1)]) {
+                trim_number(value)
+            } else {
+                format!("{} {symbol}", trim_number(value))
+            }
         }
         None => format!("{} (SI, {})", trim_number(si), dimension.name()),
     }
@@ -431,7 +480,9 @@ mod tests {
 
     #[test]
     fn unnamed_dimensions_are_spelled_out() {
-        let odd = Dimension::named("length").unwrap().times(Dimension::named("mass").unwrap());
+        let odd = Dimension::named("length")
+            .unwrap()
+            .times(Dimension::named("mass").unwrap());
         assert_eq!(odd.name(), "length x mass");
         assert_eq!(Dimension::named("frequency").unwrap().name(), "frequency");
     }
@@ -451,7 +502,10 @@ mod tests {
         assert_eq!(display(4.85e-6, LENGTH), "4.85 um");
         assert_eq!(display(453.65, TEMPERATURE), "180.5 degC");
         assert_eq!(display(1800.0, TIME), "30 min");
-        assert_eq!(display(1.0e-9 / 60.0 * 0.5, Dimension::named("rate").unwrap()), "0.5 nm/min");
+        assert_eq!(
+            display(1.0e-9 / 60.0 * 0.5, Dimension::named("rate").unwrap()),
+            "0.5 nm/min"
+        );
         assert_eq!(display(10.0, Dimension::named("current density").unwrap()), "1 mA/cm2");
         assert_eq!(display(20.0, Dimension::named("count").unwrap()), "20");
     }

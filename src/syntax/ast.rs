@@ -41,7 +41,12 @@ pub enum DeclEntry {
     /// `tools: polisher, electrochem_cell`
     Field { key: Name, values: Vec<Name> },
     /// `param time: min required`: the unit gives the parameter's dimension.
-    Param { name: Name, unit: Name, required: bool, span: Span },
+    Param {
+        name: Name,
+        unit: Name,
+        required: bool,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -83,9 +83,7 @@ impl<'src> Lexer<'src> {
         let first = self.source[start..].chars().next().unwrap_or('\u{fffd}');
         if first == '"' {
             // Only an unterminated string fails to lex when it starts with a quote.
-            let line_end = self.source[start..]
-                .find('\n')
-                .map_or(self.source.len(), |i| start + i);
+            let line_end = self.source[start..].find('\n').map_or(self.source.len(), |i| start + i);
             self.inner.bump(line_end.saturating_sub(end));
             self.diagnostics.push(
                 Diagnostic::new(
@@ -121,11 +119,13 @@ impl<'src> Lexer<'src> {
         let message = if text.chars().count() == 1 {
             format!("unexpected character `{}`", printable(first))
         } else {
-            format!("unexpected characters `{}`", text.chars().map(printable).collect::<String>())
+            format!(
+                "unexpected characters `{}`",
+                text.chars().map(printable).collect::<String>()
+            )
         };
         let help = lookalike.map(str::to_owned).unwrap_or_else(|| {
-            "remove it; names are letters, digits and `_`, and other names go in double quotes"
-                .to_owned()
+            "remove it; names are letters, digits and `_`, and other names go in double quotes".to_owned()
         });
         self.diagnostics.push(
             Diagnostic::new(
@@ -173,7 +173,11 @@ impl<'src> Iterator for Lexer<'src> {
         let token = match token {
             Tok::Ident(text) if self.previous_was_number => {
                 let names_a_parameter = matches!(self.peek(0), Some((_, Tok::Colon, _)));
-                if names_a_parameter { Tok::Ident(text) } else { Tok::Unit(text) }
+                if names_a_parameter {
+                    Tok::Ident(text)
+                } else {
+                    Tok::Unit(text)
+                }
             }
             Tok::Percent if self.previous_was_number => Tok::Unit("%"),
             other => other,
@@ -193,10 +197,7 @@ mod tests {
 
     #[test]
     fn identifier_after_number_is_a_unit() {
-        assert_eq!(
-            tokens("K 5 K"),
-            vec![Tok::Ident("K"), Tok::Number("5"), Tok::Unit("K")]
-        );
+        assert_eq!(tokens("K 5 K"), vec![Tok::Ident("K"), Tok::Number("5"), Tok::Unit("K")]);
         assert_eq!(
             tokens("0.5 nm/min"),
             vec![Tok::Number("0.5"), Tok::Unit("nm"), Tok::Slash, Tok::Ident("min")]
@@ -232,10 +233,7 @@ mod tests {
 
     #[test]
     fn comments_and_strings() {
-        assert_eq!(
-            tokens("// note\n\"PVDF-HFP\" in"),
-            vec![Tok::Str("PVDF-HFP"), Tok::In]
-        );
+        assert_eq!(tokens("// note\n\"PVDF-HFP\" in"), vec![Tok::Str("PVDF-HFP"), Tok::In]);
     }
 
     #[test]

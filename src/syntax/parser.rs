@@ -26,7 +26,10 @@ type Recovery<'src> = ErrorRecovery<usize, Tok<'src>, std::convert::Infallible>;
 /// right token had been written.
 pub(crate) fn misplaced<'src>(start: usize, found: Tok<'src>, end: usize, expected: &str) -> Recovery<'src> {
     ErrorRecovery {
-        error: ParseError::UnrecognizedToken { token: (start, found, end), expected: vec![expected.to_owned()] },
+        error: ParseError::UnrecognizedToken {
+            token: (start, found, end),
+            expected: vec![expected.to_owned()],
+        },
         dropped_tokens: Vec::new(),
     }
 }
@@ -62,7 +65,11 @@ pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
         // second mistake: recovery has not yet found its footing.
         let echo = last_error_end.is_some_and(|previous| previous <= start && only_trivia(&source[previous..start]));
         last_error_end = Some(end.max(last_error_end.unwrap_or(0)));
-        if echo || syntax_errors.last().is_some_and(|last| last.primary.span == diagnostic.primary.span) {
+        if echo
+            || syntax_errors
+                .last()
+                .is_some_and(|last| last.primary.span == diagnostic.primary.span)
+        {
             continue;
         }
         syntax_errors.push(diagnostic);
@@ -168,7 +175,9 @@ fn syntax_help(found: &Tok, expected: &[String]) -> Option<String> {
     let expects = |terminal: &str| expected.iter().any(|e| e.trim_matches('"') == terminal);
     match found {
         Tok::Equals if expects(":") => Some("parameters and names are followed by `:`, as in `capacity: 4`".to_owned()),
-        Tok::Colon if expects("=") => Some("a reagent is defined with `=`, as in `reagent bsl = SnF2 0.1 M in DMSO`".to_owned()),
+        Tok::Colon if expects("=") => {
+            Some("a reagent is defined with `=`, as in `reagent bsl = SnF2 0.1 M in DMSO`".to_owned())
+        }
         _ if expects("unit") => Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned()),
         Tok::Ident(_) if expects("string") && !expects("identifier") => {
             Some("protocol names are written in double quotes".to_owned())
@@ -182,7 +191,10 @@ fn syntax_help(found: &Tok, expected: &[String]) -> Option<String> {
 
 fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, source: &str) -> Option<Diagnostic> {
     match error {
-        ParseError::UnrecognizedToken { token: (start, token, end), expected } => {
+        ParseError::UnrecognizedToken {
+            token: (start, token, end),
+            expected,
+        } => {
             // The lexer has already explained bad characters.
             if token == Tok::Error {
                 return None;
@@ -205,7 +217,10 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, so
             let end = source.len();
             let location = location.min(end);
             // Point at the last character so the label has something to underline.
-            let start = source[..location].char_indices().next_back().map_or(location, |(i, _)| i);
+            let start = source[..location]
+                .char_indices()
+                .next_back()
+                .map_or(location, |(i, _)| i);
             Some(
                 Diagnostic::new(
                     codes::UNEXPECTED_END,
@@ -213,10 +228,17 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, so
                     Span::new(start, location),
                     "the file ends after this",
                 )
-                .with_help_opt(expected.iter().any(|e| e == "\"}\"").then(|| "close the open block with `}`".to_owned())),
+                .with_help_opt(
+                    expected
+                        .iter()
+                        .any(|e| e == "\"}\"")
+                        .then(|| "close the open block with `}`".to_owned()),
+                ),
             )
         }
-        ParseError::ExtraToken { token: (start, token, end) } => Some(Diagnostic::new(
+        ParseError::ExtraToken {
+            token: (start, token, end),
+        } => Some(Diagnostic::new(
             codes::SYNTAX_ERROR,
             format!("unexpected {}", describe_found(&token)),
             Span::new(start, end),
@@ -253,25 +275,37 @@ mod tests {
         );
         assert!(diagnostics.is_empty(), "{diagnostics:#?}");
         assert_eq!(file.items.len(), 2);
-        let Item::Protocol(protocol) = &file.items[1] else { panic!("not a protocol") };
+        let Item::Protocol(protocol) = &file.items[1] else {
+            panic!("not a protocol")
+        };
         assert_eq!(protocol.items.len(), 6);
-        let ProtocolItem::Step(step) = &protocol.items[4] else { panic!("not a step") };
+        let ProtocolItem::Step(step) = &protocol.items[4] else {
+            panic!("not a step")
+        };
         assert_eq!(step.verb.text, "sputter");
         assert!(matches!(&step.operands[2], Operand::At(q) if q.unit.text == "nm/min"));
     }
 
     #[test]
     fn reports_two_independent_syntax_errors() {
-        let (_, diagnostics) = parse(
-            "protocol \"p\" {\n step a: dry at 60 for using t\n step b: dry { x = 1 }\n step c: dry\n}",
-        );
+        let (_, diagnostics) =
+            parse("protocol \"p\" {\n step a: dry at 60 for using t\n step b: dry { x = 1 }\n step c: dry\n}");
         let codes: Vec<_> = diagnostics.iter().map(|d| d.code.id).collect();
         assert_eq!(codes, vec!["E0103", "E0103"], "{diagnostics:#?}");
     }
 
     #[test]
     fn never_fails_on_garbage() {
-        for source in ["", "}", "{{{{", "protocol", "protocol \"x\" {", "step a:", "\u{0}\u{1}", "1 2 3 nm"] {
+        for source in [
+            "",
+            "}",
+            "{{{{",
+            "protocol",
+            "protocol \"x\" {",
+            "step a:",
+            "\u{0}\u{1}",
+            "1 2 3 nm",
+        ] {
             let _ = parse(source);
         }
     }

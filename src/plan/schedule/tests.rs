@@ -55,7 +55,14 @@ fn ft06_is_solved_to_its_optimum() {
 
 #[test]
 fn the_same_seed_gives_the_same_schedule() {
-    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    // The first five jobs of ft06: the dispatcher misses the lower bound, and the tabu
+    // search stagnates and stops on its own (not by the clock) even in a debug build.
+    let text: String = FT06
+        .lines()
+        .skip(1)
+        .take(5)
+        .fold("5 6\n".to_string(), |text, line| text + line + "\n");
+    let problem = jssp::parse(&text).expect("the prefix parses").to_problem();
     assert_eq!(solved(&problem), solved(&problem));
 }
 
