@@ -86,6 +86,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds `help` unless the diagnostic has one already (a "did you mean" wins over a
+    /// generic fix).
+    pub fn or_help(mut self, help: impl Into<String>) -> Self {
+        if self.help.is_none() {
+            self.help = Some(help.into());
+        }
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity() == Severity::Error
     }

@@ -41,6 +41,24 @@ pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item 
     closest(wanted, candidates).map(|near| format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
 }
 
+/// The diagnostic for a name that is not known: "unknown tool kind `x`", labelled
+/// "not a tool kind", with the closest known name as help when one is close.
+pub fn unknown<'a>(
+    code: super::Code,
+    kind: &str,
+    name: &str,
+    span: crate::span::Span,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> super::Diagnostic {
+    super::Diagnostic::new(
+        code,
+        format!("unknown {kind} `{name}`"),
+        span,
+        format!("not {} {kind}", article(kind)),
+    )
+    .with_help_opt(similar(kind, name, candidates))
+}
+
 /// "a" or "an" for the words used here (`u` words such as "unit" take "a").
 pub fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o']) {

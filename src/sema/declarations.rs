@@ -428,16 +428,12 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
 }
 
 fn unknown_tool_kind(value: &Name, library: &Library, diagnostics: &mut Vec<Diagnostic>) {
-    let help = suggest::similar("tool kind", &value.text, library.tool_kinds.keys().map(String::as_str))
-        .unwrap_or_else(|| format!("declare it: `tool_kind {} {{ environments: glovebox }}`", value.text));
+    let kinds = library.tool_kinds.keys().map(String::as_str);
     diagnostics.push(
-        Diagnostic::new(
-            codes::UNKNOWN_TOOL_KIND,
-            format!("unknown tool kind `{}`", value.text),
-            value.span,
-            "not a tool kind",
-        )
-        .with_help(help),
+        suggest::unknown(codes::UNKNOWN_TOOL_KIND, "tool kind", &value.text, value.span, kinds).or_help(format!(
+            "declare it: `tool_kind {} {{ environments: glovebox }}`",
+            value.text
+        )),
     );
 }
 
@@ -456,11 +452,8 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     if library.operations.contains_key(&value.text) {
                         kind.operations.push(value.text.clone());
                     } else {
-                        let help = suggest::similar("operation", &value.text, library.operations.keys().map(String::as_str));
-                        diagnostics.push(
-                            Diagnostic::new(codes::UNKNOWN_OPERATION, format!("unknown operation `{}`", value.text), value.span, "not an operation")
-                                .with_help_opt(help),
-                        );
+                        let verbs = library.operations.keys().map(String::as_str);
+                        diagnostics.push(suggest::unknown(codes::UNKNOWN_OPERATION, "operation", &value.text, value.span, verbs));
                     }
                 }
             }
@@ -469,11 +462,8 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     if library.environments.contains_key(&value.text) {
                         kind.environments.push(value.text.clone());
                     } else {
-                        let help = suggest::similar("environment", &value.text, library.environments.keys().map(String::as_str));
-                        diagnostics.push(
-                            Diagnostic::new(codes::UNKNOWN_ENVIRONMENT, format!("unknown environment `{}`", value.text), value.span, "not an environment")
-                                .with_help_opt(help),
-                        );
+                        let names = library.environments.keys().map(String::as_str);
+                        diagnostics.push(suggest::unknown(codes::UNKNOWN_ENVIRONMENT, "environment", &value.text, value.span, names));
                     }
                 }
             }

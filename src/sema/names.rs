@@ -147,19 +147,14 @@ impl<'a> Resolver<'a> {
         );
         let kind_known = self.library.tool_kinds.contains_key(&tool.kind.text);
         if !kind_known {
-            let help = suggest::similar(
-                "tool kind",
-                &tool.kind.text,
-                self.library.tool_kinds.keys().map(String::as_str),
-            );
             self.diagnostics.push(
-                Diagnostic::new(
+                suggest::unknown(
                     codes::UNKNOWN_TOOL_KIND,
-                    format!("unknown tool kind `{}`", tool.kind.text),
+                    "tool kind",
+                    &tool.kind.text,
                     tool.kind.span,
-                    "not a tool kind",
+                    self.library.tool_kinds.keys().map(String::as_str),
                 )
-                .with_help_opt(help)
                 .with_note(format!(
                     "the tool kinds are: {}",
                     self.library
@@ -174,20 +169,17 @@ impl<'a> Resolver<'a> {
         let environment = &tool.environment.text;
         let mut misplaced = false;
         if !self.library.environments.contains_key(environment) {
-            let help = suggest::similar(
-                "environment",
-                environment,
-                self.library.environments.keys().map(String::as_str),
-            )
-            .unwrap_or_else(|| format!("declare it: `environment {environment} {{ atmosphere: inert }}`"));
             self.diagnostics.push(
-                Diagnostic::new(
+                suggest::unknown(
                     codes::UNKNOWN_ENVIRONMENT,
-                    format!("unknown environment `{environment}`"),
+                    "environment",
+                    environment,
                     tool.environment.span,
-                    "not an environment",
+                    self.library.environments.keys().map(String::as_str),
                 )
-                .with_help(help),
+                .or_help(format!(
+                    "declare it: `environment {environment} {{ atmosphere: inert }}`"
+                )),
             );
         } else if kind_known {
             let kind = &self.library.tool_kinds[&tool.kind.text];
@@ -579,19 +571,14 @@ impl<'a> Resolver<'a> {
     /// `damaged`: a syntax error lies inside the step or right after it.
     fn lower_step(&mut self, step: &ast::Step, damaged: bool, context: &ProtocolContext) -> Option<Step> {
         let Some(operation) = self.library.operations.get(&step.verb.text) else {
-            let help = suggest::similar(
-                "operation",
-                &step.verb.text,
-                self.library.operations.keys().map(String::as_str),
-            );
             self.diagnostics.push(
-                Diagnostic::new(
+                suggest::unknown(
                     codes::UNKNOWN_OPERATION,
-                    format!("unknown operation `{}`", step.verb.text),
+                    "operation",
+                    &step.verb.text,
                     step.verb.span,
-                    "not an operation",
+                    self.library.operations.keys().map(String::as_str),
                 )
-                .with_help_opt(help)
                 .with_note("the operations are listed in `data/operations.tsv`"),
             );
             return None;
