@@ -269,7 +269,7 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
 }
 
 /// Each step's share of the areal mass: its layers' rho x t (unknown densities count 0).
-fn mass_contributors(protocol: &Protocol, layers: &[super::layer::Layer]) -> Vec<(usize, f64, String)> {
+fn mass_contributors(protocol: &Protocol, layers: &[std::sync::Arc<super::layer::Layer>]) -> Vec<(usize, f64, String)> {
     let db = crate::sema::materials::MaterialDb::builtin();
     let mut by_step: BTreeMap<usize, f64> = BTreeMap::new();
     for layer in layers {

@@ -205,7 +205,7 @@ pub(super) fn convert_layer(
         let mut converted = Layer::new(&names, None, layer.step, Origin::Converted);
         converted.converted_at = Some(ctx.index);
         converted.caveats = caveats;
-        piece.layers_mut()[index] = converted;
+        piece.layers_mut()[index] = converted.into();
         piece.li_unknown_at(ctx.index);
         notes.push(format!(
             "`{}` converts {why} ({}): amounts unknown",
@@ -280,7 +280,9 @@ pub(super) fn convert_layer(
         first_clause(&reaction.source)
     ));
     let count = products.len();
-    piece.layers_mut().splice(index..=index, products);
+    piece
+        .layers_mut()
+        .splice(index..=index, products.into_iter().map(std::sync::Arc::new));
     count
 }
 

@@ -1,6 +1,8 @@
 //! A layer on a workpiece, and the material data the models read for it (molar volumes,
 //! with the unverified flags of `data/materials.tsv` carried along).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::quantity::Estimate;
@@ -56,17 +58,20 @@ pub struct Caveats {
 }
 
 impl Caveats {
-    pub fn unverified(&mut self, items: impl IntoIterator<Item = String>) {
-        merge(&mut self.unverified, items);
+    /// Adds the items not there yet; returns whether any was new.
+    pub fn unverified(&mut self, items: impl IntoIterator<Item = String>) -> bool {
+        merge(&mut self.unverified, items)
     }
 
     pub fn assume(&mut self, assumption: impl Into<String>) {
         merge(&mut self.assumed, [assumption.into()]);
     }
 
-    pub fn extend(&mut self, other: &Caveats) {
-        merge(&mut self.unverified, other.unverified.iter().cloned());
-        merge(&mut self.assumed, other.assumed.iter().cloned());
+    /// Adds the other's items not there yet; returns whether any was new.
+    pub fn extend(&mut self, other: &Caveats) -> bool {
+        let unverified = merge(&mut self.unverified, other.unverified.iter().cloned());
+        let assumed = merge(&mut self.assumed, other.assumed.iter().cloned());
+        unverified || assumed
     }
 
     pub fn is_empty(&self) -> bool {
@@ -140,7 +145,7 @@ pub struct Run<'a> {
 }
 
 /// The runs of a stack, bottom to top.
-pub fn runs(layers: &[Layer]) -> Vec<Run<'_>> {
+pub fn runs(layers: &[Arc<Layer>]) -> Vec<Run<'_>> {
     let mut runs: Vec<Run> = Vec::new();
     for layer in layers {
         if let Some(run) = runs.last_mut()
@@ -165,13 +170,16 @@ pub fn runs(layers: &[Layer]) -> Vec<Run<'_>> {
     runs
 }
 
-/// Adds the items not already present, keeping first-seen order (deterministic output).
-pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+/// Adds the items not already present, keeping first-seen order (deterministic output);
+/// returns whether any was new.
+pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) -> bool {
+    let before = into.len();
     for item in items {
         if !into.contains(&item) {
             into.push(item);
         }
     }
+    into.len() > before
 }
 
 /// The molar mass the models use: the table's value, else the one computed from the
@@ -251,7 +259,10 @@ mod tests {
             lif(1),
             Layer::new(&["Mg".to_owned()], None, 2, Origin::Deposited),
             lif(3),
-        ];
+        ]
+        .into_iter()
+        .map(Arc::new)
+        .collect::<Vec<_>>();
         let runs = runs(&layers);
         assert_eq!(runs.iter().map(|r| r.count).collect::<Vec<_>>(), [2, 1, 1]);
         assert_eq!((runs[0].first.step, runs[0].last_step), (0, 1));

@@ -104,7 +104,7 @@ fn lower_bound_to_what_stays(
             Some((_, count)) => *count += 1,
             None => said.push((what, 1)),
         }
-        let layer = &mut piece.layers_mut()[index];
+        let layer = std::sync::Arc::make_mut(&mut piece.layers_mut()[index]);
         if let Some(thickness) = layer.thickness {
             layer.thickness = Some(thickness.with_min(thickness.min * (1.0 - share)));
         }

@@ -12,6 +12,8 @@
 //!
 //! Steps run in the order written (the order of every workpiece's own steps).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -26,7 +28,7 @@ use super::growth::{grow, species};
 use super::layer::{Caveats, Layer, Origin, density};
 use super::quantity::Estimate;
 use super::removal::{remove, roll};
-use super::state::Piece;
+use super::state::{Piece, SnapshotCaveats};
 use crate::diagnostics::Diagnostic;
 use crate::sema::library::{Effect, Library};
 use crate::sema::materials::MaterialDb;
@@ -36,8 +38,8 @@ use crate::sema::program::{Program, Protocol};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub workpiece: usize,
-    /// Bottom to top; empty when `layers_elided`.
-    pub layers: Vec<Layer>,
+    /// Bottom to top, shared with the workpiece's state; empty when `layers_elided`.
+    pub layers: Vec<Arc<Layer>>,
     /// Whether the layers were left out to bound the output (see [`LAYER_DETAIL`]); the
     /// totals below are still there.
     pub layers_elided: bool,
@@ -51,20 +53,16 @@ pub struct Snapshot {
     pub mass_added: Option<Estimate>,
     /// The share of the anode's thickness that is not Li: coating / (Li + coating).
     pub volumetric_penalty: Option<Estimate>,
-    /// What the coating rests on that is unverified or assumed.
-    pub coating_caveats: Caveats,
-    /// What the Li consumed and remaining rest on.
-    pub li_caveats: Caveats,
-    /// What the mass added rests on.
-    pub mass_caveats: Caveats,
+    /// What the coating, the Li and the mass rest on that is unverified or assumed.
+    pub caveats: SnapshotCaveats,
 }
 
 impl Snapshot {
     /// Everything the values rest on.
     pub fn caveats(&self) -> Caveats {
-        let mut all = self.coating_caveats.clone();
-        all.extend(&self.li_caveats);
-        all.extend(&self.mass_caveats);
+        let mut all = Caveats::clone(&self.caveats.coating);
+        all.extend(&self.caveats.li);
+        all.extend(&self.caveats.mass);
         all
     }
 }
@@ -321,18 +319,17 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
 /// The piece's values after a step; its layers only when `detail` allows (see
 /// [`LAYER_DETAIL`]).
 fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) -> Snapshot {
-    let totals = piece.totals(db).clone();
+    let li_density = density(db, "Li");
+    let caveats = piece.snapshot_caveats(db, li_density.as_ref().map_or(&[], |(_, flags)| flags.as_slice()));
+    let totals = piece.totals(db);
     let coating = totals.unknown.is_empty().then_some(totals.coating);
+    let layer_mass = totals.layer_mass;
     let li_known = piece.li_unknown.is_empty();
     // A workpiece that is not Li has no Li to lose.
     let li_consumed = (li_known && piece.lithium).then_some(piece.li_consumed);
     let li_remaining = piece.li.filter(|_| li_known);
-    let mut mass_caveats = totals.coating_caveats.clone();
-    mass_caveats.extend(&totals.density_caveats);
-    mass_caveats.extend(&piece.li_caveats);
-    let mass_added = match (totals.layer_mass, li_known, density(db, "Li")) {
-        (Some(layers), true, Some((li_density, flags))) => {
-            mass_caveats.unverified(flags);
+    let mass_added = match (layer_mass, li_known, li_density) {
+        (Some(layers), true, Some((li_density, _))) => {
             // Scenario by scenario: the thinnest layers go with the least Li consumed.
             let li_taken = piece.li_consumed.map(|t| (t - piece.li_plated) * li_density);
             Some(layers.zip(li_taken, |layers, li| layers - li).ordered())
@@ -356,9 +353,7 @@ fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) 
         li_remaining,
         mass_added,
         volumetric_penalty,
-        coating_caveats: totals.coating_caveats,
-        li_caveats: piece.li_caveats.clone(),
-        mass_caveats,
+        caveats,
     }
 }
 

@@ -4,8 +4,14 @@
 //! The sums over the layers (coating, areal mass) are kept current as layers are pushed,
 //! and recomputed only after a step changed layers already there: a long protocol that
 //! deposits one layer per step then costs time linear in its length, not quadratic.
+//!
+//! The snapshots after each step share what did not change: the layers are reference
+//! counted, and the caveats behind the totals are published once and shared by every
+//! snapshot until a step adds to them. A protocol of N steps then holds N small snapshots,
+//! not N copies of its layers and footnotes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::layer::{Caveats, Layer, density};
 use super::quantity::Estimate;
@@ -28,19 +34,20 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, layer: &Layer, db: &MaterialDb) {
-        self.coating_caveats.extend(&layer.caveats);
+    /// Adds a layer to the sums; returns whether the caveats grew.
+    fn add(&mut self, layer: &Layer, db: &MaterialDb) -> bool {
+        let mut caveats_grew = self.coating_caveats.extend(&layer.caveats);
         let Some(thickness) = layer.thickness else {
             self.unknown.push(layer.step);
             self.layer_mass = None;
-            return;
+            return caveats_grew;
         };
         self.coating = self.coating + thickness;
         let mut rho = Some(0.0);
         for component in &layer.components {
             rho = match (rho, density(db, &component.material)) {
                 (Some(total), Some((density, flags))) => {
-                    self.density_caveats.unverified(flags);
+                    caveats_grew |= self.density_caveats.unverified(flags);
                     Some(total + component.volume_fraction * density)
                 }
                 _ => None,
@@ -50,7 +57,19 @@ impl Totals {
             (Some(mass), Some(rho)) => Some(mass + thickness.scale(rho)),
             _ => None,
         };
+        caveats_grew
     }
+}
+
+/// What a snapshot's values rest on, shared between snapshots.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SnapshotCaveats {
+    /// Behind the coating thickness.
+    pub coating: Arc<Caveats>,
+    /// Behind the Li consumed and remaining.
+    pub li: Arc<Caveats>,
+    /// Behind the mass added.
+    pub mass: Arc<Caveats>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -68,12 +87,14 @@ pub struct Piece {
     /// Steps whose Li consumption the data cannot predict.
     pub li_unknown: Vec<usize>,
     /// Unverified data values and assumptions behind `li_consumed`.
-    pub li_caveats: Caveats,
-    /// Bottom to top.
-    layers: Vec<Layer>,
+    li_caveats: Caveats,
+    /// Bottom to top; shared with the snapshots that list them.
+    layers: Vec<Arc<Layer>>,
     totals: Totals,
     /// Whether `totals` no longer match `layers`.
     stale: bool,
+    /// The caveats as last published to a snapshot; `None` once they may have changed.
+    published: Option<SnapshotCaveats>,
 }
 
 impl Piece {
@@ -89,28 +110,60 @@ impl Piece {
         }
     }
 
-    pub fn layers(&self) -> &[Layer] {
+    pub fn layers(&self) -> &[Arc<Layer>] {
         &self.layers
     }
 
-    /// The layers, to change: the sums are recomputed before they are next read.
-    pub fn layers_mut(&mut self) -> &mut Vec<Layer> {
+    /// The layers, to change (`Arc::make_mut` copies a layer a snapshot still shows): the
+    /// sums are recomputed before they are next read.
+    pub fn layers_mut(&mut self) -> &mut Vec<Arc<Layer>> {
         self.stale = true;
+        self.published = None;
         &mut self.layers
     }
 
     /// Puts a layer on top.
-    pub fn push(&mut self, layer: Layer, db: &MaterialDb) {
+    pub fn push(&mut self, layer: impl Into<Arc<Layer>>, db: &MaterialDb) {
+        let layer = layer.into();
         if !self.stale {
-            self.totals.add(&layer, db);
+            let had_mass = self.totals.layer_mass.is_some();
+            // The mass caveats hold while the mass is known.
+            if self.totals.add(&layer, db) || had_mass != self.totals.layer_mass.is_some() {
+                self.published = None;
+            }
         }
         self.layers.push(layer);
     }
 
     /// Removes every layer (a carrier giving its film away).
-    pub fn take_layers(&mut self) -> Vec<Layer> {
+    pub fn take_layers(&mut self) -> Vec<Arc<Layer>> {
         self.stale = true;
+        self.published = None;
         std::mem::take(&mut self.layers)
+    }
+
+    /// The caveats behind the totals, as shared values: the same ones as the last call's
+    /// while nothing has added to them. `li_density_flags` are the unverified flags of Li's
+    /// density, which the mass rests on when it is known.
+    pub fn snapshot_caveats(&mut self, db: &MaterialDb, li_density_flags: &[String]) -> SnapshotCaveats {
+        self.totals(db);
+        if let Some(published) = &self.published {
+            return published.clone();
+        }
+        let totals = &self.totals;
+        let mut mass = totals.coating_caveats.clone();
+        mass.extend(&totals.density_caveats);
+        mass.extend(&self.li_caveats);
+        if totals.layer_mass.is_some() && self.li_unknown.is_empty() {
+            mass.unverified(li_density_flags.iter().cloned());
+        }
+        let published = SnapshotCaveats {
+            coating: Arc::new(totals.coating_caveats.clone()),
+            li: Arc::new(self.li_caveats.clone()),
+            mass: Arc::new(mass),
+        };
+        self.published = Some(published.clone());
+        published
     }
 
     /// The sums over the layers, current.
@@ -125,6 +178,7 @@ impl Piece {
             }
             self.totals = totals;
             self.stale = false;
+            self.published = None;
         }
         &self.totals
     }
@@ -149,7 +203,9 @@ impl Piece {
         self.li_consumed = self.li_consumed + taken;
         let entry = self.li_by_step.entry(step).or_insert(Estimate::ZERO);
         *entry = *entry + taken;
-        self.li_caveats.extend(caveats);
+        if self.li_caveats.extend(caveats) {
+            self.published = None;
+        }
         taken
     }
 
@@ -164,6 +220,7 @@ impl Piece {
     pub fn li_unknown_at(&mut self, step: usize) {
         if !self.li_unknown.contains(&step) {
             self.li_unknown.push(step);
+            self.published = None;
         }
     }
 
@@ -175,7 +232,7 @@ impl Piece {
 
     /// The first layer that keeps a reagent from the Li, if any.
     pub fn barrier(&self) -> Option<&Layer> {
-        self.layers.iter().find(|l| !l.li_derived)
+        self.layers.iter().map(|l| &**l).find(|l| !l.li_derived)
     }
 
     /// Scales every thickness by `ratio` (rolling to a gap: the volume is conserved and
@@ -188,6 +245,7 @@ impl Piece {
             *value = value.scale(ratio);
         }
         for layer in self.layers_mut() {
+            let layer = Arc::make_mut(layer);
             layer.thickness = layer.thickness.map(|t| t.scale(ratio));
         }
     }
@@ -224,7 +282,7 @@ mod tests {
         let totals = piece.totals(db).clone();
         assert!((totals.coating.nominal - 3e-9).abs() < 1e-18);
         assert!((totals.layer_mass.unwrap().nominal - 3e-9 * 2640.0).abs() < 1e-15);
-        piece.layers_mut()[0].thickness = None;
+        Arc::make_mut(&mut piece.layers_mut()[0]).thickness = None;
         let totals = piece.totals(db);
         assert_eq!((totals.unknown.clone(), totals.layer_mass), (vec![0], None));
         assert!(piece.take_layers().len() == 2 && piece.totals(db).coating.nominal == 0.0);

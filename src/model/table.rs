@@ -90,12 +90,13 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
                     Some(v) => format!("{}{}", estimate(v, unit), footnotes.mark(caveats)),
                     None => "?".to_owned(),
                 };
-                let mut penalty_caveats = snapshot.coating_caveats.clone();
-                penalty_caveats.extend(&snapshot.li_caveats);
-                row.push(cell(snapshot.coating, &snapshot.coating_caveats, &|v| length(v, 3)));
-                row.push(cell(snapshot.li_consumed, &snapshot.li_caveats, &|v| length(v, 3)));
-                row.push(cell(snapshot.li_remaining, &snapshot.li_caveats, &|v| length(v, 5)));
-                row.push(cell(snapshot.mass_added, &snapshot.mass_caveats, &|v| areal_mass(v, 3)));
+                let caveats = &snapshot.caveats;
+                let mut penalty_caveats = Caveats::clone(&caveats.coating);
+                penalty_caveats.extend(&caveats.li);
+                row.push(cell(snapshot.coating, &caveats.coating, &|v| length(v, 3)));
+                row.push(cell(snapshot.li_consumed, &caveats.li, &|v| length(v, 3)));
+                row.push(cell(snapshot.li_remaining, &caveats.li, &|v| length(v, 5)));
+                row.push(cell(snapshot.mass_added, &caveats.mass, &|v| areal_mass(v, 3)));
                 row.push(cell(snapshot.volumetric_penalty, &penalty_caveats, &percent));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 5)),
