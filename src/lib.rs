@@ -33,6 +33,10 @@ use span::Span;
 /// room for a generated design-of-experiments file of several hundred thousand steps.
 pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 
+/// From this many steps on, the layer stacks are predicted on a thread of their own; below
+/// it, starting a thread costs more than it saves.
+const PARALLEL_STEPS: usize = 2_000;
+
 /// Everything the compiler knows about one file.
 #[derive(Debug)]
 pub struct Compilation {
@@ -183,14 +187,31 @@ pub fn compile(source: &str) -> Compilation {
     }
     let (file, mut diagnostics) = syntax::parser::parse(source);
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
-    let (program, library, sema_diagnostics) = sema::check(&file, library, materials, &syntax_errors);
+    let (program, library, sema_diagnostics) = sema::resolve(&file, library, materials, &syntax_errors);
     // The tree is not needed past this point; freeing it now lowers the peak memory of
     // the stages that follow.
     drop(file);
     diagnostics.extend(sema_diagnostics);
-    let (graphs, plan_diagnostics) = plan::dag::build(&program, &library);
+    // The phase checks, the step graphs and the layer stacks are three functions of the
+    // program; on a large one the stacks are computed on a second core meanwhile.
+    let checks_and_graphs = |program: &Program| {
+        let phase_diagnostics = sema::phases::check(program, &library, materials);
+        let graphs = plan::dag::build(program, &library);
+        (phase_diagnostics, graphs)
+    };
+    let ((phase_diagnostics, (graphs, plan_diagnostics)), (stacks, model_diagnostics)) =
+        if program.step_count() >= PARALLEL_STEPS {
+            std::thread::scope(|scope| {
+                let rest = scope.spawn(|| checks_and_graphs(&program));
+                let stacks = model::stack::predict(&program, &library);
+                let rest = rest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (rest, stacks)
+            })
+        } else {
+            (checks_and_graphs(&program), model::stack::predict(&program, &library))
+        };
+    diagnostics.extend(phase_diagnostics);
     diagnostics.extend(plan_diagnostics);
-    let (stacks, model_diagnostics) = model::stack::predict(&program, &library);
     diagnostics.extend(model_diagnostics);
     if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
         diagnostics.push(

@@ -50,27 +50,29 @@ pub struct Layer {
 }
 
 /// The data values a prediction rests on that the source calls unverified, and the
-/// assumptions it makes; the table marks such values and lists these in footnotes.
+/// assumptions it makes; the table marks such values and lists these in footnotes. The
+/// texts are shared: a caveat is written once and referred to by every layer and snapshot
+/// that rests on it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Caveats {
-    pub unverified: Vec<String>,
-    pub assumed: Vec<String>,
+    pub unverified: Vec<Arc<str>>,
+    pub assumed: Vec<Arc<str>>,
 }
 
 impl Caveats {
     /// Adds the items not there yet; returns whether any was new.
-    pub fn unverified(&mut self, items: impl IntoIterator<Item = String>) -> bool {
-        merge(&mut self.unverified, items)
+    pub fn unverified<S: AsRef<str> + Into<Arc<str>>>(&mut self, items: impl IntoIterator<Item = S>) -> bool {
+        add_new(&mut self.unverified, items)
     }
 
-    pub fn assume(&mut self, assumption: impl Into<String>) {
-        merge(&mut self.assumed, [assumption.into()]);
+    pub fn assume<S: AsRef<str> + Into<Arc<str>>>(&mut self, assumption: S) {
+        add_new(&mut self.assumed, [assumption]);
     }
 
     /// Adds the other's items not there yet; returns whether any was new.
     pub fn extend(&mut self, other: &Caveats) -> bool {
-        let unverified = merge(&mut self.unverified, other.unverified.iter().cloned());
-        let assumed = merge(&mut self.assumed, other.assumed.iter().cloned());
+        let unverified = add_new(&mut self.unverified, other.unverified.iter().cloned());
+        let assumed = add_new(&mut self.assumed, other.assumed.iter().cloned());
         unverified || assumed
     }
 
@@ -170,13 +172,21 @@ pub fn runs(layers: &[Arc<Layer>]) -> Vec<Run<'_>> {
     runs
 }
 
-/// Adds the items not already present, keeping first-seen order (deterministic output);
-/// returns whether any was new.
-pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) -> bool {
-    let before = into.len();
+/// Adds the items not already present, keeping first-seen order (deterministic output).
+pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
     for item in items {
         if !into.contains(&item) {
             into.push(item);
+        }
+    }
+}
+
+/// [`merge`] for shared texts: allocates only for the new ones; returns whether any was.
+fn add_new<S: AsRef<str> + Into<Arc<str>>>(into: &mut Vec<Arc<str>>, items: impl IntoIterator<Item = S>) -> bool {
+    let before = into.len();
+    for item in items {
+        if !into.iter().any(|present| **present == *item.as_ref()) {
+            into.push(item.into());
         }
     }
     into.len() > before

@@ -136,7 +136,7 @@ mod tests {
         let phi = volume_fraction(&r, &r.components[0], db, &mut caveats).unwrap();
         let expected = (0.05 / 1.77) / (0.05 / 1.77 + 0.95 / 1.023);
         assert!((phi - expected).abs() < 1e-12);
-        assert_eq!(caveats.unverified, vec!["density of `PVDF-HFP`".to_owned()]);
+        assert_eq!(caveats.unverified, [std::sync::Arc::from("density of `PVDF-HFP`")]);
     }
 
     #[test]

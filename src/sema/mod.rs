@@ -20,12 +20,13 @@ use materials::MaterialDb;
 use program::Program;
 
 /// Adds the file's own operations and tool kinds to the library, resolves names and
-/// binds quantities, then walks each workpiece's steps. Returns the library the program
-/// was checked against, which later stages use too.
+/// binds quantities. Returns the library the program was checked against, which later
+/// stages use too. The walk over each workpiece's steps is [`phases::check`], run on the
+/// program this returns.
 ///
 /// `syntax_errors` are where the parser reported errors: the checks keep quiet about
 /// what those errors may have swallowed.
-pub fn check(
+pub fn resolve(
     file: &ast::File,
     builtin: &Library,
     materials: &MaterialDb,
@@ -34,6 +35,5 @@ pub fn check(
     let (library, mut diagnostics) = declarations::extend(builtin, file);
     let (program, resolve_diagnostics) = names::Resolver::new(&library, materials, syntax_errors).resolve(file);
     diagnostics.extend(resolve_diagnostics);
-    diagnostics.extend(phases::check(&program, &library, materials));
     (program, library, diagnostics)
 }

@@ -15,6 +15,12 @@ pub struct Program {
     pub protocols: Vec<Protocol>,
 }
 
+impl Program {
+    pub fn step_count(&self) -> usize {
+        self.protocols.iter().map(|p| p.steps.len()).sum()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
     pub name: String,
