@@ -35,16 +35,16 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
             Item::ToolKind(decl) => {
                 if redeclares(
                     &decl.name,
-                    library.tool_kinds.contains_key(&decl.name.text),
+                    library.tool_kinds.contains_key(&*decl.name.text),
                     "tool kind",
                     &mut diagnostics,
                 ) {
                     continue;
                 }
                 library.tool_kinds.insert(
-                    decl.name.text.clone(),
+                    decl.name.text.to_string(),
                     ToolKind {
-                        kind: decl.name.text.clone(),
+                        kind: decl.name.text.to_string(),
                         environments: Vec::new(),
                         operations: Vec::new(),
                         note: String::new(),
@@ -55,7 +55,7 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
             Item::Operation(decl) => {
                 if redeclares(
                     &decl.name,
-                    library.operations.contains_key(&decl.name.text),
+                    library.operations.contains_key(&*decl.name.text),
                     "operation",
                     &mut diagnostics,
                 ) {
@@ -63,7 +63,7 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
                 }
                 library
                     .operations
-                    .insert(decl.name.text.clone(), placeholder(&decl.name.text));
+                    .insert(decl.name.text.to_string(), placeholder(&decl.name.text));
                 declared_operations.push(decl);
             }
             _ => {}
@@ -71,11 +71,11 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
     }
     for decl in declared_operations {
         let operation = lower_operation(decl, &library, &mut diagnostics);
-        library.operations.insert(decl.name.text.clone(), operation);
+        library.operations.insert(decl.name.text.to_string(), operation);
     }
     for decl in declared_kinds {
         let kind = lower_tool_kind(decl, &library, &mut diagnostics);
-        library.tool_kinds.insert(decl.name.text.clone(), kind);
+        library.tool_kinds.insert(decl.name.text.to_string(), kind);
     }
     (library, diagnostics)
 }
@@ -149,7 +149,7 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
             Some(name.span),
             diagnostics,
         );
-        let builtin = library.environments.get(&name.text).cloned();
+        let builtin = library.environments.get(&*name.text).cloned();
         let atmosphere = match atmosphere_param.map(|p| &p.value) {
             Some(ast::Value::Name(word)) => choice(word, Atmosphere::NAMES, "atmosphere", diagnostics),
             Some(other) => {
@@ -208,9 +208,9 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
             .or(builtin.as_ref().and_then(|b| b.h2o_ppm));
         let note = builtin.map_or_else(|| "declared in the recipe".to_owned(), |b| b.note);
         library.environments.insert(
-            name.text.clone(),
+            name.text.to_string(),
             EnvironmentSpec {
-                name: name.text.clone(),
+                name: name.text.to_string(),
                 atmosphere,
                 h2o_ppm,
                 note,
@@ -277,7 +277,7 @@ fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics:
 const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
 /// The single value of a field that takes one.
-fn single<'a>(key: &Name, values: &'a [Name], diagnostics: &mut Vec<Diagnostic>) -> Option<&'a Name> {
+fn single<'a, 'src>(key: &Name, values: &'a [Name<'src>], diagnostics: &mut Vec<Diagnostic>) -> Option<&'a Name<'src>> {
     if let [value] = values {
         return Some(value);
     }
@@ -341,7 +341,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
                 match parse_unit(&unit.text) {
                     Ok(parsed) => operation.params.push(ParamSpec {
-                        name: name.text.clone(),
+                        name: name.text.to_string(),
                         dimension: parsed.dimension,
                         required: *required,
                         by_dimension: true,
@@ -361,7 +361,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     ),
                 }
             }
-            DeclEntry::Field { key, values } => match key.text.as_str() {
+            DeclEntry::Field { key, values } => match key.text.as_ref() {
                 "effect" => {
                     effect_given = true;
                     if let Some(effect) = single(key, values, diagnostics)
@@ -381,7 +381,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     if let Some(flag) =
                         single(key, values, diagnostics).and_then(|v| choice(v, YES_NO, "yes or no", diagnostics))
                     {
-                        match key.text.as_str() {
+                        match key.text.as_ref() {
                             "reagent_optional" => operation.reagent_optional = flag,
                             "mechanical" => operation.mechanical = flag,
                             _ => operation.wets = flag,
@@ -390,8 +390,8 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
                 "tools" => {
                     for value in values {
-                        if library.tool_kinds.contains_key(&value.text) {
-                            operation.tool_kinds.push(value.text.clone());
+                        if library.tool_kinds.contains_key(&*value.text) {
+                            operation.tool_kinds.push(value.text.to_string());
                         } else {
                             unknown_tool_kind(value, library, diagnostics);
                         }
@@ -399,12 +399,12 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
                 "family" => {
                     if let Some(value) = single(key, values, diagnostics) {
-                        operation.family = value.text.clone();
+                        operation.family = value.text.to_string();
                     }
                 }
                 "note" => {
                     if let Some(value) = single(key, values, diagnostics) {
-                        operation.note = value.text.clone();
+                        operation.note = value.text.to_string();
                     }
                 }
                 _ => unknown_field(key, FIELDS, "an operation", diagnostics),
@@ -440,7 +440,7 @@ fn unknown_tool_kind(value: &Name, library: &Library, diagnostics: &mut Vec<Diag
 fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ToolKind {
     const FIELDS: &[&str] = &["operations", "environments", "note"];
     let mut kind = ToolKind {
-        kind: decl.name.text.clone(),
+        kind: decl.name.text.to_string(),
         environments: Vec::new(),
         operations: Vec::new(),
         note: String::new(),
@@ -449,8 +449,8 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
         match entry {
             DeclEntry::Field { key, values } if key.text == "operations" => {
                 for value in values {
-                    if library.operations.contains_key(&value.text) {
-                        kind.operations.push(value.text.clone());
+                    if library.operations.contains_key(&*value.text) {
+                        kind.operations.push(value.text.to_string());
                     } else {
                         let verbs = library.operations.keys().map(String::as_str);
                         diagnostics.push(suggest::unknown(codes::UNKNOWN_OPERATION, "operation", &value.text, value.span, verbs));
@@ -459,8 +459,8 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
             }
             DeclEntry::Field { key, values } if key.text == "environments" => {
                 for value in values {
-                    if library.environments.contains_key(&value.text) {
-                        kind.environments.push(value.text.clone());
+                    if library.environments.contains_key(&*value.text) {
+                        kind.environments.push(value.text.to_string());
                     } else {
                         let names = library.environments.keys().map(String::as_str);
                         diagnostics.push(suggest::unknown(codes::UNKNOWN_ENVIRONMENT, "environment", &value.text, value.span, names));
@@ -469,7 +469,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
             }
             DeclEntry::Field { key, values } if key.text == "note" => {
                 if let Some(value) = single(key, values, diagnostics) {
-                    kind.note = value.text.clone();
+                    kind.note = value.text.to_string();
                 }
             }
             DeclEntry::Field { key, .. } => unknown_field(key, FIELDS, "a tool kind", diagnostics),

@@ -145,7 +145,7 @@ impl<'a> Resolver<'a> {
             self.tools.len(),
             "tool",
         );
-        let kind_known = self.library.tool_kinds.contains_key(&tool.kind.text);
+        let kind_known = self.library.tool_kinds.contains_key(&*tool.kind.text);
         if !kind_known {
             self.diagnostics.push(
                 suggest::unknown(
@@ -166,7 +166,7 @@ impl<'a> Resolver<'a> {
                 )),
             );
         }
-        let environment = &tool.environment.text;
+        let environment: &str = &tool.environment.text;
         let mut misplaced = false;
         if !self.library.environments.contains_key(environment) {
             self.diagnostics.push(
@@ -182,7 +182,7 @@ impl<'a> Resolver<'a> {
                 )),
             );
         } else if kind_known {
-            let kind = &self.library.tool_kinds[&tool.kind.text];
+            let kind = &self.library.tool_kinds[&*tool.kind.text];
             if !self.library.can_stand(&tool.kind.text, environment) {
                 misplaced = true;
                 self.diagnostics.push(
@@ -216,9 +216,9 @@ impl<'a> Resolver<'a> {
             .get("capacity")
             .map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
         self.tools.push(Tool {
-            name: tool.name.text.clone(),
-            kind: tool.kind.text.clone(),
-            environment: environment.clone(),
+            name: tool.name.text.to_string(),
+            kind: tool.kind.text.to_string(),
+            environment: environment.to_owned(),
             capacity,
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
             ramp_k_per_s: params.get("ramp").map(|v| v.si),
@@ -311,7 +311,7 @@ impl<'a> Resolver<'a> {
             .filter_map(|solvent| self.material(solvent, &[]))
             .collect();
         Reagent {
-            name: reagent.name.text.clone(),
+            name: reagent.name.text.to_string(),
             components,
             solvents,
             span: reagent.span,
@@ -341,7 +341,7 @@ impl<'a> Resolver<'a> {
                     let lowered = self.lower_reagent(reagent);
                     let outer: BTreeMap<String, Declared> = BTreeMap::new();
                     // Shadowing a file-level reagent is a redefinition.
-                    if let Some(first) = self.file_scope.reagents.get(&reagent.name.text) {
+                    if let Some(first) = self.file_scope.reagents.get(&*reagent.name.text) {
                         self.diagnostics.push(duplicate("reagent", &reagent.name, first.span));
                         continue;
                     }
@@ -462,7 +462,7 @@ impl<'a> Resolver<'a> {
             });
         }
         Protocol {
-            name: protocol.name.text.clone(),
+            name: protocol.name.text.to_string(),
             batch: batch.map_or(1, |(count, _)| count),
             workpieces,
             reagents,
@@ -509,9 +509,9 @@ impl<'a> Resolver<'a> {
         );
         self.diagnostics.extend(diagnostics);
         Workpiece {
-            name: substrate.name.text.clone(),
+            name: substrate.name.text.to_string(),
             material,
-            form: substrate.form.as_ref().map(|form| form.text.clone()),
+            form: substrate.form.as_ref().map(|form| form.text.to_string()),
             thickness_m: params.get("thickness").map(|v| v.si),
             area_m2: params.get("area").map(|v| v.si),
             span: substrate.span,
@@ -570,7 +570,7 @@ impl<'a> Resolver<'a> {
 
     /// `damaged`: a syntax error lies inside the step or right after it.
     fn lower_step(&mut self, step: &ast::Step, damaged: bool, context: &ProtocolContext) -> Option<Step> {
-        let Some(operation) = self.library.operations.get(&step.verb.text) else {
+        let Some(operation) = self.library.operations.get(&*step.verb.text) else {
             self.diagnostics.push(
                 suggest::unknown(
                     codes::UNKNOWN_OPERATION,
@@ -620,7 +620,7 @@ impl<'a> Resolver<'a> {
                 }
                 ast::Operand::After(names) => {
                     for name in names {
-                        match context.steps.get(&name.text) {
+                        match context.steps.get(&*name.text) {
                             Some(declared) => after.push((declared.index, name.span)),
                             None => self.unknown_step(name, context),
                         }
@@ -732,13 +732,13 @@ impl<'a> Resolver<'a> {
         // A duplicate step (already reported) is dropped; the first definition stays.
         if context
             .steps
-            .get(&step.name.text)
+            .get(&*step.name.text)
             .is_some_and(|d| d.span != step.name.span)
         {
             return None;
         }
         Some(Step {
-            name: step.name.text.clone(),
+            name: step.name.text.to_string(),
             verb: operation.verb.clone(),
             workpiece,
             onto,
@@ -823,7 +823,7 @@ impl<'a> Resolver<'a> {
     ) -> Option<ReagentUse> {
         let span = names.iter().map(|n| n.span).reduce(Span::to).unwrap_or_default();
         if let [single] = names
-            && let Some(declared) = context.scope.reagents.get(&single.text)
+            && let Some(declared) = context.scope.reagents.get(&*single.text)
         {
             return Some(ReagentUse::Reagent {
                 index: declared.index,
@@ -838,7 +838,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn workpiece(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
-        if let Some(declared) = context.workpiece_names.get(&name.text) {
+        if let Some(declared) = context.workpiece_names.get(&*name.text) {
             return Some(declared.index);
         }
         let names: Vec<String> = context.workpiece_names.keys().cloned().collect();
@@ -866,8 +866,8 @@ impl<'a> Resolver<'a> {
         if let Some(declared) = context
             .scope
             .tools
-            .get(&name.text)
-            .or_else(|| self.file_scope.tools.get(&name.text))
+            .get(&*name.text)
+            .or_else(|| self.file_scope.tools.get(&*name.text))
         {
             return Some(declared.index);
         }
@@ -972,11 +972,11 @@ fn declare(
     kind: &str,
 ) {
     let earlier = names
-        .get(&name.text)
-        .or_else(|| outer.and_then(|outer| outer.get(&name.text)));
+        .get(&*name.text)
+        .or_else(|| outer.and_then(|outer| outer.get(&*name.text)));
     if let Some(first) = earlier {
         diagnostics.push(duplicate(kind, name, first.span));
         return;
     }
-    names.insert(name.text.clone(), Declared { index, span: name.span });
+    names.insert(name.text.to_string(), Declared { index, span: name.span });
 }

@@ -1,80 +1,84 @@
 //! The syntax tree. Every node carries the byte span it was parsed from; nodes that the
 //! parser could not read are `Error` variants, which later stages skip.
 
+use std::borrow::Cow;
+
 use crate::span::Span;
 
 /// A name as written: an identifier, or a quoted string for names such as "PVDF-HFP".
+/// The text borrows from the source (a file of 10^5 steps has a million names); only a
+/// unit written with spaces around its `/` is rebuilt.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Name {
-    pub text: String,
+pub struct Name<'src> {
+    pub text: Cow<'src, str>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct File {
-    pub items: Vec<Item>,
+pub struct File<'src> {
+    pub items: Vec<Item<'src>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
-    Protocol(Protocol),
-    Tool(ToolDecl),
-    Reagent(ReagentDecl),
-    Environment(EnvironmentDecl),
+pub enum Item<'src> {
+    Protocol(Protocol<'src>),
+    Tool(ToolDecl<'src>),
+    Reagent(ReagentDecl<'src>),
+    Environment(EnvironmentDecl<'src>),
     /// `operation name { .. }`: a lab's own operation.
-    Operation(OperationDecl),
+    Operation(OperationDecl<'src>),
     /// `tool_kind name { .. }`: a lab's own kind of tool.
-    ToolKind(OperationDecl),
+    ToolKind(OperationDecl<'src>),
     Error(Span),
 }
 
 /// The body of an `operation` or `tool_kind` declaration: fields and parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OperationDecl {
-    pub name: Name,
-    pub entries: Vec<DeclEntry>,
+pub struct OperationDecl<'src> {
+    pub name: Name<'src>,
+    pub entries: Vec<DeclEntry<'src>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeclEntry {
+pub enum DeclEntry<'src> {
     /// `tools: polisher, electrochem_cell`
-    Field { key: Name, values: Vec<Name> },
+    Field { key: Name<'src>, values: Vec<Name<'src>> },
     /// `param time: min required`: the unit gives the parameter's dimension.
     Param {
-        name: Name,
-        unit: Name,
+        name: Name<'src>,
+        unit: Name<'src>,
         required: bool,
         span: Span,
     },
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Protocol {
-    pub name: Name,
-    pub items: Vec<ProtocolItem>,
+pub struct Protocol<'src> {
+    pub name: Name<'src>,
+    pub items: Vec<ProtocolItem<'src>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ProtocolItem {
-    Substrate(SubstrateDecl),
+pub enum ProtocolItem<'src> {
+    Substrate(SubstrateDecl<'src>),
     Batch(BatchDecl),
-    Tool(ToolDecl),
-    Reagent(ReagentDecl),
-    Environment(EnvironmentDecl),
-    Step(Step),
-    Budget(Budget),
+    Tool(ToolDecl<'src>),
+    Reagent(ReagentDecl<'src>),
+    Environment(EnvironmentDecl<'src>),
+    Step(Step<'src>),
+    Budget(Budget<'src>),
     Error(Span),
 }
 
 /// `substrate li: Li foil { thickness: 50 um, area: 2 cm2 }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubstrateDecl {
-    pub name: Name,
-    pub material: Name,
-    pub form: Option<Name>,
-    pub params: Vec<Param>,
+pub struct SubstrateDecl<'src> {
+    pub name: Name<'src>,
+    pub material: Name<'src>,
+    pub form: Option<Name<'src>>,
+    pub params: Vec<Param<'src>>,
     pub span: Span,
 }
 
@@ -87,75 +91,75 @@ pub struct BatchDecl {
 
 /// `tool pvd: sputter in vacuum { capacity: 8, pump_down: 20 min }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct ToolDecl {
-    pub name: Name,
-    pub kind: Name,
-    pub environment: Name,
-    pub params: Vec<Param>,
+pub struct ToolDecl<'src> {
+    pub name: Name<'src>,
+    pub kind: Name<'src>,
+    pub environment: Name<'src>,
+    pub params: Vec<Param<'src>>,
     pub span: Span,
 }
 
 /// `environment dry_room { dew_point: -40 degC }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnvironmentDecl {
-    pub name: Name,
-    pub params: Vec<Param>,
+pub struct EnvironmentDecl<'src> {
+    pub name: Name<'src>,
+    pub params: Vec<Param<'src>>,
     pub span: Span,
 }
 
 /// `reagent bsl = SnF2 0.1 M + LiNO3 5 wt% in DOL/DME`
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReagentDecl {
-    pub name: Name,
-    pub components: Vec<Component>,
-    pub solvents: Vec<Name>,
+pub struct ReagentDecl<'src> {
+    pub name: Name<'src>,
+    pub components: Vec<Component<'src>>,
+    pub solvents: Vec<Name<'src>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Component {
-    pub material: Name,
-    pub amount: Option<Quantity>,
+pub struct Component<'src> {
+    pub material: Name<'src>,
+    pub amount: Option<Quantity<'src>>,
 }
 
 /// `step coat: sputter MoS2 10 nm at 0.5 nm/min using pvd { power: 50 W }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub name: Name,
-    pub verb: Name,
-    pub operands: Vec<Operand>,
-    pub params: Vec<Param>,
+pub struct Step<'src> {
+    pub name: Name<'src>,
+    pub verb: Name<'src>,
+    pub operands: Vec<Operand<'src>>,
+    pub params: Vec<Param<'src>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
+pub enum Operand<'src> {
     /// A material or reagent named directly: `sputter MoS2`.
-    Material(Name),
+    Material(Name<'src>),
     /// A bare quantity: `10 nm`.
-    Quantity(Quantity),
+    Quantity(Quantity<'src>),
     /// `in bsl`, `in DOL/DME`: the liquid or medium the step happens in.
-    In(Vec<Name>),
+    In(Vec<Name<'src>>),
     /// `for 10 min`
-    For(Quantity),
+    For(Quantity<'src>),
     /// `at 25 degC`
-    At(Quantity),
+    At(Quantity<'src>),
     /// `on carrier`: the workpiece the step acts on.
-    On(Name),
+    On(Name<'src>),
     /// `onto li`: the workpiece this one is joined onto.
-    Onto(Name),
+    Onto(Name<'src>),
     /// `using pvd`
-    Using(Name),
+    Using(Name<'src>),
     /// `after a, b`
-    After(Vec<Name>),
+    After(Vec<Name<'src>>),
 }
 
 /// `budget coating <= 20 nm`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Budget {
-    pub metric: Name,
+pub struct Budget<'src> {
+    pub metric: Name<'src>,
     pub comparison: Comparison,
-    pub limit: Quantity,
+    pub limit: Quantity<'src>,
     pub span: Span,
 }
 
@@ -176,19 +180,19 @@ impl Comparison {
 
 /// `key: value` in a `{ ... }` block.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Param {
-    pub key: Name,
-    pub value: Value,
+pub struct Param<'src> {
+    pub key: Name<'src>,
+    pub value: Value<'src>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Quantity(Quantity),
+pub enum Value<'src> {
+    Quantity(Quantity<'src>),
     Number(Number),
-    Name(Name),
+    Name(Name<'src>),
 }
 
-impl Value {
+impl Value<'_> {
     pub fn span(&self) -> Span {
         match self {
             Value::Quantity(q) => q.span,
@@ -207,8 +211,8 @@ pub struct Number {
 
 /// A number with its unit: `10 nm`, `0.5 nm/min`, `-40 degC`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quantity {
+pub struct Quantity<'src> {
     pub value: f64,
-    pub unit: Name,
+    pub unit: Name<'src>,
     pub span: Span,
 }

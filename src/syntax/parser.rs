@@ -1,6 +1,8 @@
 //! The only door to the generated parser: `parse` turns source text into a syntax tree
 //! and the diagnostics of the lexer and parser. Nothing else uses `grammar::*`.
 
+use std::borrow::Cow;
+
 use lalrpop_util::{ErrorRecovery, ParseError, lalrpop_mod};
 
 use super::ast::File;
@@ -34,12 +36,28 @@ pub(crate) fn misplaced<'src>(start: usize, found: Tok<'src>, end: usize, expect
     }
 }
 
+/// The text of a unit, `nm/min`, from its parts: the source text itself when the parts
+/// stand together as written, else the parts joined (`nm / min` becomes `nm/min`).
+pub(crate) fn unit_text<'src>(source: &'src str, start: usize, end: usize, head: &'src str, tail: &[&'src str]) -> Cow<'src, str> {
+    let written = &source[start..end];
+    let joined_len = head.len() + tail.iter().map(|part| part.len() + 1).sum::<usize>();
+    if written.len() == joined_len {
+        return Cow::Borrowed(written);
+    }
+    let mut text = head.to_owned();
+    for part in tail {
+        text.push('/');
+        text.push_str(part);
+    }
+    Cow::Owned(text)
+}
+
 /// Parses a whole file. Always returns a tree: the parts that could not be read are
 /// `Error` nodes, and each is explained by a diagnostic.
-pub fn parse(source: &str) -> (File, Vec<Diagnostic>) {
+pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
     let mut recoveries: Vec<Recovery> = Vec::new();
     let mut lexer = Lexer::new(source);
-    let result = grammar::FileParser::new().parse(&mut recoveries, &mut lexer);
+    let result = grammar::FileParser::new().parse(source, &mut recoveries, &mut lexer);
     let mut diagnostics = std::mem::take(&mut lexer.diagnostics);
     let file = match result {
         Ok(file) => file,
