@@ -105,7 +105,7 @@ fn schedule_error(
             wait_s,
             reason,
         } => {
-            let time = sema::units::Dimension::named("time").unwrap_or_default();
+            let time = const { sema::units::Dimension::called("time") };
             let (first, second) = (step_of(*before), step_of(*after));
             Diagnostic::new(
                 codes::MAX_WAIT_UNMET,

@@ -33,7 +33,7 @@ pub fn to_value(compilation: &Compilation) -> serde_json::Value {
                 graph
                     .order
                     .as_ref()
-                    .map(|order| order.iter().map(|&step| protocol.steps[step].name.as_str()).collect())
+                    .map(|order| order.iter().map(|&step| &*protocol.steps[step].name).collect())
             }),
             stack: compilation.stacks.get(index),
         })

@@ -108,7 +108,7 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
                     duration_s: compilation
                         .library
                         .operations
-                        .get(&step.verb)
+                        .get(&*step.verb)
                         .and_then(|op| op.default_time_s)
                         .unwrap_or(0.0),
                 })
@@ -142,7 +142,7 @@ pub fn clock(seconds: f64) -> String {
 }
 
 fn time(seconds: f64) -> String {
-    display(seconds, Dimension::named("time").unwrap_or_default())
+    display(seconds, const { Dimension::called("time") })
 }
 
 /// Samples as ranges: `1-8, 10`.
@@ -295,7 +295,7 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                 let _ = writeln!(
                     sheet,
                     "- heating and cooling: {}",
-                    display(ramp, Dimension::named("temperature ramp").unwrap_or_default())
+                    display(ramp, const { Dimension::called("temperature ramp") })
                 );
             }
             let _ = writeln!(sheet, "- plan: {}\n", summary(schedule));

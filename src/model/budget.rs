@@ -95,9 +95,9 @@ impl BudgetOutcome {
 fn show(metric: BudgetMetric, si: f64) -> String {
     match metric {
         BudgetMetric::Mass => areal_mass(si, 4),
-        BudgetMetric::Time => display(si, Dimension::named("time").unwrap_or_default()),
+        BudgetMetric::Time => display(si, const { Dimension::called("time") }),
         BudgetMetric::Coating | BudgetMetric::LiLoss | BudgetMetric::LiRemaining => {
-            display(si, Dimension::named("length").unwrap_or_default())
+            display(si, const { Dimension::called("length") })
         }
     }
 }
@@ -174,7 +174,7 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
                     entry.1.push(layer.material.clone());
                 }
             }
-            let length_dimension = Dimension::named("length").unwrap_or_default();
+            let length_dimension = const { Dimension::called("length") };
             Evaluation {
                 value: Some(known),
                 unknown: unknown

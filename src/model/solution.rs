@@ -23,14 +23,14 @@ enum Amount {
 
 fn amount(component: &Component) -> Option<Amount> {
     let value = component.amount?;
-    let named = |name: &str| Dimension::named(name) == Some(value.dimension);
-    if named("molar concentration") {
+    let dimension = value.dimension;
+    if dimension == const { Dimension::called("molar concentration") } {
         Some(Amount::Molar(value.si))
-    } else if named("mass concentration") {
+    } else if dimension == const { Dimension::called("mass concentration") } {
         Some(Amount::MassConcentration(value.si))
-    } else if named("mass fraction") {
+    } else if dimension == const { Dimension::called("mass fraction") } {
         Some(Amount::MassFraction(value.si))
-    } else if named("volume fraction") {
+    } else if dimension == const { Dimension::called("volume fraction") } {
         Some(Amount::VolumeFraction(value.si))
     } else {
         None

@@ -71,7 +71,7 @@ impl Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StackAfterStep {
     pub step: usize,
-    pub name: String,
+    pub name: Arc<str>,
     /// The workpiece the step acts on (`None` for a preparation step).
     pub acts_on: Option<usize>,
     /// Seconds; `None` when the parameters do not say.
@@ -153,7 +153,7 @@ fn predict_protocol(
         listed <= LAYER_DETAIL
     };
     for (index, step) in protocol.steps.iter().enumerate() {
-        let Some(operation) = library.operations.get(&step.verb) else {
+        let Some(operation) = library.operations.get(&*step.verb) else {
             continue;
         };
         let ctx = Ctx {
@@ -302,7 +302,7 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
         ctx.name(),
         crate::sema::units::display(
             ctx.step.temperature_k(),
-            crate::sema::units::Dimension::named("temperature").unwrap_or_default()
+            const { crate::sema::units::Dimension::called("temperature") }
         )
     );
     for reactive in &species.reactive {

@@ -81,9 +81,9 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
         let verb = protocol
             .steps
             .get(state.step)
-            .map_or_else(String::new, |s| s.verb.clone());
+            .map_or_else(String::new, |s| s.verb.to_string());
         let time = state.duration_s.map_or_else(|| "?".to_owned(), duration);
-        let mut row = vec![state.name.clone(), verb, time];
+        let mut row = vec![state.name.to_string(), verb, time];
         match &state.product {
             Some(snapshot) => {
                 let mut cell = |value: Option<Estimate>, caveats: &Caveats, unit: &dyn Fn(f64) -> String| match value {
@@ -133,7 +133,7 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
         previous = Some(snapshot);
         if snapshot.layers.is_empty() {
             rows.push(vec![
-                state.name.clone(),
+                state.name.to_string(),
                 "(bare Li)".to_owned(),
                 String::new(),
                 String::new(),
@@ -141,7 +141,7 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
             ]);
         }
         for (i, run) in runs(&snapshot.layers).iter().enumerate() {
-            let first = if i == 0 { state.name.clone() } else { String::new() };
+            let first = if i == 0 { state.name.to_string() } else { String::new() };
             rows.push(layer_row(first, run, protocol, &mut footnotes));
         }
     }

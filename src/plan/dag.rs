@@ -122,7 +122,7 @@ fn build_protocol(
     for (index, step) in protocol.steps.iter().enumerate() {
         let prepares = library
             .operations
-            .get(&step.verb)
+            .get(&*step.verb)
             .is_some_and(|op| op.effect == Effect::Prepare);
         if let (true, Some(ReagentUse::Reagent { index: reagent, .. })) = (prepares, &step.reagent) {
             preparations[*reagent].push(index);

@@ -42,7 +42,7 @@ enum Duration {
 /// (thickness / rate, cycles x time per cycle, layers x time per layer, charge / current),
 /// else the operation's planning default.
 fn duration(step: &Step, library: &Library) -> Duration {
-    let Some(operation) = library.operations.get(&step.verb) else {
+    let Some(operation) = library.operations.get(&*step.verb) else {
         return Duration::Unknown;
     };
     if let Some(time) = step.param("time") {
@@ -81,7 +81,7 @@ fn duration(step: &Step, library: &Library) -> Duration {
 /// What a step needs to say for its duration to be known, for the help line: only the
 /// parameters its operation has.
 fn duration_help(step: &Step, library: &Library) -> String {
-    let Some(operation) = library.operations.get(&step.verb) else {
+    let Some(operation) = library.operations.get(&*step.verb) else {
         return "give a time (`for 10 min`)".to_owned();
     };
     let has = |name: &str| operation.param(name).is_some();
@@ -267,5 +267,5 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
 }
 
 fn time() -> Dimension {
-    Dimension::named("time").unwrap_or_default()
+    const { Dimension::called("time") }
 }

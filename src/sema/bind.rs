@@ -5,6 +5,8 @@
 //! bind first; each bare quantity then takes the one unbound parameter of its dimension.
 //! Anything else is an error that shows the operation's signature.
 
+use std::sync::Arc;
+
 use super::library::{Operation, ParamSpec};
 use super::program::{Params, Value};
 use super::units::{Dimension, parse_unit, trim_number};
@@ -69,7 +71,7 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
         }
     };
     let si = unit.to_si(quantity.value);
-    let temperature = Dimension::named("temperature") == Some(unit.dimension);
+    let temperature = const { Dimension::called("temperature") } == unit.dimension;
     // Temperatures are absolute here, so one rule covers "below absolute zero" too.
     if si < 0.0 {
         let (message, help) = if temperature {
@@ -117,8 +119,8 @@ fn number_value(
     if !number.value.is_finite() {
         return None;
     }
-    let unitless = [Dimension::named("count"), Some(Dimension::NONE)];
-    if unitless.contains(&Some(spec.dimension)) {
+    let unitless = [const { Dimension::called("count") }, Dimension::NONE];
+    if unitless.contains(&spec.dimension) {
         return Some(Value {
             si: number.value,
             dimension: spec.dimension,
@@ -182,8 +184,8 @@ fn check_range(
     value: &Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
-    let named = |name: &str| Dimension::named(name) == Some(spec.dimension);
-    let problem = if named("count") {
+    let dimension = spec.dimension;
+    let problem = if dimension == const { Dimension::called("count") } {
         (value.si < 1.0 || value.si.fract() != 0.0).then(|| {
             format!(
                 "`{}` is a whole number of at least 1, not {}",
@@ -191,17 +193,29 @@ fn check_range(
                 trim_number(value.si)
             )
         })
-    } else if named("mass fraction") || named("volume fraction") || named("fraction") {
+    } else if [
+        const { Dimension::called("mass fraction") },
+        const { Dimension::called("volume fraction") },
+        const { Dimension::called("fraction") },
+    ]
+    .contains(&dimension)
+    {
         (value.si > 1.0).then(|| format!("`{}` is a fraction of at most 100 %", spec.name))
-    } else if named("temperature") {
+    } else if dimension == const { Dimension::called("temperature") } {
         None
     } else {
         (value.si <= 0.0).then(|| format!("`{}` must be more than zero", spec.name))
     };
     let Some(message) = problem else { return true };
-    let help = if named("count") {
+    let help = if dimension == const { Dimension::called("count") } {
         "counts (cycles, layers, passes, samples) are whole numbers"
-    } else if named("mass fraction") || named("volume fraction") || named("fraction") {
+    } else if [
+        const { Dimension::called("mass fraction") },
+        const { Dimension::called("volume fraction") },
+        const { Dimension::called("fraction") },
+    ]
+    .contains(&dimension)
+    {
         "a fraction is written between 0 and 100 %"
     } else {
         "a step cannot take no time or make a layer of no thickness; remove the value or give a positive one"
@@ -225,10 +239,10 @@ pub fn bind_params(
     let mut bound = Params::default();
     // Parameters that were given a value, valid or not: an invalid value is reported
     // where it is, and the parameter is not reported missing on top of it.
-    let mut given: Vec<String> = Vec::new();
+    let mut given: Vec<Arc<str>> = Vec::new();
     for param in explicit {
-        let Some(spec) = specs.iter().find(|spec| spec.name == param.key.text) else {
-            let help = suggest::similar("parameter", &param.key.text, specs.iter().map(|s| s.name.as_str()));
+        let Some(spec) = specs.iter().find(|spec| *spec.name == *param.key.text) else {
+            let help = suggest::similar("parameter", &param.key.text, specs.iter().map(|s| &*s.name));
             diagnostics.push(
                 Diagnostic::new(
                     codes::UNKNOWN_PARAMETER,

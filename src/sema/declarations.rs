@@ -83,7 +83,7 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
 /// What a lab may say about an environment, besides its `atmosphere`.
 fn environment_params() -> Vec<ParamSpec> {
     let spec = |name: &str, dimension: &str| ParamSpec {
-        name: name.to_owned(),
+        name: name.into(),
         // INVARIANT: only names from `NAMED_DIMENSIONS` are used here.
         dimension: Dimension::named(dimension).unwrap_or(Dimension::NONE),
         required: false,
@@ -239,7 +239,7 @@ fn redeclares(name: &Name, taken: bool, kind: &str, diagnostics: &mut Vec<Diagno
 
 fn placeholder(verb: &str) -> Operation {
     Operation {
-        verb: verb.to_owned(),
+        verb: verb.into(),
         family: "user".to_owned(),
         effect: Effect::Rest,
         reagent: ReagentKind::None,
@@ -327,7 +327,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
             DeclEntry::Param {
                 name, unit, required, ..
             } => {
-                if operation.params.iter().any(|p| p.name == name.text) {
+                if operation.params.iter().any(|p| *p.name == *name.text) {
                     diagnostics.push(
                         Diagnostic::new(
                             codes::DUPLICATE_PARAMETER,
@@ -341,7 +341,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
                 match parse_unit(&unit.text) {
                     Ok(parsed) => operation.params.push(ParamSpec {
-                        name: name.text.to_string(),
+                        name: name.text.as_ref().into(),
                         dimension: parsed.dimension,
                         required: *required,
                         by_dimension: true,

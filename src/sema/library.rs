@@ -2,7 +2,7 @@
 //! tables in `data/` (the physical knowledge lives there, with its sources, not in code).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::tsv::{for_each_record, split_list};
 use super::units::Dimension;
@@ -105,7 +105,9 @@ impl ReagentKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamSpec {
-    pub name: String,
+    /// Shared with every step's bound value: a file of 10^5 steps names each parameter
+    /// many times over.
+    pub name: Arc<str>,
     pub dimension: Dimension,
     pub required: bool,
     /// Whether a bare quantity may bind to it by dimension; when false it must be named
@@ -115,7 +117,8 @@ pub struct ParamSpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    pub verb: String,
+    /// Shared with every step of this operation.
+    pub verb: Arc<str>,
     pub family: String,
     pub effect: Effect,
     pub reagent: ReagentKind,
@@ -132,7 +135,7 @@ pub struct Operation {
 
 impl Operation {
     pub fn param(&self, name: &str) -> Option<&ParamSpec> {
-        self.params.iter().find(|p| p.name == name)
+        self.params.iter().find(|p| *p.name == *name)
     }
 
     /// `sputter(thickness: length, rate: rate?, ...)`, for notes in diagnostics.
@@ -215,7 +218,7 @@ fn parse_params(text: &str) -> Vec<ParamSpec> {
             let dimension =
                 Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
             ParamSpec {
-                name: name.to_owned(),
+                name: name.into(),
                 dimension,
                 required,
                 by_dimension: true,
@@ -238,7 +241,7 @@ fn parse_duration(text: &str) -> Option<f64> {
         .unwrap_or_else(|_| panic!("duration `{text}`: bad number"));
     assert_eq!(
         unit.dimension,
-        Dimension::named("time").unwrap_or_default(),
+        const { Dimension::called("time") },
         "`{text}` is not a time"
     );
     Some(unit.to_si(value))
@@ -267,7 +270,7 @@ impl Library {
                 params: parse_params(record.get("params")),
                 note: record.get("note").to_owned(),
                 default_time_s: parse_duration(record.get("default_time")),
-                verb: verb.clone(),
+                verb: verb.as_str().into(),
             };
             operations.insert(verb, operation);
         });

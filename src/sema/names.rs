@@ -46,7 +46,7 @@ pub struct Resolver<'a> {
 
 fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
     ParamSpec {
-        name: name.to_owned(),
+        name: name.into(),
         // INVARIANT: only names from `NAMED_DIMENSIONS` are used here.
         dimension: Dimension::named(dimension).unwrap_or(Dimension::NONE),
         required,
@@ -255,16 +255,20 @@ impl<'a> Resolver<'a> {
             let material = self.material(&component.material, &[]);
             let amount = component.amount.as_ref().and_then(|quantity| {
                 let value = quantity_value(quantity, &mut self.diagnostics)?;
-                let concentration = [
-                    "molar concentration",
-                    "mass concentration",
-                    "mass fraction",
-                    "volume fraction",
-                    "fraction",
-                ];
-                let fraction = ["mass fraction", "volume fraction", "fraction"]
-                    .iter()
-                    .any(|name| Dimension::named(name) == Some(value.dimension));
+                let fractions = const {
+                    [
+                        Dimension::called("mass fraction"),
+                        Dimension::called("volume fraction"),
+                        Dimension::called("fraction"),
+                    ]
+                };
+                let concentrations = const {
+                    [
+                        Dimension::called("molar concentration"),
+                        Dimension::called("mass concentration"),
+                    ]
+                };
+                let fraction = fractions.contains(&value.dimension);
                 if fraction && !(value.si > 0.0 && value.si <= 1.0) || !fraction && value.si <= 0.0 {
                     self.diagnostics.push(
                         Diagnostic::new(
@@ -280,10 +284,7 @@ impl<'a> Resolver<'a> {
                         .with_help("correct the amount, or leave it out"),
                     );
                     None
-                } else if concentration
-                    .iter()
-                    .any(|name| Dimension::named(name) == Some(value.dimension))
-                {
+                } else if fraction || concentrations.contains(&value.dimension) {
                     Some(value)
                 } else {
                     self.diagnostics.push(
@@ -445,21 +446,21 @@ impl<'a> Resolver<'a> {
         }
         // Step indices were assigned in written order, counting steps that failed to
         // lower; renumber `after` references to the steps that remain.
-        let kept: Vec<String> = steps.iter().map(|s: &Step| s.name.clone()).collect();
+        let mut kept_position: Vec<Option<usize>> = vec![None; steps_by_name.len()];
+        for (position, step) in steps.iter().enumerate() {
+            if let Some(declared) = steps_by_name.get(&*step.name) {
+                kept_position[declared.index] = Some(position);
+            }
+        }
         for step in &mut steps {
-            step.after.retain_mut(|(target, _)| {
-                let name = steps_by_name
-                    .iter()
-                    .find(|(_, d)| d.index == *target)
-                    .map(|(n, _)| n.clone());
-                match name.and_then(|n| kept.iter().position(|k| *k == n)) {
+            step.after
+                .retain_mut(|(target, _)| match kept_position.get(*target).copied().flatten() {
                     Some(position) => {
                         *target = position;
                         true
                     }
                     None => false,
-                }
-            });
+                });
         }
         Protocol {
             name: protocol.name.text.to_string(),
@@ -738,7 +739,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         Some(Step {
-            name: step.name.text.to_string(),
+            name: step.name.text.as_ref().into(),
             verb: operation.verb.clone(),
             workpiece,
             onto,

@@ -44,7 +44,7 @@ pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Ve
     for protocol in &program.protocols {
         let mut states = vec![SurfaceState::default(); protocol.workpieces.len()];
         for step in &protocol.steps {
-            let Some(operation) = library.operations.get(&step.verb) else {
+            let Some(operation) = library.operations.get(&*step.verb) else {
                 continue;
             };
             let checker = StepChecker {
@@ -249,7 +249,7 @@ impl<'a> StepChecker<'a> {
                 format!(
                     "`{}` is molten at {}: it cannot be worked by `{}`",
                     workpiece.material,
-                    display(temperature, Dimension::named("temperature").unwrap_or_default()),
+                    display(temperature, const { Dimension::called("temperature") }),
                     self.step.verb
                 ),
                 self.step.param_span("temperature"),
@@ -263,7 +263,7 @@ impl<'a> StepChecker<'a> {
 
     fn check_reagent_phase(&self, reagent: &ReagentMaterials, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         let kind = self.operation.reagent;
-        let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
+        let at = display(temperature, const { Dimension::called("temperature") });
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
         // A solution's phase is its solvent's; a pure reagent's is its own.
         let deciding: &[&Material] = if reagent.solvents.is_empty() {
@@ -458,7 +458,7 @@ impl StepChecker<'_> {
     /// A step hot enough to melt or decompose a layer already on the foil.
     fn check_layers_survive_heat(&self, temperature: f64, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
         let celsius = temperature - 273.15;
-        let at = display(temperature, Dimension::named("temperature").unwrap_or_default());
+        let at = display(temperature, const { Dimension::called("temperature") });
         let mut reported: Vec<&str> = Vec::new();
         for (layer_key, made_at) in &state.layers {
             let Some(layer) = self.materials.lookup(layer_key) else {

@@ -2,6 +2,8 @@
 //! resolved to indices, quantities are SI values bound to named parameters, and every
 //! element keeps its source span for the diagnostics of later stages.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::units::Dimension;
@@ -125,8 +127,10 @@ fn serialize_dimension<S: serde::Serializer>(dimension: &Dimension, serializer: 
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
-    pub name: String,
-    pub verb: String,
+    /// Shared with the stacks predicted after the step.
+    pub name: Arc<str>,
+    /// Shared with the library's operation.
+    pub verb: Arc<str>,
     /// The workpiece the step acts on; `None` for a preparation step (`dissolve`), which
     /// makes a reagent and touches no foil.
     pub workpiece: Option<usize>,
@@ -147,7 +151,7 @@ pub struct Step {
 /// has a handful of parameters, and a file may have 10^5 steps, where a tree node per
 /// step would be most of the program's memory.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Params(Vec<(String, Value)>);
+pub struct Params(Vec<(Arc<str>, Value)>);
 
 impl Params {
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -159,7 +163,7 @@ impl Params {
     }
 
     /// Sets a parameter (replacing an earlier value of the same name).
-    pub fn insert(&mut self, name: String, value: Value) {
+    pub fn insert(&mut self, name: Arc<str>, value: Value) {
         match self.position(&name) {
             Ok(index) => self.0[index].1 = value,
             Err(index) => self.0.insert(index, (name, value)),
@@ -168,11 +172,11 @@ impl Params {
 
     /// The parameters in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(name, value)| (name.as_str(), value))
+        self.0.iter().map(|(name, value)| (&**name, value))
     }
 
     fn position(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(key, _)| key.as_str().cmp(name))
+        self.0.binary_search_by(|(key, _)| (**key).cmp(name))
     }
 }
 

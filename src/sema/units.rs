@@ -7,6 +7,22 @@
 
 use std::fmt;
 
+/// `a == b`, usable in constants.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Index of each base quantity in a [`Dimension`].
 const BASES: [&str; 9] = [
     "length",
@@ -62,8 +78,24 @@ impl Dimension {
     }
 
     /// The dimension called `name` in [`NAMED_DIMENSIONS`] (`length`, `current density`).
-    pub fn named(name: &str) -> Option<Dimension> {
-        NAMED_DIMENSIONS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
+    pub const fn named(name: &str) -> Option<Dimension> {
+        let mut i = 0;
+        while i < NAMED_DIMENSIONS.len() {
+            if same_text(NAMED_DIMENSIONS[i].0, name) {
+                return Some(NAMED_DIMENSIONS[i].1);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// [`Dimension::named`] for a name written in the code: used as
+    /// `const { Dimension::called("time") }`, an unknown name fails the build.
+    pub const fn called(name: &str) -> Dimension {
+        match Dimension::named(name) {
+            Some(dimension) => dimension,
+            None => panic!("no dimension of that name in NAMED_DIMENSIONS"),
+        }
     }
 
     /// The everyday name, or a product of base quantities when there is none.
@@ -289,7 +321,22 @@ pub struct UnknownUnit {
 }
 
 fn find_atom(symbol: &str) -> Option<&'static UnitAtom> {
-    UNITS.iter().find(|atom| atom.symbols.contains(&symbol))
+    // Every quantity of a file looks its unit up: an index, built once, rather than a scan
+    // over a hundred symbols.
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static UnitAtom>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for atom in UNITS {
+                for symbol in atom.symbols {
+                    index.entry(*symbol).or_insert(atom);
+                }
+            }
+            index
+        })
+        .get(symbol)
+        .copied()
 }
 
 /// Every unit symbol, for suggestions and documentation.
@@ -305,16 +352,16 @@ pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
         dimension: Dimension::NONE,
     };
     let mut offset = 0;
-    let parts: Vec<&str> = text.split('/').collect();
-    for (index, symbol) in parts.iter().enumerate() {
+    let compound = text.contains('/');
+    for (index, symbol) in text.split('/').enumerate() {
         let Some(atom) = find_atom(symbol) else {
             let suggestion = MISTAKES
                 .iter()
-                .find(|(wrong, _)| wrong == symbol)
+                .find(|(wrong, _)| *wrong == symbol)
                 .map(|(_, help)| (*help).to_owned())
                 .or_else(|| crate::diagnostics::suggest::similar("unit", symbol, all_symbols()));
             return Err(UnknownUnit {
-                symbol: (*symbol).to_owned(),
+                symbol: symbol.to_owned(),
                 offset,
                 suggestion,
             });
@@ -322,7 +369,7 @@ pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
         if index == 0 {
             unit.scale = atom.scale;
             unit.dimension = atom.dimension;
-            if parts.len() == 1 {
+            if !compound {
                 unit.offset = atom.offset;
             }
         } else {
@@ -482,9 +529,9 @@ mod tests {
     fn unnamed_dimensions_are_spelled_out() {
         let odd = Dimension::named("length")
             .unwrap()
-            .times(Dimension::named("mass").unwrap());
+            .times(const { Dimension::called("mass") });
         assert_eq!(odd.name(), "length x mass");
-        assert_eq!(Dimension::named("frequency").unwrap().name(), "frequency");
+        assert_eq!(const { Dimension::called("frequency") }.name(), "frequency");
     }
 
     #[test]
@@ -503,10 +550,13 @@ mod tests {
         assert_eq!(display(453.65, TEMPERATURE), "180.5 degC");
         assert_eq!(display(1800.0, TIME), "30 min");
         assert_eq!(
-            display(1.0e-9 / 60.0 * 0.5, Dimension::named("rate").unwrap()),
+            display(1.0e-9 / 60.0 * 0.5, const { Dimension::called("rate") }),
             "0.5 nm/min"
         );
-        assert_eq!(display(10.0, Dimension::named("current density").unwrap()), "1 mA/cm2");
-        assert_eq!(display(20.0, Dimension::named("count").unwrap()), "20");
+        assert_eq!(
+            display(10.0, const { Dimension::called("current density") }),
+            "1 mA/cm2"
+        );
+        assert_eq!(display(20.0, const { Dimension::called("count") }), "20");
     }
 }

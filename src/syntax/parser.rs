@@ -38,7 +38,13 @@ pub(crate) fn misplaced<'src>(start: usize, found: Tok<'src>, end: usize, expect
 
 /// The text of a unit, `nm/min`, from its parts: the source text itself when the parts
 /// stand together as written, else the parts joined (`nm / min` becomes `nm/min`).
-pub(crate) fn unit_text<'src>(source: &'src str, start: usize, end: usize, head: &'src str, tail: &[&'src str]) -> Cow<'src, str> {
+pub(crate) fn unit_text<'src>(
+    source: &'src str,
+    start: usize,
+    end: usize,
+    head: &'src str,
+    tail: &[&'src str],
+) -> Cow<'src, str> {
     let written = &source[start..end];
     let joined_len = head.len() + tail.iter().map(|part| part.len() + 1).sum::<usize>();
     if written.len() == joined_len {
