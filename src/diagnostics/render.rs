@@ -16,10 +16,12 @@ const MAX_SNIPPET_LINE: usize = 400;
 pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool) -> String {
     let mut out = Vec::new();
     let mut cache = (path, Source::from(source));
-    let index = LineIndex::new(source);
+    // Needed only for the compact form, which few files ever need.
+    let index = std::cell::OnceCell::new();
     for diagnostic in diagnostics {
         if touches_long_line(diagnostic, source) {
-            out.extend(render_without_snippet(diagnostic, path, &index).into_bytes());
+            let index = index.get_or_init(|| LineIndex::new(source));
+            out.extend(render_without_snippet(diagnostic, path, index).into_bytes());
             continue;
         }
         let kind = match diagnostic.severity() {
@@ -53,7 +55,7 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
         // Writing into a Vec cannot fail.
         let _ = report.finish().write(&mut cache, &mut out);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 fn touches_long_line(diagnostic: &Diagnostic, source: &str) -> bool {

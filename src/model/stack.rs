@@ -195,6 +195,8 @@ fn predict_protocol(
                 snapshot(i, piece, db, detail)
             })
             .collect();
+        // Kept for every step of the file: without the room left for more notes.
+        notes.shrink_to_fit();
         after_steps.push(StackAfterStep {
             step: index,
             name: step.name.clone(),

@@ -45,7 +45,8 @@ pub struct Transfer {
 pub enum Node {
     /// An index into `Protocol::steps`.
     Step(usize),
-    Transfer(Transfer),
+    /// Boxed: most nodes are steps, and a node is as large as its largest variant.
+    Transfer(Box<Transfer>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,7 +148,7 @@ fn build_protocol(
                     });
                 match moved {
                     Some(transfer) => {
-                        let transfer_node = graph.add_node(Node::Transfer(transfer));
+                        let transfer_node = graph.add_node(Node::Transfer(Box::new(transfer)));
                         graph.add_edge(nodes[previous], transfer_node, edge);
                         graph.add_edge(transfer_node, nodes[index], edge);
                     }

@@ -421,6 +421,7 @@ pub fn bind_params(
             diagnostics.push(missing_parameter(target, spec, specs, anchor));
         }
     }
+    bound.shrink_to_fit();
     bound
 }
 

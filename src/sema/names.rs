@@ -423,7 +423,7 @@ impl<'a> Resolver<'a> {
             workpiece_names: &workpiece_names,
             steps: &steps_by_name,
         };
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(steps_by_name.len());
         let mut budgets = Vec::new();
         for (position, item) in protocol.items.iter().enumerate() {
             match item {

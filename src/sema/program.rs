@@ -170,6 +170,11 @@ impl Params {
         }
     }
 
+    /// Gives back the room kept for more parameters: the program keeps every step's.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     /// The parameters in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.0.iter().map(|(name, value)| (&**name, value))
