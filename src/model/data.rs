@@ -77,11 +77,17 @@ pub struct Reaction {
     pub extent_min: f64,
     pub unbalanced: Vec<String>,
     pub source: String,
+    /// The equation as notes show it, written once when the table is loaded.
+    equation: String,
 }
 
 impl Reaction {
     /// `MgF2 + 2 Li -> 2 LiF + Mg`.
-    pub fn equation(&self) -> String {
+    pub fn equation(&self) -> &str {
+        &self.equation
+    }
+
+    fn write_equation(&self) -> String {
         let count = |n: f64| {
             if n == 1.0 {
                 String::new()
@@ -184,7 +190,7 @@ impl ModelData {
                     )
                 })
                 .collect();
-            let reaction = Reaction {
+            let mut reaction = Reaction {
                 li_per_unit: record
                     .get("li_per_unit")
                     .parse()
@@ -205,7 +211,9 @@ impl ModelData {
                 unbalanced: list(record.get("unbalanced")).map(str::to_owned).collect(),
                 source: record.get("source").to_owned(),
                 reactant: reactant.clone(),
+                equation: String::new(),
             };
+            reaction.equation = reaction.write_equation();
             reactions.insert(reactant, reaction);
         });
         let mut growth = BTreeMap::new();

@@ -5,33 +5,52 @@ use super::quantity::Estimate;
 
 /// `value` with `digits` significant digits, without trailing zeros (`9.93`, `17`, `0.0125`).
 pub fn significant(value: f64, digits: usize) -> String {
+    let mut text = String::new();
+    write_significant(&mut text, value, digits);
+    text
+}
+
+/// [`significant`] followed by a unit, in one string: notes write a great many of these.
+fn with_unit(value: f64, digits: usize, unit: &str) -> String {
+    let mut text = String::with_capacity(8 + unit.len());
+    write_significant(&mut text, value, digits);
+    text.push(' ');
+    text.push_str(unit);
+    text
+}
+
+fn write_significant(out: &mut String, value: f64, digits: usize) {
+    use std::fmt::Write;
     if value == 0.0 || !value.is_finite() {
-        return if value.is_finite() {
-            "0".to_owned()
+        let _ = if value.is_finite() {
+            write!(out, "0")
         } else {
-            value.to_string()
+            write!(out, "{value}")
         };
+        return;
     }
     let magnitude = value.abs().log10().floor() as i32;
     let decimals = (digits as i32 - 1 - magnitude).clamp(0, 12) as usize;
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    };
-    if text == "-0" { "0".to_owned() } else { text }
+    let start = out.len();
+    let _ = write!(out, "{value:.decimals$}");
+    if out[start..].contains('.') {
+        let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + kept);
+    }
+    if &out[start..] == "-0" {
+        out.remove(start);
+    }
 }
 
 /// A length in m, in nm below 1 um, um below 1 mm, else mm.
 pub fn length(m: f64, digits: usize) -> String {
     let magnitude = m.abs();
     if magnitude >= 1e-3 {
-        format!("{} mm", significant(m * 1e3, digits))
+        with_unit(m * 1e3, digits, "mm")
     } else if magnitude >= 1e-6 {
-        format!("{} um", significant(m * 1e6, digits))
+        with_unit(m * 1e6, digits, "um")
     } else {
-        format!("{} nm", significant(m * 1e9, digits))
+        with_unit(m * 1e9, digits, "nm")
     }
 }
 
@@ -40,20 +59,20 @@ pub fn areal_mass(kg_m2: f64, digits: usize) -> String {
     // 1 kg/m2 = 1e6 mg / 1e4 cm2 = 100 mg/cm2.
     let mg_cm2 = kg_m2 * 100.0;
     if mg_cm2 != 0.0 && mg_cm2.abs() < 0.01 {
-        format!("{} ug/cm2", significant(mg_cm2 * 1e3, digits))
+        with_unit(mg_cm2 * 1e3, digits, "ug/cm2")
     } else {
-        format!("{} mg/cm2", significant(mg_cm2, digits))
+        with_unit(mg_cm2, digits, "mg/cm2")
     }
 }
 
 /// A duration in s, in s, min or h.
 pub fn duration(s: f64) -> String {
     if s.abs() >= 3600.0 {
-        format!("{} h", significant(s / 3600.0, 3))
+        with_unit(s / 3600.0, 3, "h")
     } else if s.abs() >= 60.0 {
-        format!("{} min", significant(s / 60.0, 3))
+        with_unit(s / 60.0, 3, "min")
     } else {
-        format!("{} s", significant(s, 3))
+        with_unit(s, 3, "s")
     }
 }
 

@@ -192,7 +192,7 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>)
                 })
                 .ordered();
             let layer = Layer::mixture(mix.shares, Some(grown), ctx.index, Origin::Grown);
-            let equations: Vec<String> = species.reactive.iter().map(|r| r.reaction.equation()).collect();
+            let equations: Vec<&str> = species.reactive.iter().map(|r| r.reaction.equation()).collect();
             notes.push(format!(
                 "`{reagent}` grows {} of `{}` ({}, {range}), taking {} of Li ({})",
                 length(grown.nominal, 3),

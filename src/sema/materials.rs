@@ -6,7 +6,10 @@
 //! embedded at compile time, so the compiler reads no files at run time; a malformed table
 //! is therefore a programming error, which the unit tests below catch before it ships.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// The index is looked up for every material of every step: a fast hash of our own keys.
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -402,7 +405,7 @@ impl MaterialDb {
     /// Parses both tables and checks what the rest of the compiler relies on: unique names,
     /// parseable formulas with known atomic weights, and cross-references that resolve.
     fn parse(materials_tsv: &str, elements_tsv: &str) -> Result<MaterialDb, TableError> {
-        let mut atomic_weights = HashMap::new();
+        let mut atomic_weights = HashMap::default();
         for (line, fields) in records("elements.tsv", elements_tsv, &ELEMENT_COLUMNS)? {
             let error = |message: String| TableError::new("elements.tsv", line, message);
             let symbol = fields[0];
@@ -418,7 +421,7 @@ impl MaterialDb {
         }
 
         let mut materials = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for (line, fields) in records("materials.tsv", materials_tsv, &MATERIAL_COLUMNS)? {
             let error = |message: String| TableError::new("materials.tsv", line, message);
             let material = material(&fields).map_err(&error)?;

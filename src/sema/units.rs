@@ -323,11 +323,11 @@ pub struct UnknownUnit {
 fn find_atom(symbol: &str) -> Option<&'static UnitAtom> {
     // Every quantity of a file looks its unit up: an index, built once, rather than a scan
     // over a hundred symbols.
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static UnitAtom>> =
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static UnitAtom>> =
         std::sync::OnceLock::new();
     INDEX
         .get_or_init(|| {
-            let mut index = std::collections::HashMap::new();
+            let mut index = rustc_hash::FxHashMap::default();
             for atom in UNITS {
                 for symbol in atom.symbols {
                     index.entry(*symbol).or_insert(atom);
