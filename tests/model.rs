@@ -404,7 +404,7 @@ fn uncertainty_ranges_are_ordered() {
         let c = seip::compile(source);
         for stack in &c.stacks {
             for state in &stack.after_steps {
-                for snapshot in state.product.iter().chain(&state.others) {
+                for snapshot in state.product.as_deref().into_iter().chain(&state.others) {
                     for layer in &snapshot.layers {
                         if let Some(t) = &layer.thickness {
                             ordered(t, &layer.material);

@@ -60,20 +60,31 @@ pub struct Caveats {
 }
 
 impl Caveats {
-    /// Adds the items not there yet; returns whether any was new.
-    pub fn unverified<S: AsRef<str> + Into<Arc<str>>>(&mut self, items: impl IntoIterator<Item = S>) -> bool {
-        add_new(&mut self.unverified, items)
+    /// Adds the items not there yet.
+    pub fn unverified<S: AsRef<str> + Into<Arc<str>>>(&mut self, items: impl IntoIterator<Item = S>) {
+        add_new(&mut self.unverified, items);
     }
 
     pub fn assume<S: AsRef<str> + Into<Arc<str>>>(&mut self, assumption: S) {
         add_new(&mut self.assumed, [assumption]);
     }
 
-    /// Adds the other's items not there yet; returns whether any was new.
-    pub fn extend(&mut self, other: &Caveats) -> bool {
-        let unverified = add_new(&mut self.unverified, other.unverified.iter().cloned());
-        let assumed = add_new(&mut self.assumed, other.assumed.iter().cloned());
-        unverified || assumed
+    /// Adds the other's items not there yet.
+    pub fn extend(&mut self, other: &Caveats) {
+        add_new(&mut self.unverified, other.unverified.iter().cloned());
+        add_new(&mut self.assumed, other.assumed.iter().cloned());
+    }
+
+    /// Whether every item of `other` is here already.
+    pub fn covers(&self, other: &Caveats) -> bool {
+        let has = |list: &[Arc<str>], item: &Arc<str>| list.iter().any(|present| present == item);
+        other.unverified.iter().all(|item| has(&self.unverified, item))
+            && other.assumed.iter().all(|item| has(&self.assumed, item))
+    }
+
+    /// Whether `item` is among the unverified values.
+    pub fn flags(&self, item: &str) -> bool {
+        self.unverified.iter().any(|present| **present == *item)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -181,15 +192,13 @@ pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = Stri
     }
 }
 
-/// [`merge`] for shared texts: allocates only for the new ones; returns whether any was.
-fn add_new<S: AsRef<str> + Into<Arc<str>>>(into: &mut Vec<Arc<str>>, items: impl IntoIterator<Item = S>) -> bool {
-    let before = into.len();
+/// [`merge`] for shared texts: allocates only for the new ones.
+fn add_new<S: AsRef<str> + Into<Arc<str>>>(into: &mut Vec<Arc<str>>, items: impl IntoIterator<Item = S>) {
     for item in items {
         if !into.iter().any(|present| **present == *item.as_ref()) {
             into.push(item.into());
         }
     }
-    into.len() > before
 }
 
 /// The molar mass the models use: the table's value, else the one computed from the

@@ -62,7 +62,7 @@ impl Snapshot {
     pub fn caveats(&self) -> Caveats {
         let mut all = Caveats::clone(&self.caveats.coating);
         all.extend(&self.caveats.li);
-        all.extend(&self.caveats.mass);
+        all.extend(&self.caveats.mass());
         all
     }
 }
@@ -76,9 +76,10 @@ pub struct StackAfterStep {
     pub acts_on: Option<usize>,
     /// Seconds; `None` when the parameters do not say.
     pub duration_s: Option<f64>,
-    /// The product's stack, flattened into this object.
+    /// The product's stack, flattened into this object; shared with the step before when
+    /// this step left it as it was.
     #[serde(flatten)]
-    pub product: Option<Snapshot>,
+    pub product: Option<Arc<Snapshot>>,
     /// The other workpieces that carry layers (a carrier film before its transfer).
     pub others: Vec<Snapshot>,
     /// What the models did at this step, and why.
@@ -96,7 +97,7 @@ pub struct ProtocolStack {
 impl ProtocolStack {
     /// The product after the last step.
     pub fn last(&self) -> Option<&Snapshot> {
-        self.after_steps.iter().rev().find_map(|s| s.product.as_ref())
+        self.after_steps.iter().rev().find_map(|s| s.product.as_deref())
     }
 }
 
@@ -147,6 +148,7 @@ fn predict_protocol(
         .map(|w| Piece::new(db.lookup(&w.material).is_some_and(|m| m.key == "Li"), w.thickness_m))
         .collect();
     let mut after_steps: Vec<StackAfterStep> = Vec::with_capacity(protocol.steps.len());
+    let mut last_product: Option<Arc<Snapshot>> = None;
     let mut listed = 0;
     let mut detail = |piece: &Piece| {
         listed += piece.layers().len();
@@ -205,7 +207,13 @@ fn predict_protocol(
             product: product.and_then(|p| {
                 let piece = pieces.get_mut(p)?;
                 let detail = detail(piece);
-                Some(snapshot(p, piece, db, detail))
+                let now = snapshot(p, piece, db, detail);
+                let shared = match &last_product {
+                    Some(last) if **last == now => Arc::clone(last),
+                    _ => Arc::new(now),
+                };
+                last_product = Some(Arc::clone(&shared));
+                Some(shared)
             }),
             others,
             notes,
@@ -216,6 +224,7 @@ fn predict_protocol(
     if let (Some(snapshot), Some(piece)) = (last, product.and_then(|p| pieces.get(p)))
         && snapshot.layers_elided
     {
+        let snapshot = Arc::make_mut(snapshot);
         snapshot.layers = piece.layers().to_vec();
         snapshot.layers_elided = false;
     }
@@ -322,11 +331,16 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
 /// [`LAYER_DETAIL`]).
 fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) -> Snapshot {
     let li_density = density(db, "Li");
-    let caveats = piece.snapshot_caveats(db, li_density.as_ref().map_or(&[], |(_, flags)| flags.as_slice()));
     let totals = piece.totals(db);
     let coating = totals.unknown.is_empty().then_some(totals.coating);
     let layer_mass = totals.layer_mass;
     let li_known = piece.li_unknown.is_empty();
+    let mass_known = layer_mass.is_some() && li_known && li_density.is_some();
+    let caveats = piece.snapshot_caveats(
+        db,
+        li_density.as_ref().map_or(&[], |(_, flags)| flags.as_slice()),
+        mass_known,
+    );
     // A workpiece that is not Li has no Li to lose.
     let li_consumed = (li_known && piece.lithium).then_some(piece.li_consumed);
     let li_remaining = piece.li.filter(|_| li_known);

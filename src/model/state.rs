@@ -5,10 +5,10 @@
 //! and recomputed only after a step changed layers already there: a long protocol that
 //! deposits one layer per step then costs time linear in its length, not quadratic.
 //!
-//! The snapshots after each step share what did not change: the layers are reference
-//! counted, and the caveats behind the totals are published once and shared by every
-//! snapshot until a step adds to them. A protocol of N steps then holds N small snapshots,
-//! not N copies of its layers and footnotes.
+//! The snapshots after each step share what did not change: the layers and the caveats
+//! behind the totals are reference counted, and copied only when a step changes them while
+//! a snapshot still shows them. A protocol of N steps then holds N small snapshots, not N
+//! copies of its layers and footnotes.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,26 +28,39 @@ pub struct Totals {
     /// unknown.
     pub layer_mass: Option<Estimate>,
     /// What the coating rests on.
-    pub coating_caveats: Caveats,
+    pub coating_caveats: Arc<Caveats>,
     /// The unverified densities the mass rests on.
-    pub density_caveats: Caveats,
+    pub density_caveats: Arc<Caveats>,
+}
+
+/// Adds `other` to caveats a snapshot may share, copying them only when something is new.
+fn extend_shared(target: &mut Arc<Caveats>, other: &Caveats) {
+    if !target.covers(other) {
+        Arc::make_mut(target).extend(other);
+    }
+}
+
+/// Adds unverified flags to caveats a snapshot may share, copying them only when one is new.
+fn flag_shared(target: &mut Arc<Caveats>, flags: &[String]) {
+    if flags.iter().any(|flag| !target.flags(flag)) {
+        Arc::make_mut(target).unverified(flags.iter().map(String::as_str));
+    }
 }
 
 impl Totals {
-    /// Adds a layer to the sums; returns whether the caveats grew.
-    fn add(&mut self, layer: &Layer, db: &MaterialDb) -> bool {
-        let mut caveats_grew = self.coating_caveats.extend(&layer.caveats);
+    fn add(&mut self, layer: &Layer, db: &MaterialDb) {
+        extend_shared(&mut self.coating_caveats, &layer.caveats);
         let Some(thickness) = layer.thickness else {
             self.unknown.push(layer.step);
             self.layer_mass = None;
-            return caveats_grew;
+            return;
         };
         self.coating = self.coating + thickness;
         let mut rho = Some(0.0);
         for component in &layer.components {
             rho = match (rho, density(db, &component.material)) {
                 (Some(total), Some((density, flags))) => {
-                    caveats_grew |= self.density_caveats.unverified(flags);
+                    flag_shared(&mut self.density_caveats, &flags);
                     Some(total + component.volume_fraction * density)
                 }
                 _ => None,
@@ -57,7 +70,6 @@ impl Totals {
             (Some(mass), Some(rho)) => Some(mass + thickness.scale(rho)),
             _ => None,
         };
-        caveats_grew
     }
 }
 
@@ -68,8 +80,18 @@ pub struct SnapshotCaveats {
     pub coating: Arc<Caveats>,
     /// Behind the Li consumed and remaining.
     pub li: Arc<Caveats>,
-    /// Behind the mass added.
-    pub mass: Arc<Caveats>,
+    /// The unverified densities behind the mass added.
+    pub density: Arc<Caveats>,
+}
+
+impl SnapshotCaveats {
+    /// Behind the mass added: the layers, their densities and the Li they took.
+    pub fn mass(&self) -> Caveats {
+        let mut mass = Caveats::clone(&self.coating);
+        mass.extend(&self.density);
+        mass.extend(&self.li);
+        mass
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -87,14 +109,12 @@ pub struct Piece {
     /// Steps whose Li consumption the data cannot predict.
     pub li_unknown: Vec<usize>,
     /// Unverified data values and assumptions behind `li_consumed`.
-    li_caveats: Caveats,
+    li_caveats: Arc<Caveats>,
     /// Bottom to top; shared with the snapshots that list them.
     layers: Vec<Arc<Layer>>,
     totals: Totals,
     /// Whether `totals` no longer match `layers`.
     stale: bool,
-    /// The caveats as last published to a snapshot; `None` once they may have changed.
-    published: Option<SnapshotCaveats>,
 }
 
 impl Piece {
@@ -118,7 +138,6 @@ impl Piece {
     /// sums are recomputed before they are next read.
     pub fn layers_mut(&mut self) -> &mut Vec<Arc<Layer>> {
         self.stale = true;
-        self.published = None;
         &mut self.layers
     }
 
@@ -126,11 +145,7 @@ impl Piece {
     pub fn push(&mut self, layer: impl Into<Arc<Layer>>, db: &MaterialDb) {
         let layer = layer.into();
         if !self.stale {
-            let had_mass = self.totals.layer_mass.is_some();
-            // The mass caveats hold while the mass is known.
-            if self.totals.add(&layer, db) || had_mass != self.totals.layer_mass.is_some() {
-                self.published = None;
-            }
+            self.totals.add(&layer, db);
         }
         self.layers.push(layer);
     }
@@ -138,32 +153,28 @@ impl Piece {
     /// Removes every layer (a carrier giving its film away).
     pub fn take_layers(&mut self) -> Vec<Arc<Layer>> {
         self.stale = true;
-        self.published = None;
         std::mem::take(&mut self.layers)
     }
 
-    /// The caveats behind the totals, as shared values: the same ones as the last call's
-    /// while nothing has added to them. `li_density_flags` are the unverified flags of Li's
-    /// density, which the mass rests on when it is known.
-    pub fn snapshot_caveats(&mut self, db: &MaterialDb, li_density_flags: &[String]) -> SnapshotCaveats {
-        self.totals(db);
-        if let Some(published) = &self.published {
-            return published.clone();
+    /// The caveats behind the totals, shared with the piece until a step adds to them.
+    /// `li_density_flags` are the unverified flags of Li's density, which the mass rests
+    /// on when it is known.
+    pub fn snapshot_caveats(
+        &mut self,
+        db: &MaterialDb,
+        li_density_flags: &[String],
+        mass_known: bool,
+    ) -> SnapshotCaveats {
+        let totals = self.totals(db);
+        let mut density = totals.density_caveats.clone();
+        if mass_known {
+            flag_shared(&mut density, li_density_flags);
         }
-        let totals = &self.totals;
-        let mut mass = totals.coating_caveats.clone();
-        mass.extend(&totals.density_caveats);
-        mass.extend(&self.li_caveats);
-        if totals.layer_mass.is_some() && self.li_unknown.is_empty() {
-            mass.unverified(li_density_flags.iter().cloned());
+        SnapshotCaveats {
+            coating: totals.coating_caveats.clone(),
+            li: self.li_caveats.clone(),
+            density,
         }
-        let published = SnapshotCaveats {
-            coating: Arc::new(totals.coating_caveats.clone()),
-            li: Arc::new(self.li_caveats.clone()),
-            mass: Arc::new(mass),
-        };
-        self.published = Some(published.clone());
-        published
     }
 
     /// The sums over the layers, current.
@@ -178,7 +189,6 @@ impl Piece {
             }
             self.totals = totals;
             self.stale = false;
-            self.published = None;
         }
         &self.totals
     }
@@ -203,9 +213,7 @@ impl Piece {
         self.li_consumed = self.li_consumed + taken;
         let entry = self.li_by_step.entry(step).or_insert(Estimate::ZERO);
         *entry = *entry + taken;
-        if self.li_caveats.extend(caveats) {
-            self.published = None;
-        }
+        extend_shared(&mut self.li_caveats, caveats);
         taken
     }
 
@@ -220,7 +228,6 @@ impl Piece {
     pub fn li_unknown_at(&mut self, step: usize) {
         if !self.li_unknown.contains(&step) {
             self.li_unknown.push(step);
-            self.published = None;
         }
     }
 

@@ -96,7 +96,7 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
                 row.push(cell(snapshot.coating, &caveats.coating, &|v| length(v, 3)));
                 row.push(cell(snapshot.li_consumed, &caveats.li, &|v| length(v, 3)));
                 row.push(cell(snapshot.li_remaining, &caveats.li, &|v| length(v, 5)));
-                row.push(cell(snapshot.mass_added, &caveats.mass, &|v| areal_mass(v, 3)));
+                row.push(cell(snapshot.mass_added, &caveats.mass(), &|v| areal_mass(v, 3)));
                 row.push(cell(snapshot.volumetric_penalty, &penalty_caveats, &percent));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 5)),
