@@ -38,6 +38,14 @@ impl<'src> Lexer<'src> {
         }
     }
 
+    /// Lexes `source` from byte `start` (where a token starts), with offsets into the
+    /// whole of `source`.
+    pub fn starting_at(source: &'src str, start: usize) -> Self {
+        let mut lexer = Lexer::new(source);
+        lexer.inner.bump(start);
+        lexer
+    }
+
     /// The next raw token, with bad characters merged into one error token.
     fn raw(&mut self) -> Option<Spanned<'src>> {
         if let Some(token) = self.lookahead.pop_front() {

@@ -58,23 +58,98 @@ pub(crate) fn unit_text<'src>(
     Cow::Owned(text)
 }
 
-/// Parses a whole file. Always returns a tree: the parts that could not be read are
-/// `Error` nodes, and each is explained by a diagnostic.
-pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
+/// From this size on, a file is parsed in two halves at once (see [`parse_in_halves`]).
+const PARALLEL_PARSE_BYTES: usize = 1 << 20;
+
+/// What the generated parser gives for a stretch of the file, before its errors are
+/// turned into diagnostics.
+struct RawParse<'src> {
+    /// `None` when the parser could not recover.
+    file: Option<File<'src>>,
+    recoveries: Vec<Recovery<'src>>,
+    lexer_diagnostics: Vec<Diagnostic>,
+}
+
+impl RawParse<'_> {
+    fn is_clean(&self) -> bool {
+        self.file.is_some() && self.recoveries.is_empty() && self.lexer_diagnostics.is_empty()
+    }
+}
+
+/// Parses `source[start..end]` as a file of its own, with offsets into `source`.
+fn parse_range(source: &str, start: usize, end: usize) -> RawParse<'_> {
     let mut recoveries: Vec<Recovery> = Vec::new();
-    let mut lexer = Lexer::new(source);
+    let mut lexer = Lexer::starting_at(&source[..end], start);
     let result = grammar::FileParser::new().parse(source, &mut recoveries, &mut lexer);
-    let mut diagnostics = std::mem::take(&mut lexer.diagnostics);
     let file = match result {
-        Ok(file) => file,
+        Ok(file) => Some(file),
         Err(error) => {
             recoveries.push(ErrorRecovery {
                 error,
                 dropped_tokens: Vec::new(),
             });
-            File { items: Vec::new() }
+            None
         }
     };
+    RawParse {
+        file,
+        recoveries,
+        lexer_diagnostics: lexer.diagnostics,
+    }
+}
+
+/// Where a large file can be cut in two for [`parse_in_halves`]: the start of a line
+/// that begins with `protocol`, at or after the middle of the file.
+fn split_point(source: &str) -> Option<usize> {
+    let mut from = source.len() / 2;
+    while let Some(found) = source[from..].find("\nprotocol") {
+        let at = from + found + 1;
+        if source[at + "protocol".len()..].starts_with([' ', '\t', '"']) {
+            return Some(at);
+        }
+        from = at;
+    }
+    None
+}
+
+/// Parses the two halves of a file on two threads. When the first half reads cleanly as
+/// whole items, the parser reaches the cut in the state it starts in, so the second half
+/// parses alone exactly as it would in sequence; otherwise (`None`) the file is parsed in
+/// one piece, which gives its errors their usual context.
+fn parse_in_halves(source: &str, cut: usize) -> Option<RawParse<'_>> {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| parse_range(source, cut, source.len()));
+        let first = parse_range(source, 0, cut);
+        let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut items = first.is_clean().then_some(first.file?.items)?;
+        // As in one piece: a parser that cannot recover gives no tree at all.
+        let file = second.file.map(|file| {
+            items.extend(file.items);
+            File { items }
+        });
+        Some(RawParse { file, ..second })
+    })
+}
+
+/// Parses a whole file. Always returns a tree: the parts that could not be read are
+/// `Error` nodes, and each is explained by a diagnostic.
+pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
+    let raw = (source.len() >= PARALLEL_PARSE_BYTES)
+        .then(|| split_point(source))
+        .flatten()
+        .and_then(|cut| parse_in_halves(source, cut))
+        .unwrap_or_else(|| parse_range(source, 0, source.len()));
+    diagnose(source, raw)
+}
+
+/// The tree, and the diagnostics of the lexer and the parser's recoveries.
+fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnostic>) {
+    let RawParse {
+        file,
+        recoveries,
+        lexer_diagnostics: mut diagnostics,
+    } = raw;
+    let file = file.unwrap_or(File { items: Vec::new() });
     let mut syntax_errors: Vec<Diagnostic> = Vec::new();
     // Where the text the last error covered (its token and what recovery dropped) ends.
     let mut last_error_end: Option<usize> = None;
