@@ -19,16 +19,18 @@ pub struct File<'src> {
     pub items: Vec<Item<'src>>,
 }
 
+/// The declarations are boxed: a file is a long list of these, and an unboxed variant
+/// would make every entry (and every value on the parser's stack) as large as a step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item<'src> {
-    Protocol(Protocol<'src>),
-    Tool(ToolDecl<'src>),
-    Reagent(ReagentDecl<'src>),
-    Environment(EnvironmentDecl<'src>),
+    Protocol(Box<Protocol<'src>>),
+    Tool(Box<ToolDecl<'src>>),
+    Reagent(Box<ReagentDecl<'src>>),
+    Environment(Box<EnvironmentDecl<'src>>),
     /// `operation name { .. }`: a lab's own operation.
-    Operation(OperationDecl<'src>),
+    Operation(Box<OperationDecl<'src>>),
     /// `tool_kind name { .. }`: a lab's own kind of tool.
-    ToolKind(OperationDecl<'src>),
+    ToolKind(Box<OperationDecl<'src>>),
     Error(Span),
 }
 
@@ -62,13 +64,13 @@ pub struct Protocol<'src> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProtocolItem<'src> {
-    Substrate(SubstrateDecl<'src>),
+    Substrate(Box<SubstrateDecl<'src>>),
     Batch(BatchDecl),
-    Tool(ToolDecl<'src>),
-    Reagent(ReagentDecl<'src>),
-    Environment(EnvironmentDecl<'src>),
-    Step(Step<'src>),
-    Budget(Budget<'src>),
+    Tool(Box<ToolDecl<'src>>),
+    Reagent(Box<ReagentDecl<'src>>),
+    Environment(Box<EnvironmentDecl<'src>>),
+    Step(Box<Step<'src>>),
+    Budget(Box<Budget<'src>>),
     Error(Span),
 }
 

@@ -76,6 +76,13 @@ impl RawParse<'_> {
     }
 }
 
+/// A list of the tree without the room the parser left for more: the tree of a large
+/// file is kept whole until the program is checked.
+pub(crate) fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
+}
+
 /// Parses `source[start..end]` as a file of its own, with offsets into `source`.
 fn parse_range(source: &str, start: usize, end: usize) -> RawParse<'_> {
     let mut recoveries: Vec<Recovery> = Vec::new();
