@@ -158,9 +158,25 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<Diagnostic>) {
     }
 }
 
+/// What a compilation keeps besides the program and the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The step graphs and the stacks after every step, for the outputs.
+    Everything,
+    /// Nothing more: every stage still runs and reports, but each protocol's graph and
+    /// stacks are dropped once checked (`seipc check`).
+    Diagnostics,
+}
+
 /// Compiles one source text through every stage. Later stages run on what the earlier
 /// ones could resolve, so one run reports as much as possible.
 pub fn compile(source: &str) -> Compilation {
+    compile_keeping(source, Keep::Everything)
+}
+
+/// [`compile`], keeping only what `keep` asks for: with [`Keep::Diagnostics`] the
+/// compilation's `graphs` and `stacks` are empty.
+pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     let library = Library::builtin();
     let materials = MaterialDb::builtin();
     if source.len() > MAX_SOURCE_BYTES {
@@ -196,19 +212,24 @@ pub fn compile(source: &str) -> Compilation {
     // program; on a large one the stacks are computed on a second core meanwhile.
     let checks_and_graphs = |program: &Program| {
         let phase_diagnostics = sema::phases::check(program, &library, materials);
-        let graphs = plan::dag::build(program, &library);
-        (phase_diagnostics, graphs)
+        let (graphs, plan_diagnostics) = plan::dag::build(program, &library);
+        let graphs = if keep == Keep::Everything { graphs } else { Vec::new() };
+        (phase_diagnostics, (graphs, plan_diagnostics))
+    };
+    let stacks = |program: &Program| match keep {
+        Keep::Everything => model::stack::predict(program, &library),
+        Keep::Diagnostics => (Vec::new(), model::stack::check_budgets(program, &library)),
     };
     let ((phase_diagnostics, (graphs, plan_diagnostics)), (stacks, model_diagnostics)) =
         if program.step_count() >= PARALLEL_STEPS {
             std::thread::scope(|scope| {
                 let rest = scope.spawn(|| checks_and_graphs(&program));
-                let stacks = model::stack::predict(&program, &library);
+                let stacks = stacks(&program);
                 let rest = rest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (rest, stacks)
             })
         } else {
-            (checks_and_graphs(&program), model::stack::predict(&program, &library))
+            (checks_and_graphs(&program), stacks(&program))
         };
     diagnostics.extend(phase_diagnostics);
     diagnostics.extend(plan_diagnostics);

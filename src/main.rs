@@ -90,7 +90,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check { file, message_format } => {
-            check(file, *message_format, cli.color).map(|(compilation, code)| {
+            check(file, seip::Keep::Diagnostics, *message_format, cli.color).map(|(compilation, code)| {
                 // The process ends next: freeing a program of 10^5 steps piece by piece takes
                 // longer than the operating system takes to reclaim it.
                 std::mem::forget(compilation);
@@ -181,6 +181,7 @@ fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageF
 /// and the exit code.
 fn check(
     path: &Path,
+    keep: seip::Keep,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
@@ -191,7 +192,7 @@ fn check(
         report(&[diagnostic], &display, &source, format, color);
         return Ok((None, ExitCode::from(1)));
     }
-    let compilation = seip::compile(&source);
+    let compilation = seip::compile_keeping(&source, keep);
     report(&compilation.diagnostics, &display, &source, format, color);
     let code = if compilation.has_errors() {
         ExitCode::from(1)
@@ -237,7 +238,7 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
 }
 
 fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
-    let (compilation, code) = check(path, format, color)?;
+    let (compilation, code) = check(path, seip::Keep::Everything, format, color)?;
     if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
         if json {
             let value = serde_json::json!({ "protocols": seip::emit::json::stacks(compilation) });

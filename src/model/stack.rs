@@ -119,20 +119,30 @@ fn product_of(protocol: &Protocol, db: &MaterialDb) -> Option<usize> {
 
 /// The stacks of every protocol, one per protocol in order, and the budget diagnostics.
 pub fn predict(program: &Program, library: &Library) -> (Vec<ProtocolStack>, Vec<Diagnostic>) {
-    let db = MaterialDb::builtin();
-    let data = ModelData::builtin();
     let mut diagnostics = Vec::new();
     let stacks = program
         .protocols
         .iter()
-        .map(|protocol| {
-            let (mut stack, pieces) = predict_protocol(protocol, library, db, data);
-            let product = stack.product.and_then(|p| pieces.get(p));
-            stack.budgets = budget::check(protocol, &stack, product, &mut diagnostics);
-            stack
-        })
+        .map(|protocol| predict_and_check(protocol, library, &mut diagnostics))
         .collect();
     (stacks, diagnostics)
+}
+
+/// The budget diagnostics of [`predict`] alone: each protocol's stack is dropped once its
+/// budgets are checked, so a file of many protocols never holds all their stacks.
+pub fn check_budgets(program: &Program, library: &Library) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for protocol in &program.protocols {
+        predict_and_check(protocol, library, &mut diagnostics);
+    }
+    diagnostics
+}
+
+fn predict_and_check(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ProtocolStack {
+    let (mut stack, pieces) = predict_protocol(protocol, library, MaterialDb::builtin(), ModelData::builtin());
+    let product = stack.product.and_then(|p| pieces.get(p));
+    stack.budgets = budget::check(protocol, &stack, product, diagnostics);
+    stack
 }
 
 fn predict_protocol(
