@@ -400,6 +400,67 @@ mod tests {
         assert_eq!(codes, vec!["E0103", "E0103"], "{diagnostics:#?}");
     }
 
+    /// Every `.seip` file of the repository (examples and diagnostic cases).
+    fn repository_sources() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths {
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "seip")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    out.push(text);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        walk(&root.join("examples"), &mut sources);
+        walk(&root.join("tests/cases"), &mut sources);
+        sources
+    }
+
+    #[test]
+    fn parsing_in_halves_gives_what_parsing_in_one_piece_gives() {
+        let sources = repository_sources();
+        assert!(sources.len() > 50, "found {} sources", sources.len());
+        let mut split = 0;
+        // Every third file first (clean ones and ones with errors), every file second.
+        for first in sources.iter().step_by(3) {
+            for second in &sources {
+                let source = format!("{first}\n{second}");
+                let whole = format!("{:?}", diagnose(&source, parse_range(&source, 0, source.len())));
+                let mut from = 0;
+                while let Some(found) = source[from..].find("\nprotocol") {
+                    let cut = from + found + 1;
+                    from = cut;
+                    if let Some(halves) = parse_in_halves(&source, cut) {
+                        split += 1;
+                        assert_eq!(
+                            format!("{:?}", diagnose(&source, halves)),
+                            whole,
+                            "cut at {cut} of:\n{source}"
+                        );
+                    }
+                }
+            }
+        }
+        // Most pairs start with a file that parses cleanly, so most cuts are taken.
+        assert!(split > 300, "only {split} cuts were parsed in halves");
+    }
+
+    #[test]
+    fn a_large_file_is_cut_at_a_protocol_line() {
+        let protocol = "protocol \"p\" {\n  substrate li: Li foil\n  step a: dry at 60 degC for 1 h\n}\n";
+        let source = protocol.repeat(1000);
+        let cut = split_point(&source).expect("a protocol line past the middle");
+        assert!(cut >= source.len() / 2 && source[cut..].starts_with("protocol "));
+        assert_eq!(split_point("tool t: dry_room in air\n"), None);
+    }
+
     #[test]
     fn never_fails_on_garbage() {
         for source in [
