@@ -1,6 +1,8 @@
 //! The compiler's stages over generated recipes (`benches/support/generate.rs`), at 10^3, 10^4
-//! and 10^5 steps: lexing, parsing, checking (the whole `compile`), and scheduling a
-//! pilot-line batch of 10^2, 10^3 and 10^4 samples. Throughput is reported in bytes of
+//! and 10^5 steps: lexing, parsing, name resolution and binding, the phase checks, the
+//! step graphs, the layer stacks, `seipc check` (everything, keeping diagnostics only)
+//! and the whole `compile`; and scheduling a pilot-line batch of 10^2, 10^3 and 10^4
+//! samples. Throughput is reported in bytes of
 //! source, so MB/s reads straight off criterion's output; `bench/README.md` records the
 //! figures.
 //!
@@ -36,6 +38,26 @@ fn stages(criterion: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("parse", steps), &source, |b, source| {
             b.iter(|| seip::syntax::parser::parse(black_box(source)))
+        });
+        let library = seip::sema::library::Library::builtin();
+        let materials = seip::sema::materials::MaterialDb::builtin();
+        let (file, _) = seip::syntax::parser::parse(&source);
+        group.bench_with_input(BenchmarkId::new("resolve", steps), &file, |b, file| {
+            b.iter(|| seip::sema::resolve(black_box(file), library, materials, &[]))
+        });
+        let (program, library, _) = seip::sema::resolve(&file, library, materials, &[]);
+        drop(file);
+        group.bench_with_input(BenchmarkId::new("phases", steps), &program, |b, program| {
+            b.iter(|| seip::sema::phases::check(black_box(program), &library, materials))
+        });
+        group.bench_with_input(BenchmarkId::new("dag", steps), &program, |b, program| {
+            b.iter(|| seip::plan::dag::build(black_box(program), &library))
+        });
+        group.bench_with_input(BenchmarkId::new("stack", steps), &program, |b, program| {
+            b.iter(|| seip::model::stack::predict(black_box(program), &library))
+        });
+        group.bench_with_input(BenchmarkId::new("check", steps), &source, |b, source| {
+            b.iter(|| seip::compile_keeping(black_box(source), seip::Keep::Diagnostics))
         });
         group.bench_with_input(BenchmarkId::new("compile", steps), &source, |b, source| {
             b.iter(|| seip::compile(black_box(source)))

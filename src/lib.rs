@@ -33,8 +33,8 @@ use span::Span;
 /// room for a generated design-of-experiments file of several hundred thousand steps.
 pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 
-/// From this many steps on, the layer stacks are predicted on a thread of their own; below
-/// it, starting a thread costs more than it saves.
+/// From this many steps on, the phase checks and the step graphs run on a second thread
+/// beside the stacks; below it, starting a thread costs more than it saves.
 const PARALLEL_STEPS: usize = 2_000;
 
 /// Everything the compiler knows about one file.
@@ -44,9 +44,9 @@ pub struct Compilation {
     /// The operation library the program was checked against: the built-in one plus
     /// the file's own operations and tool kinds.
     pub library: Library,
-    /// One step graph per protocol.
+    /// One step graph per protocol (none when compiled with [`Keep::Diagnostics`]).
     pub graphs: Vec<StepGraph>,
-    /// One predicted stack per protocol.
+    /// One predicted stack per protocol (none when compiled with [`Keep::Diagnostics`]).
     pub stacks: Vec<ProtocolStack>,
     /// In source order.
     pub diagnostics: Vec<Diagnostic>,
@@ -209,7 +209,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     drop(file);
     diagnostics.extend(sema_diagnostics);
     // The phase checks, the step graphs and the layer stacks are three functions of the
-    // program; on a large one the stacks are computed on a second core meanwhile.
+    // program. On a large one the checks and graphs run on a second core; the stacks, the
+    // largest, stay on this thread, whose allocator holds the memory the tree gave back.
     let checks_and_graphs = |program: &Program| {
         let phase_diagnostics = sema::phases::check(program, &library, materials);
         let (graphs, plan_diagnostics) = plan::dag::build(program, &library);

@@ -182,3 +182,31 @@ fn output_is_deterministic() {
         assert_eq!(build_outputs(source), build_outputs(source));
     }
 }
+
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
+/// `seipc check` keeps only the diagnostics, and they are those of a full compile: on the
+/// shipped examples, and on a generated file large enough (over 1 MB, 12 000 steps) to be
+/// parsed in two halves and checked on two threads.
+#[test]
+fn check_reports_what_a_full_compile_reports() {
+    let mut sources: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .expect("examples/")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "seip"))
+        .map(|path| std::fs::read_to_string(path).expect("readable example"))
+        .collect();
+    sources.sort();
+    let large = generate::protocols(12_000, 1, 3);
+    assert!(large.len() > 1 << 20, "the generated file is {} bytes", large.len());
+    sources.push(large);
+    for source in &sources {
+        let full = seip::compile(source);
+        let check = seip::compile_keeping(source, seip::Keep::Diagnostics);
+        assert_eq!(check.diagnostics, full.diagnostics);
+        assert!(check.stacks.is_empty() && check.graphs.is_empty());
+        assert_eq!(full.stacks.len(), full.program.protocols.len());
+    }
+}

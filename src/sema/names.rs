@@ -6,6 +6,9 @@
 //! suggested; quantities are bound to parameters by `bind`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::{ParamTarget, bind_params, quantity_value};
 use super::library::{Effect, Library, ParamSpec, ReagentKind};
@@ -25,14 +28,17 @@ struct Declared {
     span: Span,
 }
 
+/// Declarations by name; the names borrow from the syntax tree.
+type Names<'t> = BTreeMap<&'t str, Declared>;
+
 /// Names visible in one scope (file level, or one protocol).
 #[derive(Default)]
-struct Scope {
-    tools: BTreeMap<String, Declared>,
-    reagents: BTreeMap<String, Declared>,
+struct Scope<'t> {
+    tools: Names<'t>,
+    reagents: Names<'t>,
 }
 
-pub struct Resolver<'a> {
+pub struct Resolver<'a, 't> {
     library: &'a Library,
     /// Where the parser reported errors, to keep their echoes quiet.
     syntax_errors: &'a [Span],
@@ -41,7 +47,10 @@ pub struct Resolver<'a> {
     tools: Vec<Tool>,
     /// Reagents declared at file level, shared by every protocol.
     file_reagents: Vec<Reagent>,
-    file_scope: Scope,
+    file_scope: Scope<'t>,
+    /// Each operation's parameters with those every step may carry, by verb: made once,
+    /// not once per step.
+    step_params: HashMap<Arc<str>, Vec<ParamSpec>>,
 }
 
 fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
@@ -74,7 +83,7 @@ fn generic_step_params() -> Vec<ParamSpec> {
     }]
 }
 
-impl<'a> Resolver<'a> {
+impl<'a, 't> Resolver<'a, 't> {
     pub fn new(library: &'a Library, materials: &'a MaterialDb, syntax_errors: &'a [Span]) -> Self {
         Resolver {
             library,
@@ -84,10 +93,11 @@ impl<'a> Resolver<'a> {
             tools: Vec::new(),
             file_reagents: Vec::new(),
             file_scope: Scope::default(),
+            step_params: HashMap::default(),
         }
     }
 
-    pub fn resolve(mut self, file: &ast::File) -> (Program, Vec<Diagnostic>) {
+    pub fn resolve(mut self, file: &'t ast::File) -> (Program, Vec<Diagnostic>) {
         let mut file_scope = Scope::default();
         for item in &file.items {
             match item {
@@ -109,7 +119,7 @@ impl<'a> Resolver<'a> {
         }
         self.file_scope = file_scope;
         let mut protocols = Vec::new();
-        let mut protocol_names: BTreeMap<String, Declared> = BTreeMap::new();
+        let mut protocol_names: Names<'t> = BTreeMap::new();
         for item in &file.items {
             if let ast::Item::Protocol(protocol) = item {
                 declare(
@@ -131,7 +141,7 @@ impl<'a> Resolver<'a> {
         (program, self.diagnostics)
     }
 
-    fn declare_tool(&mut self, tool: &ast::ToolDecl, protocol: Option<usize>, scope: &mut Scope) {
+    fn declare_tool(&mut self, tool: &'t ast::ToolDecl, protocol: Option<usize>, scope: &mut Scope<'t>) {
         let outer = if protocol.is_some() {
             Some(&self.file_scope.tools)
         } else {
@@ -230,11 +240,14 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a material name, reporting it when unknown; `reagents` are offered as
     /// suggestions too, since a misspelt reagent looks like an unknown material.
-    fn material(&mut self, name: &ast::Name, reagent_names: &[&str]) -> Option<String> {
+    /// The material key of `name`; an unknown one is reported, with the closest material
+    /// or (from `reagents`) reagent name.
+    fn material(&mut self, name: &ast::Name, reagents: Option<&Names<'_>>) -> Option<String> {
         if let Some(material) = self.materials.lookup(&name.text) {
             return Some(material.key.clone());
         }
-        let candidates = self.materials.names().chain(reagent_names.iter().copied());
+        let reagent_names = reagents.into_iter().flat_map(|reagents| reagents.keys().copied());
+        let candidates = self.materials.names().chain(reagent_names);
         let help = suggest::similar("material", &name.text, candidates);
         self.diagnostics.push(
             Diagnostic::new(
@@ -252,7 +265,7 @@ impl<'a> Resolver<'a> {
     fn lower_reagent(&mut self, reagent: &ast::ReagentDecl) -> Reagent {
         let mut components = Vec::new();
         for component in &reagent.components {
-            let material = self.material(&component.material, &[]);
+            let material = self.material(&component.material, None);
             let amount = component.amount.as_ref().and_then(|quantity| {
                 let value = quantity_value(quantity, &mut self.diagnostics)?;
                 let fractions = const {
@@ -309,7 +322,7 @@ impl<'a> Resolver<'a> {
         let solvents = reagent
             .solvents
             .iter()
-            .filter_map(|solvent| self.material(solvent, &[]))
+            .filter_map(|solvent| self.material(solvent, None))
             .collect();
         Reagent {
             name: reagent.name.text.to_string(),
@@ -319,15 +332,15 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn lower_protocol(&mut self, protocol: &ast::Protocol, index: usize) -> Protocol {
+    fn lower_protocol(&mut self, protocol: &'t ast::Protocol, index: usize) -> Protocol {
         let mut scope = Scope::default();
         let mut reagents: Vec<Reagent> = self.file_reagents.clone();
         let mut workpieces: Vec<Workpiece> = Vec::new();
-        let mut workpiece_names: BTreeMap<String, Declared> = BTreeMap::new();
+        let mut workpiece_names: Names<'t> = BTreeMap::new();
         let mut batch: Option<(u32, Span)> = None;
-        for (name, declared) in &self.file_scope.reagents {
+        for (&name, declared) in &self.file_scope.reagents {
             scope.reagents.insert(
-                name.clone(),
+                name,
                 Declared {
                     index: declared.index,
                     span: declared.span,
@@ -340,7 +353,7 @@ impl<'a> Resolver<'a> {
                 ast::ProtocolItem::Tool(tool) => self.declare_tool(tool, Some(index), &mut scope),
                 ast::ProtocolItem::Reagent(reagent) => {
                     let lowered = self.lower_reagent(reagent);
-                    let outer: BTreeMap<String, Declared> = BTreeMap::new();
+                    let outer: Names<'t> = BTreeMap::new();
                     // Shadowing a file-level reagent is a redefinition.
                     if let Some(first) = self.file_scope.reagents.get(&*reagent.name.text) {
                         self.diagnostics.push(duplicate("reagent", &reagent.name, first.span));
@@ -386,7 +399,7 @@ impl<'a> Resolver<'a> {
                 _ => {}
             }
         }
-        let mut steps_by_name: BTreeMap<String, Declared> = BTreeMap::new();
+        let mut steps_by_name: Names<'t> = BTreeMap::new();
         for item in &protocol.items {
             if let ast::ProtocolItem::Step(step) = item {
                 let next = steps_by_name.len();
@@ -498,7 +511,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn lower_substrate(&mut self, substrate: &ast::SubstrateDecl) -> Workpiece {
-        let material = self.material(&substrate.material, &[]).unwrap_or_default();
+        let material = self.material(&substrate.material, None).unwrap_or_default();
         let mut diagnostics = Vec::new();
         let params = bind_params(
             ParamTarget::Declaration("substrate"),
@@ -593,17 +606,14 @@ impl<'a> Resolver<'a> {
         let mut reagent_named = false;
         let mut quantities = Vec::new();
         let mut after = Vec::new();
-        let reagent_names: Vec<&str> = context.scope.reagents.keys().map(String::as_str).collect();
         for operand in &step.operands {
             let used = match operand {
                 ast::Operand::Quantity(q) | ast::Operand::For(q) | ast::Operand::At(q) => {
                     quantities.push(q.clone());
                     None
                 }
-                ast::Operand::Material(name) => {
-                    Some(self.reagent_use(std::slice::from_ref(name), context, &reagent_names))
-                }
-                ast::Operand::In(names) => Some(self.reagent_use(names, context, &reagent_names)),
+                ast::Operand::Material(name) => Some(self.reagent_use(std::slice::from_ref(name), context)),
+                ast::Operand::In(names) => Some(self.reagent_use(names, context)),
                 ast::Operand::On(name) => {
                     let found = self.workpiece(name, context);
                     self.set_once(&mut workpiece, found, name, "on");
@@ -715,15 +725,17 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
-        let mut specs = operation.params.clone();
-        specs.extend(generic_step_params());
+        let specs = self
+            .step_params
+            .entry(Arc::clone(&operation.verb))
+            .or_insert_with(|| operation.params.iter().cloned().chain(generic_step_params()).collect());
         let mut diagnostics = Vec::new();
         // A step the parser could not read whole may have lost the very operand that
         // would be reported missing: nothing is reported missing then.
         let anchor = (!damaged).then_some(step.verb.span);
         let params = bind_params(
             ParamTarget::Operation(operation),
-            &specs,
+            specs,
             &step.params,
             &quantities,
             anchor,
@@ -816,12 +828,7 @@ impl<'a> Resolver<'a> {
         *slot = Some((value, name.span));
     }
 
-    fn reagent_use(
-        &mut self,
-        names: &[ast::Name],
-        context: &ProtocolContext,
-        reagent_names: &[&str],
-    ) -> Option<ReagentUse> {
+    fn reagent_use(&mut self, names: &[ast::Name], context: &ProtocolContext) -> Option<ReagentUse> {
         let span = names.iter().map(|n| n.span).reduce(Span::to).unwrap_or_default();
         if let [single] = names
             && let Some(declared) = context.scope.reagents.get(&*single.text)
@@ -833,7 +840,7 @@ impl<'a> Resolver<'a> {
         }
         let materials: Vec<String> = names
             .iter()
-            .filter_map(|name| self.material(name, reagent_names))
+            .filter_map(|name| self.material(name, Some(&context.scope.reagents)))
             .collect();
         (materials.len() == names.len()).then_some(ReagentUse::Materials { materials, span })
     }
@@ -842,13 +849,8 @@ impl<'a> Resolver<'a> {
         if let Some(declared) = context.workpiece_names.get(&*name.text) {
             return Some(declared.index);
         }
-        let names: Vec<String> = context.workpiece_names.keys().cloned().collect();
-        let help = suggest::similar(
-            "substrate",
-            &name.text,
-            context.workpiece_names.keys().map(String::as_str),
-        )
-        .or_else(|| {
+        let names: Vec<String> = context.workpiece_names.keys().map(|n| (*n).to_owned()).collect();
+        let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().copied()).or_else(|| {
             (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)))
         });
         self.diagnostics.push(
@@ -872,18 +874,13 @@ impl<'a> Resolver<'a> {
         {
             return Some(declared.index);
         }
-        let candidates = context
-            .scope
-            .tools
-            .keys()
-            .chain(self.file_scope.tools.keys())
-            .map(String::as_str);
+        let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).copied();
         let declared: Vec<String> = context
             .scope
             .tools
             .keys()
             .chain(self.file_scope.tools.keys())
-            .cloned()
+            .map(|n| (*n).to_owned())
             .collect();
         let help = suggest::similar("tool", &name.text, candidates).unwrap_or_else(|| {
             let known = if declared.is_empty() {
@@ -906,8 +903,8 @@ impl<'a> Resolver<'a> {
     }
 
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
-        let names: Vec<String> = context.steps.keys().cloned().collect();
-        let help = suggest::similar("step", &name.text, context.steps.keys().map(String::as_str)).or_else(|| {
+        let names: Vec<String> = context.steps.keys().map(|n| (*n).to_owned()).collect();
+        let help = suggest::similar("step", &name.text, context.steps.keys().copied()).or_else(|| {
             (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)))
         });
         self.diagnostics.push(
@@ -922,11 +919,11 @@ impl<'a> Resolver<'a> {
     }
 }
 
-struct ProtocolContext<'c> {
-    scope: &'c Scope,
+struct ProtocolContext<'c, 't> {
+    scope: &'c Scope<'t>,
     workpieces: &'c [Workpiece],
-    workpiece_names: &'c BTreeMap<String, Declared>,
-    steps: &'c BTreeMap<String, Declared>,
+    workpiece_names: &'c Names<'t>,
+    steps: &'c Names<'t>,
 }
 
 fn item_span(item: &ast::ProtocolItem) -> Span {
@@ -964,11 +961,11 @@ fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
 
 /// Enters `name` into `names`, reporting a redefinition in the same scope or of a name in
 /// the enclosing `outer` scope.
-fn declare(
+fn declare<'t>(
     diagnostics: &mut Vec<Diagnostic>,
-    names: &mut BTreeMap<String, Declared>,
-    outer: Option<&BTreeMap<String, Declared>>,
-    name: &ast::Name,
+    names: &mut Names<'t>,
+    outer: Option<&Names<'t>>,
+    name: &'t ast::Name,
     index: usize,
     kind: &str,
 ) {
@@ -979,5 +976,5 @@ fn declare(
         diagnostics.push(duplicate(kind, name, first.span));
         return;
     }
-    names.insert(name.text.to_string(), Declared { index, span: name.span });
+    names.insert(&name.text, Declared { index, span: name.span });
 }
