@@ -15,6 +15,7 @@ use super::context::Ctx;
 use super::data::{Arrangement, Reaction, Trigger};
 use super::format::length;
 use super::layer::{Layer, Origin, merge, molar_volume};
+use super::notes::Notes;
 use super::quantity::Estimate;
 use super::state::Piece;
 use crate::sema::library::Effect;
@@ -102,7 +103,7 @@ fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> 
 /// step sets off. Li passes through the layers made by reactions with Li; the first layer
 /// that stays as deposited keeps it from everything above, so the walk stops there (and a
 /// converted layer lets Li reach the one above, so one pass suffices).
-pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if !piece.lithium {
         return;
     }
@@ -161,27 +162,31 @@ pub(super) fn convert_layer(
     reaction: &Reaction,
     why: &str,
     ctx: &Ctx,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> usize {
     let layer = piece.layers()[index].clone();
     let stoichiometry = match Stoichiometry::of(reaction, ctx.db) {
         Ok(s) => s,
         Err(reason) => {
-            notes.push(format!(
-                "`{}` should convert ({}) but cannot be modelled: {reason}",
-                layer.material,
-                reaction.equation()
-            ));
+            notes.add(|| {
+                format!(
+                    "`{}` should convert ({}) but cannot be modelled: {reason}",
+                    layer.material,
+                    reaction.equation()
+                )
+            });
             return 1;
         }
     };
     // Per unit thickness of reactant: the product thicknesses and the Li consumed.
     let Some((per_product, li_ratio)) = stoichiometry.convert(1.0) else {
-        notes.push(format!(
-            "`{}` should convert ({}) but has no density in data/materials.tsv",
-            layer.material,
-            reaction.equation()
-        ));
+        notes.add(|| {
+            format!(
+                "`{}` should convert ({}) but has no density in data/materials.tsv",
+                layer.material,
+                reaction.equation()
+            )
+        });
         return 1;
     };
     let mut caveats = layer.caveats.clone();
@@ -207,11 +212,13 @@ pub(super) fn convert_layer(
         converted.caveats = caveats;
         piece.layers_mut()[index] = converted.into();
         piece.li_unknown_at(ctx.index);
-        notes.push(format!(
-            "`{}` converts {why} ({}): amounts unknown",
-            layer.material,
-            reaction.equation()
-        ));
+        notes.add(|| {
+            format!(
+                "`{}` converts {why} ({}): amounts unknown",
+                layer.material,
+                reaction.equation()
+            )
+        });
         return 1;
     };
     let grown: f64 = per_product.iter().map(|(_, p)| p).sum();
@@ -238,7 +245,7 @@ pub(super) fn convert_layer(
     // Less Li than wanted converts proportionally less.
     let fraction = wanted.zip(taken, |w, t| if w > 0.0 { t / w } else { 1.0 });
     if fraction.min < 1.0 || fraction.nominal < 1.0 {
-        notes.push(format!("not enough Li left to convert all the `{}`", layer.material));
+        notes.add(|| format!("not enough Li left to convert all the `{}`", layer.material));
     }
     let make = |shares: Vec<(String, f64)>, t: Estimate| {
         let mut product = Layer::mixture(shares, Some(t), layer.step, Origin::Converted);
@@ -271,14 +278,16 @@ pub(super) fn convert_layer(
             )
         })
         .collect();
-    notes.push(format!(
-        "`{}` converts {why}: {} gives {}, taking {} of Li ({})",
-        layer.material,
-        reaction.equation(),
-        described.join(" + "),
-        length(taken.nominal, 3),
-        first_clause(&reaction.source)
-    ));
+    notes.add(|| {
+        format!(
+            "`{}` converts {why}: {} gives {}, taking {} of Li ({})",
+            layer.material,
+            reaction.equation(),
+            described.join(" + "),
+            length(taken.nominal, 3),
+            first_clause(&reaction.source)
+        )
+    });
     let count = products.len();
     piece
         .layers_mut()

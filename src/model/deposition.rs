@@ -12,18 +12,14 @@
 use super::context::Ctx;
 use super::format::{length, significant};
 use super::layer::{Caveats, Layer, Origin};
+use super::notes::Notes;
 use super::quantity::Estimate;
 use super::solution::volume_fraction;
 use crate::sema::library::Effect;
 
-/// The layer a deposition step adds, and how its thickness was found (or why not).
-pub struct Deposit {
-    pub layer: Layer,
-    pub note: String,
-}
-
-/// The layer the step deposits, or `None` when its effect deposits nothing.
-pub fn deposit(ctx: &Ctx, area_m2: Option<f64>) -> Option<Deposit> {
+/// The layer the step deposits, or `None` when its effect deposits nothing; the note says
+/// how its thickness was found (or why not).
+pub fn deposit(ctx: &Ctx, area_m2: Option<f64>, notes: &mut Notes) -> Option<Layer> {
     let step = ctx.step;
     let param = |name: &str| step.param(name);
     let effect = ctx.effect();
@@ -57,7 +53,7 @@ pub fn deposit(ctx: &Ctx, area_m2: Option<f64>) -> Option<Deposit> {
                 "no growth_per_layer is given, and the sources give none".to_owned(),
             ),
         },
-        Effect::Cast => return Some(cast(ctx, area_m2)),
+        Effect::Cast => return Some(cast(ctx, area_m2, notes)),
         _ => return None,
     };
     let materials = match ctx.solutes() {
@@ -65,7 +61,7 @@ pub fn deposit(ctx: &Ctx, area_m2: Option<f64>) -> Option<Deposit> {
         solutes => solutes,
     };
     let layer = Layer::new(&materials, thickness.map(Estimate::exact), ctx.index, Origin::Deposited);
-    let note = match thickness {
+    notes.add(|| match thickness {
         Some(t) => format!(
             "{} deposits {} of `{}` ({how})",
             ctx.name(),
@@ -77,13 +73,13 @@ pub fn deposit(ctx: &Ctx, area_m2: Option<f64>) -> Option<Deposit> {
             ctx.name(),
             layer.material
         ),
-    };
-    Some(Deposit { layer, note })
+    });
+    Some(layer)
 }
 
 /// A cast solution dries to its solutes: shares by solid volume fraction where the
 /// amounts allow, else equal.
-fn cast(ctx: &Ctx, area_m2: Option<f64>) -> Deposit {
+fn cast(ctx: &Ctx, area_m2: Option<f64>, notes: &mut Notes) -> Layer {
     let step = ctx.step;
     let mut caveats = Caveats::default();
     let fractions: Option<Vec<(String, f64)>> = ctx.reagent().and_then(|reagent| {
@@ -136,7 +132,7 @@ fn cast(ctx: &Ctx, area_m2: Option<f64>) -> Deposit {
             layer.caveats.assume("wet film taken as the blade gap (an upper bound)");
         }
     }
-    let note = match thickness {
+    notes.add(|| match thickness {
         Some(t) => format!(
             "{} leaves {} of `{}` once dry ({how})",
             ctx.name(),
@@ -144,6 +140,6 @@ fn cast(ctx: &Ctx, area_m2: Option<f64>) -> Deposit {
             layer.material
         ),
         None => format!("{} casts `{}` of unknown thickness: {how}", ctx.name(), layer.material),
-    };
-    Deposit { layer, note }
+    });
+    layer
 }

@@ -17,6 +17,7 @@ use super::context::Ctx;
 use super::format::{length, percent, significant};
 use super::growth::{Mix, species};
 use super::layer::{Caveats, Layer, Origin};
+use super::notes::Notes;
 use super::quantity::Estimate;
 use super::state::Piece;
 use crate::sema::materials::MaterialDb;
@@ -62,20 +63,19 @@ pub(super) fn duration(ctx: &Ctx) -> Option<f64> {
     Some(per_half / j * half_cycles)
 }
 
-pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if !piece.lithium {
-        notes.push(format!(
-            "{}: plating on a workpiece that is not Li is not modelled",
-            ctx.name()
-        ));
+        notes.add(|| format!("{}: plating on a workpiece that is not Li is not modelled", ctx.name()));
         return;
     }
     let Some(per_half) = charge(ctx).and_then(|(q, _)| li_thickness_for_charge(q, ctx.db)) else {
         piece.li_unknown_at(ctx.index);
-        notes.push(format!(
-            "{}: the charge is unknown (give areal_capacity, or current_density and time)",
-            ctx.name()
-        ));
+        notes.add(|| {
+            format!(
+                "{}: the charge is unknown (give areal_capacity, or current_density and time)",
+                ctx.name()
+            )
+        });
         return;
     };
     let ce = &ctx.data.coulombic_efficiency;
@@ -105,11 +105,13 @@ pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>
         ),
         None => format!("{} plated", length(per_half, 3)),
     };
-    notes.push(format!(
-        "{}: {what}; {} of Li is lost to the SEI",
-        ctx.name(),
-        length(taken.nominal, 3)
-    ));
+    notes.add(|| {
+        format!(
+            "{}: {what}; {} of Li is lost to the SEI",
+            ctx.name(),
+            length(taken.nominal, 3)
+        )
+    });
     let species = species(ctx);
     caveats.extend(&species.caveats);
     caveats.assume("all Li lost forms SEI (dead Li not counted apart)");
@@ -130,15 +132,17 @@ pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>
         }
         Ok(_) => Layer::new(&["SEI".to_owned()], None, ctx.index, Origin::Electrochemical),
         Err(reason) => {
-            notes.push(format!("{}: the SEI's composition is unknown: {reason}", ctx.name()));
+            notes.add(|| format!("{}: the SEI's composition is unknown: {reason}", ctx.name()));
             Layer::new(&["SEI".to_owned()], None, ctx.index, Origin::Electrochemical)
         }
     };
     if !species.untabulated.is_empty() && layer.thickness.is_some() {
-        notes.push(format!(
-            "`{}` also feeds the SEI, but has no reaction in data/reactions.tsv: not counted",
-            species.untabulated.join("`, `")
-        ));
+        notes.add(|| {
+            format!(
+                "`{}` also feeds the SEI, but has no reaction in data/reactions.tsv: not counted",
+                species.untabulated.join("`, `")
+            )
+        });
     }
     layer.caveats.extend(&caveats);
     piece.push(layer, ctx.db);

@@ -17,6 +17,7 @@ use super::conversion::Stoichiometry;
 use super::data::{Reaction, Route};
 use super::format::{duration, length};
 use super::layer::{Caveats, Layer, Origin};
+use super::notes::Notes;
 use super::quantity::Estimate;
 use super::solution::molar_concentration;
 use super::state::Piece;
@@ -130,15 +131,15 @@ impl Mix {
 }
 
 /// Grows the step's reaction layer on a Li piece by `route`.
-pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>) {
+pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
     let species = species(ctx);
     let reagent = ctx.solutes().join("/");
     if species.reactive.is_empty() && species.untabulated.is_empty() {
-        notes.push(format!("`{reagent}` does not react with Li (data/materials.tsv)"));
+        notes.add(|| format!("`{reagent}` does not react with Li (data/materials.tsv)"));
         return;
     }
     if !piece.lithium {
-        notes.push(format!("{} touches no Li: nothing reacts", ctx.name()));
+        notes.add(|| format!("{} touches no Li: nothing reacts", ctx.name()));
         return;
     }
     let Some(growth) = ctx.data.growth.get(&route) else {
@@ -157,18 +158,22 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>)
         && time < complete
     {
         thickness = thickness.with_min(0.0);
-        notes.push(format!(
-            "{} is shorter than the {} the reaction takes: the layer may be incomplete",
-            ctx.name(),
-            duration(complete)
-        ));
+        notes.add(|| {
+            format!(
+                "{} is shorter than the {} the reaction takes: the layer may be incomplete",
+                ctx.name(),
+                duration(complete)
+            )
+        });
     }
     if let Some(barrier) = piece.barrier() {
-        notes.push(format!(
-            "`{}` covers the Li: `{reagent}` reaches it only through defects (nominal growth 0, up to {})",
-            barrier.material,
-            length(thickness.max, 3)
-        ));
+        notes.add(|| {
+            format!(
+                "`{}` covers the Li: `{reagent}` reaches it only through defects (nominal growth 0, up to {})",
+                barrier.material,
+                length(thickness.max, 3)
+            )
+        });
         thickness = Estimate::new(0.0, 0.0, thickness.max);
     }
     let mix = if species.reactive.is_empty() {
@@ -182,7 +187,7 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>)
             let wanted = thickness.scale(mix.li_per_thickness);
             let taken = piece.consume_li(ctx.index, wanted, &caveats);
             if taken.max < wanted.max {
-                notes.push(format!(
+                notes.add(|| format!(
                     "the foil has less Li than the thickest `{reagent}` layer would take: its range is capped at the Li left"
                 ));
             }
@@ -193,19 +198,23 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>)
                 .ordered();
             let layer = Layer::mixture(mix.shares, Some(grown), ctx.index, Origin::Grown);
             let equations: Vec<&str> = species.reactive.iter().map(|r| r.reaction.equation()).collect();
-            notes.push(format!(
-                "`{reagent}` grows {} of `{}` ({}, {range}), taking {} of Li ({})",
-                length(grown.nominal, 3),
-                layer.material,
-                route.name(),
-                length(taken.nominal, 3),
-                equations.join("; ")
-            ));
+            notes.add(|| {
+                format!(
+                    "`{reagent}` grows {} of `{}` ({}, {range}), taking {} of Li ({})",
+                    length(grown.nominal, 3),
+                    layer.material,
+                    route.name(),
+                    length(taken.nominal, 3),
+                    equations.join("; ")
+                )
+            });
             if !species.untabulated.is_empty() {
-                notes.push(format!(
-                    "`{}` may react with Li too, but data/reactions.tsv has no reaction for it: not counted",
-                    species.untabulated.join("`, `")
-                ));
+                notes.add(|| {
+                    format!(
+                        "`{}` may react with Li too, but data/reactions.tsv has no reaction for it: not counted",
+                        species.untabulated.join("`, `")
+                    )
+                });
             }
             layer
         }
@@ -228,10 +237,12 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Vec<String>)
             } else {
                 reason
             };
-            notes.push(format!(
-                "`{reagent}` reacts with Li ({}), but {reason}: the Li it takes is unknown",
-                route.name()
-            ));
+            notes.add(|| {
+                format!(
+                    "`{reagent}` reacts with Li ({}), but {reason}: the Li it takes is unknown",
+                    route.name()
+                )
+            });
             Layer::new(&names, Some(thickness), ctx.index, Origin::Grown)
         }
     };

@@ -16,6 +16,7 @@ pub mod electrochem;
 mod format;
 mod growth;
 pub mod layer;
+mod notes;
 pub mod quantity;
 mod removal;
 mod solution;

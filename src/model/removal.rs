@@ -15,11 +15,12 @@ use std::collections::BTreeMap;
 
 use super::context::Ctx;
 use super::format::{length, significant};
+use super::notes::Notes;
 use super::state::Piece;
 use crate::sema::library::{Effect, ReagentKind};
 
 /// Etching by a plasma feed, and dissolving by the liquid of a wet step.
-pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if ctx.effect() == Effect::Plasma {
         for feed in ctx.solutes() {
             let Some(etching) = ctx.library.etching.get(&feed) else {
@@ -58,7 +59,7 @@ pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
 fn lower_bound_to_what_stays(
     piece: &mut Piece,
     removable: impl Fn(&str) -> bool,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
     note: impl Fn(&str) -> String,
 ) {
     // Each material is judged once, and the layers are touched only if one can go.
@@ -115,47 +116,55 @@ fn lower_bound_to_what_stays(
         } else {
             what
         };
-        notes.push(note(&what));
+        notes.add(|| note(&what));
     }
 }
 
 /// Rolling to a gap (a mechanical step's `gap`), which thins the piece it is narrower than.
-pub fn roll(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+pub fn roll(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     let Some(gap) = ctx.step.param("gap") else {
         if ctx.effect() == Effect::Mechanical && ctx.step.onto.is_none() {
-            notes.push(format!(
-                "{}: thicknesses unchanged (no gap given); surface-area factor 1 (no source gives one)",
-                ctx.name()
-            ));
+            notes.add(|| {
+                format!(
+                    "{}: thicknesses unchanged (no gap given); surface-area factor 1 (no source gives one)",
+                    ctx.name()
+                )
+            });
         }
         return;
     };
     let coating = piece.totals(ctx.db).coating;
     let Some(total) = piece.li.map(|li| li.nominal + coating.nominal).filter(|t| *t > 0.0) else {
-        notes.push(format!(
-            "{}: the piece's thickness is unknown, so is what the gap of {} does",
-            ctx.name(),
-            length(gap, 3)
-        ));
+        notes.add(|| {
+            format!(
+                "{}: the piece's thickness is unknown, so is what the gap of {} does",
+                ctx.name(),
+                length(gap, 3)
+            )
+        });
         return;
     };
     if gap >= total {
-        notes.push(format!(
-            "{}: the gap of {} is wider than the piece ({}): no thinning",
-            ctx.name(),
-            length(gap, 3),
-            length(total, 3)
-        ));
+        notes.add(|| {
+            format!(
+                "{}: the gap of {} is wider than the piece ({}): no thinning",
+                ctx.name(),
+                length(gap, 3),
+                length(total, 3)
+            )
+        });
         return;
     }
     let ratio = gap / total;
     piece.scale(ratio);
-    notes.push(format!(
-        "{}: rolled from {} to the gap of {}: every thickness x {}, area x {} (volume conserved)",
-        ctx.name(),
-        length(total, 3),
-        length(gap, 3),
-        significant(ratio, 3),
-        significant(1.0 / ratio, 3)
-    ));
+    notes.add(|| {
+        format!(
+            "{}: rolled from {} to the gap of {}: every thickness x {}, area x {} (volume conserved)",
+            ctx.name(),
+            length(total, 3),
+            length(gap, 3),
+            significant(ratio, 3),
+            significant(1.0 / ratio, 3)
+        )
+    });
 }

@@ -26,6 +26,7 @@ use super::duration::duration;
 use super::electrochem::electroplate;
 use super::growth::{grow, species};
 use super::layer::{Caveats, Layer, Origin, density};
+use super::notes::Notes;
 use super::quantity::Estimate;
 use super::removal::{remove, roll};
 use super::state::{Piece, SnapshotCaveats};
@@ -123,23 +124,30 @@ pub fn predict(program: &Program, library: &Library) -> (Vec<ProtocolStack>, Vec
     let stacks = program
         .protocols
         .iter()
-        .map(|protocol| predict_and_check(protocol, library, &mut diagnostics))
+        .map(|protocol| predict_and_check(protocol, library, true, &mut diagnostics))
         .collect();
     (stacks, diagnostics)
 }
 
-/// The budget diagnostics of [`predict`] alone: each protocol's stack is dropped once its
-/// budgets are checked, so a file of many protocols never holds all their stacks.
+/// The budget diagnostics of [`predict`] alone: the notes are not written, and each
+/// protocol's stack is dropped once its budgets are checked, so a file of many protocols
+/// never holds all their stacks.
 pub fn check_budgets(program: &Program, library: &Library) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for protocol in &program.protocols {
-        predict_and_check(protocol, library, &mut diagnostics);
+        predict_and_check(protocol, library, false, &mut diagnostics);
     }
     diagnostics
 }
 
-fn predict_and_check(protocol: &Protocol, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ProtocolStack {
-    let (mut stack, pieces) = predict_protocol(protocol, library, MaterialDb::builtin(), ModelData::builtin());
+fn predict_and_check(
+    protocol: &Protocol,
+    library: &Library,
+    write_notes: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ProtocolStack {
+    let data = ModelData::builtin();
+    let (mut stack, pieces) = predict_protocol(protocol, library, MaterialDb::builtin(), data, write_notes);
     let product = stack.product.and_then(|p| pieces.get(p));
     stack.budgets = budget::check(protocol, &stack, product, diagnostics);
     stack
@@ -150,6 +158,7 @@ fn predict_protocol(
     library: &Library,
     db: &MaterialDb,
     data: &ModelData,
+    write_notes: bool,
 ) -> (ProtocolStack, Vec<Piece>) {
     let product = product_of(protocol, db);
     let mut pieces: Vec<Piece> = protocol
@@ -177,7 +186,11 @@ fn predict_protocol(
             db,
             data,
         };
-        let mut notes = Vec::new();
+        let mut notes = if write_notes {
+            Notes::written()
+        } else {
+            Notes::unwritten()
+        };
         if let Some(workpiece) = step.workpiece.filter(|w| *w < pieces.len()) {
             let area = protocol.workpieces[workpiece].area_m2;
             apply(&mut pieces[workpiece], &ctx, area, &mut notes);
@@ -188,12 +201,14 @@ fn predict_protocol(
                 for layer in carried.into_iter().rev() {
                     target_piece.push(layer, db);
                 }
-                notes.push(format!(
-                    "{} lays the layers of `{}` upside down onto `{}`",
-                    ctx.name(),
-                    protocol.workpieces[workpiece].name,
-                    protocol.workpieces[target].name
-                ));
+                notes.add(|| {
+                    format!(
+                        "{} lays the layers of `{}` upside down onto `{}`",
+                        ctx.name(),
+                        protocol.workpieces[workpiece].name,
+                        protocol.workpieces[target].name
+                    )
+                });
                 roll(target_piece, &ctx, &mut notes);
                 settle(target_piece, &ctx, &mut notes);
             }
@@ -207,8 +222,6 @@ fn predict_protocol(
                 snapshot(i, piece, db, detail)
             })
             .collect();
-        // Kept for every step of the file: without the room left for more notes.
-        notes.shrink_to_fit();
         after_steps.push(StackAfterStep {
             step: index,
             name: step.name.clone(),
@@ -226,7 +239,7 @@ fn predict_protocol(
                 Some(shared)
             }),
             others,
-            notes,
+            notes: notes.into_vec(),
         });
     }
     // The product after the last step always lists its layers.
@@ -249,13 +262,12 @@ fn predict_protocol(
 }
 
 /// Runs the step's effect model on the piece it acts on.
-fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Vec<String>) {
+fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) {
     remove(piece, ctx, notes);
     match ctx.effect() {
         Effect::Deposit | Effect::Cycles | Effect::LangmuirBlodgett | Effect::Laminate | Effect::Cast => {
-            if let Some(deposited) = deposit(ctx, area) {
-                notes.push(deposited.note);
-                piece.push(deposited.layer, ctx.db);
+            if let Some(layer) = deposit(ctx, area, notes) {
+                piece.push(layer, ctx.db);
             }
         }
         Effect::GasReaction => grow(
@@ -280,24 +292,26 @@ fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Vec<String
     if let Some(note) =
         pending_note(piece, last, ctx).filter(|_| piece.layers().last().is_some_and(|l| l.step == ctx.index))
     {
-        notes.push(note);
+        notes.add(|| note);
     }
 }
 
 /// A solid reagent reacting with the Li (`react`, `alloy`): a stated amount (`thickness`)
 /// converts by stoichiometry; without one, `react` grows a solid-phase layer of the assumed
 /// range and `alloy` makes a bulk alloy, which is no layer.
-fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
+fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if !piece.lithium {
-        notes.push(format!("{} touches no Li: nothing reacts", ctx.name()));
+        notes.add(|| format!("{} touches no Li: nothing reacts", ctx.name()));
         return;
     }
     let Some(thickness) = ctx.step.param("thickness") else {
         if ctx.effect() == Effect::Alloy {
-            notes.push(format!(
-                "{} alloys the bulk of the foil: no layer forms (the Li left is not modelled)",
-                ctx.name()
-            ));
+            notes.add(|| {
+                format!(
+                    "{} alloys the bulk of the foil: no layer forms (the Li left is not modelled)",
+                    ctx.name()
+                )
+            });
         } else {
             grow(piece, ctx, Route::Solid, notes);
         }
@@ -311,10 +325,12 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Vec<String>) {
             ctx.db,
         );
         piece.li_unknown_at(ctx.index);
-        notes.push(format!(
-            "`{}` has no reaction in data/reactions.tsv: it is put on as it is",
-            names.join("/")
-        ));
+        notes.add(|| {
+            format!(
+                "`{}` has no reaction in data/reactions.tsv: it is put on as it is",
+                names.join("/")
+            )
+        });
         return;
     }
     let share = thickness / species.reactive.len() as f64;
