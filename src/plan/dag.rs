@@ -11,6 +11,8 @@
 //! - Per-sample expansion (a batch of N samples) is the scheduler's business; the graph
 //!   is per protocol.
 
+use std::sync::Arc;
+
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -36,8 +38,8 @@ pub enum Route {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transfer {
     pub workpiece: usize,
-    pub from: String,
-    pub to: String,
+    pub from: Arc<str>,
+    pub to: Arc<str>,
     pub route: Route,
 }
 
@@ -113,11 +115,7 @@ fn build_protocol(
     let nodes: Vec<NodeIndex> = (0..protocol.steps.len())
         .map(|i| graph.add_node(Node::Step(i)))
         .collect();
-    let environment_of = |step: usize| {
-        protocol.steps[step]
-            .tool
-            .map(|tool| program.tools[tool].environment.as_str())
-    };
+    let environment_of = |step: usize| protocol.steps[step].tool.map(|tool| &program.tools[tool].environment);
     let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
     let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
     for (index, step) in protocol.steps.iter().enumerate() {
@@ -141,8 +139,8 @@ fn build_protocol(
                     .and_then(|(from, to)| {
                         Some(Transfer {
                             workpiece,
-                            from: from.to_owned(),
-                            to: to.to_owned(),
+                            from: Arc::clone(from),
+                            to: Arc::clone(to),
                             route: route(library, from, to)?,
                         })
                     });

@@ -228,7 +228,7 @@ impl<'a, 't> Resolver<'a, 't> {
         self.tools.push(Tool {
             name: tool.name.text.to_string(),
             kind: tool.kind.text.to_string(),
-            environment: environment.to_owned(),
+            environment: environment.into(),
             capacity,
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
             ramp_k_per_s: params.get("ramp").map(|v| v.si),

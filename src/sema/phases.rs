@@ -89,7 +89,7 @@ impl<'a> StepChecker<'a> {
             .tool
             .map(|tool| &self.program.tools[tool])
             .filter(|tool| !tool.misplaced)
-            .map(|tool| tool.environment.as_str());
+            .map(|tool| &*tool.environment);
         if let Some(reagent) = &reagent {
             self.check_reagent_phase(reagent, temperature, diagnostics);
         }

@@ -27,7 +27,8 @@ impl Program {
 pub struct Tool {
     pub name: String,
     pub kind: String,
-    pub environment: String,
+    /// Shared with the transfers of the step graphs.
+    pub environment: Arc<str>,
     /// Samples a tool takes at once (one load).
     pub capacity: u32,
     /// Set-up before each load (pump-down), seconds.
