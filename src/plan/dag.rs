@@ -119,11 +119,13 @@ fn build_protocol(
     let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
     let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
     for (index, step) in protocol.steps.iter().enumerate() {
-        let prepares = library
-            .operations
-            .get(&*step.verb)
-            .is_some_and(|op| op.effect == Effect::Prepare);
-        if let (true, Some(ReagentUse::Reagent { index: reagent, .. })) = (prepares, &step.reagent) {
+        // The reagent first: looking the verb up reads its text, elsewhere in memory.
+        if let Some(ReagentUse::Reagent { index: reagent, .. }) = &step.reagent
+            && library
+                .operations
+                .get(&*step.verb)
+                .is_some_and(|op| op.effect == Effect::Prepare)
+        {
             preparations[*reagent].push(index);
         }
     }
