@@ -231,6 +231,18 @@ fn compile_and_plan(
     Ok((Some(compilation), plan, code))
 }
 
+/// Writes a file through `write`, buffered: for outputs too large to build in memory first.
+fn write_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), UsageError> {
+    let cannot = |e: std::io::Error| UsageError(format!("cannot write `{}`: {e}", path.display()));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(cannot)?);
+    write(&mut file).and_then(|()| file.flush()).map_err(cannot)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
 fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
     std::fs::write(path, contents).map_err(|e| UsageError(format!("cannot write `{}`: {e}", path.display())))?;
     eprintln!("wrote {}", path.display());
@@ -241,8 +253,11 @@ fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> 
     let (compilation, code) = check(path, seip::Keep::Everything, format, color)?;
     if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
         if json {
-            let value = serde_json::json!({ "protocols": seip::emit::json::stacks(compilation) });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            seip::emit::json::write_stacks(compilation, &mut out)
+                .and_then(|()| writeln!(out))
+                .and_then(|()| out.flush())
+                .map_err(|e| UsageError(format!("cannot write the stacks: {e}")))?;
         } else {
             print!(
                 "{}",
@@ -295,8 +310,9 @@ fn build(
         None => Path::new("out").join(path.file_stem().unwrap_or_default()),
     };
     std::fs::create_dir_all(&out).map_err(|e| UsageError(format!("cannot create `{}`: {e}", out.display())))?;
-    let program = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap_or_default();
-    write_file(&out.join("program.json"), &program)?;
+    write_with(&out.join("program.json"), |file| {
+        seip::emit::json::write_program(&compilation, file)
+    })?;
     write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
     write_file(
         &out.join("stack.svg"),

@@ -42,3 +42,27 @@ fn every_example_schedules_and_the_schedule_checks_out() {
         assert!(plan.schedule.makespan_s + 1e-6 >= plan.schedule.lower_bound_s);
     });
 }
+
+/// `program.json` and `seipc stack --json` are written one protocol at a time; the text is
+/// exactly that of the whole value pretty-printed.
+#[test]
+fn streamed_json_is_the_pretty_printed_value() {
+    insta::glob!("../examples", "*.seip", |path| {
+        let source = std::fs::read_to_string(path).expect("examples are UTF-8 text");
+        let compilation = seip::compile(&source);
+        let mut program = Vec::new();
+        seip::emit::json::write_program(&compilation, &mut program).expect("writing to memory");
+        let whole = serde_json::to_string_pretty(&seip::emit::json::to_value(&compilation)).unwrap();
+        assert_eq!(String::from_utf8(program).unwrap(), whole, "{}", path.display());
+        let mut stacks = Vec::new();
+        seip::emit::json::write_stacks(&compilation, &mut stacks).expect("writing to memory");
+        let whole = serde_json::to_string_pretty(&seip::emit::json::stacks(&compilation)).unwrap();
+        assert_eq!(String::from_utf8(stacks).unwrap(), whole, "{}", path.display());
+    });
+    // No protocol at all: empty arrays.
+    let empty = seip::compile("");
+    let mut program = Vec::new();
+    seip::emit::json::write_program(&empty, &mut program).expect("writing to memory");
+    let whole = serde_json::to_string_pretty(&seip::emit::json::to_value(&empty)).unwrap();
+    assert_eq!(String::from_utf8(program).unwrap(), whole);
+}

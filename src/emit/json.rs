@@ -1,6 +1,8 @@
 //! The JSON form of a compilation: the checked protocols with their parameters in SI
 //! units, the order of their steps, and the predicted stacks.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::Compilation;
@@ -22,9 +24,10 @@ struct ProtocolOutput<'a> {
     stack: Option<&'a ProtocolStack>,
 }
 
-pub fn to_value(compilation: &Compilation) -> serde_json::Value {
-    let Program { tools, protocols } = &compilation.program;
-    let protocols = protocols
+fn protocol_outputs(compilation: &Compilation) -> impl Iterator<Item = ProtocolOutput<'_>> {
+    compilation
+        .program
+        .protocols
         .iter()
         .enumerate()
         .map(|(index, protocol)| ProtocolOutput {
@@ -37,24 +40,76 @@ pub fn to_value(compilation: &Compilation) -> serde_json::Value {
             }),
             stack: compilation.stacks.get(index),
         })
-        .collect();
-    let mut value = serde_json::to_value(Output { tools, protocols }).unwrap_or(serde_json::Value::Null);
-    round_numbers(&mut value);
-    value
 }
 
-/// The predicted stacks alone, by protocol name (`seipc stack --json`).
-pub fn stacks(compilation: &Compilation) -> serde_json::Value {
-    let entries: Vec<serde_json::Value> = compilation
+/// `program.json` as a value: the tools, and each protocol with its order and stack.
+pub fn to_value(compilation: &Compilation) -> serde_json::Value {
+    let Program { tools, .. } = &compilation.program;
+    let protocols = protocol_outputs(compilation).collect();
+    rounded(Output { tools, protocols })
+}
+
+/// Writes [`to_value`] pretty-printed, one protocol at a time: the value of a whole file
+/// of 10^5 steps would take gigabytes.
+pub fn write_program(compilation: &Compilation, out: &mut impl Write) -> io::Result<()> {
+    // The fields in the order a value's sorted keys give them.
+    out.write_all(b"{\n  \"protocols\": ")?;
+    write_array(out, protocol_outputs(compilation).map(rounded), 1)?;
+    out.write_all(b",\n  \"tools\": ")?;
+    write_nested(out, &rounded(&compilation.program.tools), 1)?;
+    out.write_all(b"\n}")
+}
+
+fn stack_entries(compilation: &Compilation) -> impl Iterator<Item = serde_json::Value> {
+    compilation
         .program
         .protocols
         .iter()
         .zip(&compilation.stacks)
-        .map(|(protocol, stack)| serde_json::json!({ "protocol": protocol.name, "stack": stack }))
-        .collect();
-    let mut value = serde_json::Value::Array(entries);
+        .map(|(protocol, stack)| rounded(serde_json::json!({ "protocol": protocol.name, "stack": stack })))
+}
+
+/// The predicted stacks alone, by protocol name (`seipc stack --json`).
+pub fn stacks(compilation: &Compilation) -> serde_json::Value {
+    serde_json::json!({ "protocols": stack_entries(compilation).collect::<Vec<_>>() })
+}
+
+/// Writes [`stacks`] pretty-printed, one protocol at a time.
+pub fn write_stacks(compilation: &Compilation, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"protocols\": ")?;
+    write_array(out, stack_entries(compilation), 1)?;
+    out.write_all(b"\n}")
+}
+
+/// A value with its numbers rounded (see [`round_numbers`]).
+fn rounded(value: impl Serialize) -> serde_json::Value {
+    let mut value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     round_numbers(&mut value);
     value
+}
+
+/// Writes a pretty-printed array of `items` as `serde_json::to_string_pretty` would
+/// inside a value nested `depth` levels deep.
+fn write_array(out: &mut impl Write, items: impl Iterator<Item = serde_json::Value>, depth: usize) -> io::Result<()> {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (index, item) in items.enumerate() {
+        out.write_all(if index == 0 { b"\n" } else { b",\n" })?;
+        out.write_all("  ".repeat(depth + 1).as_bytes())?;
+        write_nested(out, &item, depth + 1)?;
+    }
+    write!(out, "\n{}]", "  ".repeat(depth))
+}
+
+/// Writes a value pretty-printed as if nested `depth` levels deep: its lines after the
+/// first are indented by the depth (strings hold no raw line breaks in JSON).
+fn write_nested(out: &mut impl Write, value: &serde_json::Value, depth: usize) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let indent = format!("\n{}", "  ".repeat(depth));
+    out.write_all(text.replace('\n', &indent).as_bytes())
 }
 
 /// Significant digits kept in JSON numbers: unit conversion leaves binary noise in the
