@@ -183,6 +183,8 @@ fn output_is_deterministic() {
     }
 }
 
+// Only one of the generator's recipes is used here.
+#[allow(dead_code)]
 #[path = "../benches/support/generate.rs"]
 mod generate;
 
