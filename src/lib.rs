@@ -33,6 +33,11 @@ use span::Span;
 /// room for a generated design-of-experiments file of several hundred thousand steps.
 pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 
+/// The most protocols a file may hold: a design-of-experiments study of 10^5 variants.
+/// Past it, a file of tiny protocols would cost more memory per byte than the stages are
+/// built for; the tree is read, and nothing more.
+pub const MAX_PROTOCOLS: usize = 100_000;
+
 /// From this many steps on, the phase checks and the step graphs run on a second thread
 /// beside the stacks; below it, starting a thread costs more than it saves.
 const PARALLEL_STEPS: usize = 2_000;
@@ -137,6 +142,42 @@ fn schedule_error(
     }
 }
 
+/// E0109 when the file holds more than [`MAX_PROTOCOLS`] protocols.
+fn too_many_protocols(file: &syntax::ast::File) -> Option<Diagnostic> {
+    let names: Vec<Span> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syntax::ast::Item::Protocol(protocol) => Some(protocol.name.span),
+            _ => None,
+        })
+        .collect();
+    let first_over = *names.get(MAX_PROTOCOLS)?;
+    Some(
+        Diagnostic::new(
+            codes::TOO_MANY_PROTOCOLS,
+            format!("the file has {} protocols; the limit is {MAX_PROTOCOLS}", names.len()),
+            first_over,
+            "the first protocol over the limit",
+        )
+        .with_help("split the protocols over several files"),
+    )
+}
+
+/// A compilation that stopped at a limit: no program, only the diagnostics.
+fn refused(library: &Library, diagnostics: Vec<Diagnostic>) -> Compilation {
+    Compilation {
+        program: Program {
+            tools: Vec::new(),
+            protocols: Vec::new(),
+        },
+        library: library.clone(),
+        graphs: Vec::new(),
+        stacks: Vec::new(),
+        diagnostics,
+    }
+}
+
 /// Turns raw file bytes into source text. Text that is not UTF-8 is an error at the
 /// first bad byte; the text is still returned (lossily) so the error can be shown.
 pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<Diagnostic>) {
@@ -190,18 +231,14 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
             "the file starts here",
         )
         .with_help("split the protocols over several files");
-        return Compilation {
-            program: Program {
-                tools: Vec::new(),
-                protocols: Vec::new(),
-            },
-            library: library.clone(),
-            graphs: Vec::new(),
-            stacks: Vec::new(),
-            diagnostics: vec![diagnostic],
-        };
+        return refused(library, vec![diagnostic]);
     }
     let (file, mut diagnostics) = syntax::parser::parse(source);
+    if let Some(diagnostic) = too_many_protocols(&file) {
+        diagnostics.push(diagnostic);
+        diagnostics::sort(&mut diagnostics);
+        return refused(library, diagnostics);
+    }
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
     let (program, library, sema_diagnostics) = sema::resolve(&file, library, materials, &syntax_errors);
     // The tree is not needed past this point; freeing it now lowers the peak memory of

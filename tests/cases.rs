@@ -66,6 +66,10 @@ fn every_case_produces_exactly_its_expected_diagnostics() {
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ("E0106", "tests/cli.rs: a_file_over_the_size_limit_is_refused"),
     (
+        "E0109",
+        "tests/robustness.rs: a_file_of_too_many_protocols_stops_after_parsing",
+    ),
+    (
         "E0504",
         "wraps a scheduler error that a checked program cannot cause (a cycle or a malformed problem)",
     ),

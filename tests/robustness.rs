@@ -212,3 +212,18 @@ fn check_reports_what_a_full_compile_reports() {
         assert_eq!(full.stacks.len(), full.program.protocols.len());
     }
 }
+
+/// 100 001 protocols: the tree is read, the first protocol over the limit is reported, and
+/// no later stage runs.
+#[test]
+fn a_file_of_too_many_protocols_stops_after_parsing() {
+    let source: String = (0..=seip::MAX_PROTOCOLS)
+        .map(|i| format!("protocol \"p{i}\" {{ }}\n"))
+        .collect();
+    let compilation = seip::compile_keeping(&source, seip::Keep::Diagnostics);
+    let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0109"]);
+    let span = compilation.diagnostics[0].primary.span;
+    assert_eq!(&source[span.start as usize..span.end as usize], "\"p100000\"");
+    assert!(compilation.program.protocols.is_empty());
+}

@@ -49,6 +49,7 @@ codes! {
     FILE_TOO_LARGE = "E0106", "file-too-large";
     INVALID_UTF8 = "E0107", "invalid-utf8";
     TOO_MANY_ERRORS = "E0108", "too-many-errors";
+    TOO_MANY_PROTOCOLS = "E0109", "too-many-protocols";
     NO_PROTOCOL = "W0101", "no-protocol";
     // E02xx: names
     UNKNOWN_MATERIAL = "E0201", "unknown-material";
