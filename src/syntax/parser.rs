@@ -108,7 +108,10 @@ fn parse_range(source: &str, start: usize, end: usize) -> RawParse<'_> {
 /// Where a large file can be cut in two for [`parse_in_halves`]: the start of a line
 /// that begins with `protocol`, at or after the middle of the file.
 fn split_point(source: &str) -> Option<usize> {
-    let mut from = source.len() / 2;
+    // The middle may fall inside a character (`µm`, `°C`).
+    let mut from = (source.len() / 2..=source.len())
+        .find(|&at| source.is_char_boundary(at))
+        .unwrap_or(source.len());
     while let Some(found) = source[from..].find("\nprotocol") {
         let at = from + found + 1;
         if source[at + "protocol".len()..].starts_with([' ', '\t', '"']) {
@@ -120,9 +123,10 @@ fn split_point(source: &str) -> Option<usize> {
 }
 
 /// Parses the two halves of a file on two threads. When the first half reads cleanly as
-/// whole items, the parser reaches the cut in the state it starts in, so the second half
-/// parses alone exactly as it would in sequence; otherwise (`None`) the file is parsed in
-/// one piece, which gives its errors their usual context.
+/// whole items, the parser reaches the cut between two items, where it accepts (and
+/// recovers from errors) exactly as at the start of a file, so the second half parses
+/// alone as it would in sequence; otherwise (`None`) the file is parsed in one piece,
+/// which gives its errors their usual context.
 fn parse_in_halves(source: &str, cut: usize) -> Option<RawParse<'_>> {
     std::thread::scope(|scope| {
         let second = scope.spawn(|| parse_range(source, cut, source.len()));
@@ -459,6 +463,12 @@ mod tests {
         let cut = split_point(&source).expect("a protocol line past the middle");
         assert!(cut >= source.len() / 2 && source[cut..].starts_with("protocol "));
         assert_eq!(split_point("tool t: dry_room in air\n"), None);
+        // A middle that falls inside a character: `µ` is two bytes.
+        for padding in 0..4 {
+            let source = format!("{}{}\n{protocol}", " ".repeat(padding), "// µµµµµµµµ\n".repeat(50));
+            let cut = split_point(&source).expect("the protocol line");
+            assert!(source[cut..].starts_with("protocol "));
+        }
     }
 
     #[test]
