@@ -471,6 +471,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Wherever the middle falls (multi-byte characters, no protocol line, one at the
+        /// very end), the cut is a protocol line or nothing.
+        #[test]
+        fn the_cut_is_always_a_protocol_line(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["µ", "°C", "x", "\n", "\nprotocol ", "\nprotocolx", "\"", "é"]),
+                0..60,
+            )
+        ) {
+            let source = pieces.concat();
+            if let Some(cut) = split_point(&source) {
+                proptest::prop_assert!(cut >= source.len() / 2 && source[cut..].starts_with("protocol "));
+            }
+        }
+    }
+
     #[test]
     fn never_fails_on_garbage() {
         for source in [
