@@ -129,3 +129,18 @@ fn build_writes_its_outputs() {
         serde_json::from_str(&std::fs::read_to_string(out.join("program.json")).expect("program.json")).expect("JSON");
     assert_eq!(program["protocols"][0]["name"], "p");
 }
+
+#[test]
+fn stack_json_is_the_stacks_value() {
+    let path = scratch("stack.seip", GOOD.as_bytes());
+    let output = seipc(&["stack", "--json", path.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(printed, seip::emit::json::stacks(&seip::compile(GOOD)));
+    assert_eq!(printed["protocols"][0]["protocol"], "p");
+}
