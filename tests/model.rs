@@ -505,3 +505,23 @@ fn a_long_protocol_stays_linear_in_its_output() {
     let svg = seip::model::svg::stack_svg(&c.program, &c.stacks);
     assert!(svg.contains("LiF (x400)"));
 }
+
+/// Past `MAX_LAYERS` layers on one foil the stack is no longer followed: W0603 at the step
+/// that passed it, unknown values from there, and the stack's budgets not evaluated.
+#[test]
+fn a_stack_past_the_layer_limit_is_no_longer_modelled() {
+    let limit = seip::model::stack::MAX_LAYERS;
+    let steps: String = (0..=limit + 2)
+        .map(|i| format!("    step s{i}: sputter Al2O3 1 nm at 1 nm/min using pvd\n"))
+        .collect();
+    let c = compile(&recipe(&steps, "budget coating <= 1 mm\nbudget time <= 1000 h"));
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["W0603", "W0602"], "{:#?}", c.diagnostics);
+    assert!(c.diagnostics[0].message.contains(&format!("after `s{limit}`")));
+    let after = &c.stacks[0].after_steps;
+    let at = |step: usize| after[step].product.as_deref().expect("a product");
+    assert!(at(limit - 1).coating.is_some());
+    assert!(at(limit).coating.is_none() && at(limit + 2).coating.is_none());
+    // The time budget does not depend on the stack and is still checked.
+    assert_eq!(c.stacks[0].budgets.len(), 2);
+}

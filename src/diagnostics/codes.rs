@@ -101,6 +101,7 @@ codes! {
     BUDGET_EXCEEDED = "E0601", "budget-exceeded";
     BUDGET_AT_RISK = "W0601", "budget-at-risk";
     BUDGET_NOT_EVALUATED = "W0602", "budget-not-evaluated";
+    STACK_TOO_DEEP = "W0603", "stack-too-deep";
 }
 
 /// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.

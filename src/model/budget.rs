@@ -131,6 +131,18 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
             contributors: Vec::new(),
         };
     };
+    if let Some(step) = piece.unmodelled_from.filter(|_| metric != BudgetMetric::Time) {
+        return Evaluation {
+            value: None,
+            unknown: vec![format!(
+                "the stack is not modelled from {} on (more than {} layers)",
+                step_name(protocol, step),
+                super::stack::MAX_LAYERS
+            )],
+            unknowns: Unknowns::Either,
+            contributors: Vec::new(),
+        };
+    }
     let li_contributors = || -> Vec<(usize, f64, String)> {
         piece
             .li_by_step

@@ -30,7 +30,7 @@ use super::notes::Notes;
 use super::quantity::Estimate;
 use super::removal::{remove, roll};
 use super::state::{Piece, SnapshotCaveats};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, codes};
 use crate::sema::library::{Effect, Library};
 use crate::sema::materials::MaterialDb;
 use crate::sema::program::{Program, Protocol};
@@ -108,6 +108,13 @@ impl ProtocolStack {
 /// the product after the last step, which always has them.
 pub const LAYER_DETAIL: usize = 20_000;
 
+/// The most layers the models follow on one workpiece. Etching, dissolving and
+/// conversions look at every layer of a stack, so each step costs time in proportion to
+/// its height; past this height (ten times any recipe of the review) the piece is no
+/// longer modelled, which keeps a generated protocol of 10^5 dip-and-sputter cycles from
+/// running for minutes (W0603).
+pub const MAX_LAYERS: usize = 5_000;
+
 /// The product: the first Li substrate, else the first substrate.
 fn product_of(protocol: &Protocol, db: &MaterialDb) -> Option<usize> {
     let is_li = |key: &str| db.lookup(key).is_some_and(|m| m.key == "Li");
@@ -147,7 +154,8 @@ fn predict_and_check(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ProtocolStack {
     let data = ModelData::builtin();
-    let (mut stack, pieces) = predict_protocol(protocol, library, MaterialDb::builtin(), data, write_notes);
+    let (mut stack, pieces) =
+        predict_protocol(protocol, library, MaterialDb::builtin(), data, write_notes, diagnostics);
     let product = stack.product.and_then(|p| pieces.get(p));
     stack.budgets = budget::check(protocol, &stack, product, diagnostics);
     stack
@@ -159,6 +167,7 @@ fn predict_protocol(
     db: &MaterialDb,
     data: &ModelData,
     write_notes: bool,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> (ProtocolStack, Vec<Piece>) {
     let product = product_of(protocol, db);
     let mut pieces: Vec<Piece> = protocol
@@ -191,10 +200,20 @@ fn predict_protocol(
         } else {
             Notes::unwritten()
         };
-        if let Some(workpiece) = step.workpiece.filter(|w| *w < pieces.len()) {
+        let acted_on = step.workpiece.filter(|w| *w < pieces.len());
+        let target = step
+            .onto
+            .filter(|t| *t < pieces.len() && acted_on.is_some_and(|w| w != *t));
+        let modelled = |pieces: &[Piece]| {
+            [acted_on, target]
+                .into_iter()
+                .flatten()
+                .all(|p| pieces[p].unmodelled_from.is_none())
+        };
+        if let Some(workpiece) = acted_on.filter(|_| modelled(&pieces)) {
             let area = protocol.workpieces[workpiece].area_m2;
             apply(&mut pieces[workpiece], &ctx, area, &mut notes);
-            if let Some(target) = step.onto.filter(|t| *t < pieces.len() && *t != workpiece) {
+            if let Some(target) = target {
                 // A join lays the workpiece's layers, top side down, onto the target.
                 let carried = pieces[workpiece].take_layers();
                 let target_piece = &mut pieces[target];
@@ -211,6 +230,19 @@ fn predict_protocol(
                 });
                 roll(target_piece, &ctx, &mut notes);
                 settle(target_piece, &ctx, &mut notes);
+            }
+            for piece_index in [Some(workpiece), target].into_iter().flatten() {
+                if pieces[piece_index].layers().len() > MAX_LAYERS {
+                    pieces[piece_index].unmodelled_from = Some(index);
+                    diagnostics.push(too_deep(protocol, piece_index, step));
+                    notes.add(|| {
+                        format!(
+                            "`{}` has more than {MAX_LAYERS} layers: it is not modelled from {} on",
+                            protocol.workpieces[piece_index].name,
+                            ctx.name()
+                        )
+                    });
+                }
             }
         }
         let others = pieces
@@ -246,6 +278,7 @@ fn predict_protocol(
     let last = after_steps.iter_mut().rev().find_map(|s| s.product.as_mut());
     if let (Some(snapshot), Some(piece)) = (last, product.and_then(|p| pieces.get(p)))
         && snapshot.layers_elided
+        && piece.unmodelled_from.is_none()
     {
         let snapshot = Arc::make_mut(snapshot);
         snapshot.layers = piece.layers().to_vec();
@@ -259,6 +292,19 @@ fn predict_protocol(
         },
         pieces,
     )
+}
+
+/// W0603: the stack on a workpiece passed [`MAX_LAYERS`] at `step`.
+fn too_deep(protocol: &Protocol, workpiece: usize, step: &crate::sema::program::Step) -> Diagnostic {
+    let name = &protocol.workpieces[workpiece].name;
+    Diagnostic::new(
+        codes::STACK_TOO_DEEP,
+        format!("`{name}` carries more than {MAX_LAYERS} layers after `{}`", step.name),
+        step.span,
+        format!("the layers on `{name}` are not modelled from here on"),
+    )
+    .with_note("the budgets that depend on the stack are not evaluated (W0602)")
+    .with_help("model a representative number of cycles, or split the protocol")
 }
 
 /// Runs the step's effect model on the piece it acts on.
@@ -356,6 +402,19 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
 /// The piece's values after a step; its layers only when `detail` allows (see
 /// [`LAYER_DETAIL`]).
 fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) -> Snapshot {
+    if piece.unmodelled_from.is_some() {
+        return Snapshot {
+            workpiece,
+            layers: Vec::new(),
+            layers_elided: true,
+            coating: None,
+            li_consumed: None,
+            li_remaining: None,
+            mass_added: None,
+            volumetric_penalty: None,
+            caveats: SnapshotCaveats::default(),
+        };
+    }
     let li_density = density(db, "Li");
     let totals = piece.totals(db);
     let coating = totals.unknown.is_empty().then_some(totals.coating);

@@ -115,6 +115,9 @@ pub struct Piece {
     totals: Totals,
     /// Whether `totals` no longer match `layers`.
     stale: bool,
+    /// The step from which the piece is no longer modelled (it passed
+    /// [`super::stack::MAX_LAYERS`]); its values are unknown from there.
+    pub unmodelled_from: Option<usize>,
 }
 
 impl Piece {
