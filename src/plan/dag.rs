@@ -117,7 +117,9 @@ fn build_protocol(
         .collect();
     let environment_of = |step: usize| protocol.steps[step].tool.map(|tool| &program.tools[tool].environment);
     let mut last_on_workpiece: Vec<Option<usize>> = vec![None; protocol.workpieces.len()];
+    // The steps that prepare each reagent, in written order, and whether each step is one.
     let mut preparations: Vec<Vec<usize>> = vec![Vec::new(); protocol.reagents.len()];
+    let mut prepares = vec![false; protocol.steps.len()];
     for (index, step) in protocol.steps.iter().enumerate() {
         // The reagent first: looking the verb up reads its text, elsewhere in memory.
         if let Some(ReagentUse::Reagent { index: reagent, .. }) = &step.reagent
@@ -127,6 +129,7 @@ fn build_protocol(
                 .is_some_and(|op| op.effect == Effect::Prepare)
         {
             preparations[*reagent].push(index);
+            prepares[index] = true;
         }
     }
     for (index, step) in protocol.steps.iter().enumerate() {
@@ -158,18 +161,23 @@ fn build_protocol(
                 }
             }
         }
-        if let Some(ReagentUse::Reagent { index: reagent, span }) = &step.reagent {
-            for &preparation in &preparations[*reagent] {
-                if preparation != index {
-                    graph.add_edge(
-                        nodes[preparation],
-                        nodes[index],
-                        Edge {
-                            kind: EdgeKind::Preparation,
-                            span: *span,
-                        },
-                    );
-                }
+        // A use waits for the batch of reagent prepared last before it (the first one,
+        // when the recipe writes the preparation after the use).
+        if let Some(ReagentUse::Reagent { index: reagent, span }) = &step.reagent
+            && !prepares[index]
+        {
+            let made = &preparations[*reagent];
+            let before = made.partition_point(|&preparation| preparation < index);
+            let preparation = before.checked_sub(1).map_or(made.first(), |last| made.get(last));
+            if let Some(&preparation) = preparation {
+                graph.add_edge(
+                    nodes[preparation],
+                    nodes[index],
+                    Edge {
+                        kind: EdgeKind::Preparation,
+                        span: *span,
+                    },
+                );
             }
         }
         for &(before, span) in &step.after {
@@ -324,5 +332,36 @@ mod tests {
             .map(|&e| graph[graph.edge_endpoints(e).unwrap().0].clone())
             .collect();
         assert_eq!(sources, vec![Node::Step(1), Node::Step(2), Node::Step(0)]);
+    }
+
+    #[test]
+    fn a_use_waits_for_the_reagent_prepared_last_before_it() {
+        let compilation = crate::compile(
+            r#"tool bath: dip_tank in glovebox
+            tool stirrer: stir_plate in glovebox
+            protocol "p" {
+                substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+                reagent sol = SnF2 0.1 M in DMSO
+                step early: immerse in sol for 1 min using bath
+                step mix1: dissolve sol for 10 min using stirrer
+                step dip1: immerse in sol for 1 min using bath
+                step mix2: dissolve sol for 10 min using stirrer
+                step dip2: immerse in sol for 1 min using bath
+            }"#,
+        );
+        let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id).collect();
+        assert!(!codes.contains(&"E0501"), "two preparations are no cycle: {codes:?}");
+        let graph = &compilation.graphs[0].graph;
+        let mut preparation_edges: Vec<(usize, usize)> = graph
+            .edge_references()
+            .filter(|e| e.weight().kind == EdgeKind::Preparation)
+            .map(|e| match (&graph[e.source()], &graph[e.target()]) {
+                (Node::Step(from), Node::Step(to)) => (*from, *to),
+                _ => panic!("a preparation edge joins two steps"),
+            })
+            .collect();
+        preparation_edges.sort();
+        // early <- mix1 (none before it), dip1 <- mix1, dip2 <- mix2.
+        assert_eq!(preparation_edges, [(1, 0), (1, 2), (3, 4)]);
     }
 }
