@@ -525,3 +525,23 @@ fn a_stack_past_the_layer_limit_is_no_longer_modelled() {
     // The time budget does not depend on the stack and is still checked.
     assert_eq!(c.stacks[0].budgets.len(), 2);
 }
+
+/// A step lists only the other workpieces it acted on: a protocol of many substrates keeps
+/// one stack per step, not one per step and substrate.
+#[test]
+fn a_step_lists_only_the_other_workpieces_it_acted_on() {
+    let substrates: String = (0..50)
+        .map(|w| format!("    substrate c{w}: Cu foil {{ thickness: 10 um, area: 2 cm2 }}\n"))
+        .collect();
+    let steps: String = (0..50)
+        .map(|w| format!("    step a{w}: sputter MoS2 1 nm at 0.5 nm/min on c{w} using pvd\n"))
+        .collect();
+    let c = compile(&recipe(&format!("{substrates}{steps}"), ""));
+    let after = &c.stacks[0].after_steps;
+    assert_eq!(after.len(), 50);
+    for (index, state) in after.iter().enumerate() {
+        let listed: Vec<usize> = state.others.iter().map(|s| s.workpiece).collect();
+        // Workpiece 0 is the Li foil; step `a{w}` acts on workpiece w + 1.
+        assert_eq!(listed, [index + 1], "after step {index}");
+    }
+}

@@ -81,7 +81,9 @@ pub struct StackAfterStep {
     /// this step left it as it was.
     #[serde(flatten)]
     pub product: Option<Arc<Snapshot>>,
-    /// The other workpieces that carry layers (a carrier film before its transfer).
+    /// The other workpieces this step acted on that carry layers (a carrier film before
+    /// its transfer). Only those: listing every piece after every step would grow as
+    /// steps x workpieces; a piece's stack stands as it was last listed.
     pub others: Vec<Snapshot>,
     /// What the models did at this step, and why.
     pub notes: Vec<String>,
@@ -248,7 +250,9 @@ fn predict_protocol(
         let others = pieces
             .iter_mut()
             .enumerate()
-            .filter(|(i, piece)| Some(*i) != product && !piece.layers().is_empty())
+            .filter(|(i, piece)| {
+                Some(*i) != product && (Some(*i) == acted_on || Some(*i) == target) && !piece.layers().is_empty()
+            })
             .map(|(i, piece)| {
                 let detail = detail(piece);
                 snapshot(i, piece, db, detail)
