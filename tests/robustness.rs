@@ -227,3 +227,35 @@ fn a_file_of_too_many_protocols_stops_after_parsing() {
     assert_eq!(&source[span.start as usize..span.end as usize], "\"p100000\"");
     assert!(compilation.program.protocols.is_empty());
 }
+
+/// A protocol holds copies of only the file-level reagents its steps name, in the order
+/// they are declared: a study of many protocols and many file-level reagents stays linear.
+#[test]
+fn a_protocol_copies_only_the_file_reagents_it_uses() {
+    let source = r#"reagent a = SnF2 0.1 M in DMSO
+reagent b = SnF2 0.2 M in DMSO
+reagent c = SnF2 0.3 M in DMSO
+tool bath: dip_tank in glovebox
+protocol "p" {
+    substrate li: Li foil
+    reagent own = ZnF2 0.1 M in DMSO
+    step one: immerse in c for 1 min using bath
+    step two: immerse in a for 1 min using bath
+    step three: immerse in own for 1 min using bath
+}
+"#;
+    let compilation = seip::compile(source);
+    assert!(!compilation.has_errors(), "{:#?}", compilation.diagnostics);
+    let protocol = &compilation.program.protocols[0];
+    let names: Vec<&str> = protocol.reagents.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["a", "c", "own"]);
+    let used: Vec<&str> = protocol
+        .steps
+        .iter()
+        .map(|step| match &step.reagent {
+            Some(seip::sema::program::ReagentUse::Reagent { index, .. }) => protocol.reagents[*index].name.as_str(),
+            other => panic!("a declared reagent, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(used, ["c", "a", "own"]);
+}

@@ -246,7 +246,12 @@ impl<'a, 't> Resolver<'a, 't> {
         if let Some(material) = self.materials.lookup(&name.text) {
             return Some(material.key.clone());
         }
-        let reagent_names = reagents.into_iter().flat_map(|reagents| reagents.keys().copied());
+        // In a step, any reagent in scope: the protocol's own and the file's.
+        let file_reagents = reagents.map(|_| self.file_scope.reagents.keys().copied());
+        let reagent_names = reagents
+            .into_iter()
+            .flat_map(|reagents| reagents.keys().copied())
+            .chain(file_reagents.into_iter().flatten());
         let candidates = self.materials.names().chain(reagent_names);
         let help = suggest::similar("material", &name.text, candidates);
         self.diagnostics.push(
@@ -334,18 +339,38 @@ impl<'a, 't> Resolver<'a, 't> {
 
     fn lower_protocol(&mut self, protocol: &'t ast::Protocol, index: usize) -> Protocol {
         let mut scope = Scope::default();
-        let mut reagents: Vec<Reagent> = self.file_reagents.clone();
         let mut workpieces: Vec<Workpiece> = Vec::new();
         let mut workpiece_names: Names<'t> = BTreeMap::new();
         let mut batch: Option<(u32, Span)> = None;
-        for (&name, declared) in &self.file_scope.reagents {
+        // The file-level reagents this protocol's steps name, in the order they are
+        // declared: only those are copied in (a study of a thousand protocols and a
+        // thousand file-level reagents would otherwise hold a million copies).
+        let mut used: Vec<(usize, &'t str, Span)> = Vec::new();
+        for item in &protocol.items {
+            let ast::ProtocolItem::Step(step) = item else { continue };
+            for operand in &step.operands {
+                let name = match operand {
+                    ast::Operand::Material(name) => name,
+                    ast::Operand::In(names) if names.len() == 1 => &names[0],
+                    _ => continue,
+                };
+                if let Some((&key, declared)) = self.file_scope.reagents.get_key_value(&*name.text) {
+                    used.push((declared.index, key, declared.span));
+                }
+            }
+        }
+        used.sort_unstable_by_key(|(file_index, _, _)| *file_index);
+        used.dedup_by_key(|(file_index, _, _)| *file_index);
+        let mut reagents: Vec<Reagent> = Vec::with_capacity(used.len());
+        for (file_index, name, span) in used {
             scope.reagents.insert(
                 name,
                 Declared {
-                    index: declared.index,
-                    span: declared.span,
+                    index: reagents.len(),
+                    span,
                 },
             );
+            reagents.push(self.file_reagents[file_index].clone());
         }
         // Declarations first, so steps may use them wherever they are written.
         for item in &protocol.items {

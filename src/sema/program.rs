@@ -50,6 +50,7 @@ pub struct Protocol {
     pub name: String,
     pub batch: u32,
     pub workpieces: Vec<Workpiece>,
+    /// The file-level reagents its steps name (in the order declared), then its own.
     pub reagents: Vec<Reagent>,
     pub steps: Vec<Step>,
     pub budgets: Vec<Budget>,
