@@ -83,7 +83,7 @@ impl Caveats {
     }
 
     /// Whether `item` is among the unverified values.
-    pub fn flags(&self, item: &str) -> bool {
+    pub fn has_unverified(&self, item: &str) -> bool {
         self.unverified.iter().any(|present| **present == *item)
     }
 

@@ -61,9 +61,10 @@ pub struct Snapshot {
 impl Snapshot {
     /// Everything the values rest on.
     pub fn caveats(&self) -> Caveats {
+        // The mass rests on the coating, the densities and the Li: the union of all three.
         let mut all = Caveats::clone(&self.caveats.coating);
         all.extend(&self.caveats.li);
-        all.extend(&self.caveats.mass());
+        all.extend(&self.caveats.density);
         all
     }
 }
@@ -155,9 +156,14 @@ fn predict_and_check(
     write_notes: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ProtocolStack {
-    let data = ModelData::builtin();
-    let (mut stack, pieces) =
-        predict_protocol(protocol, library, MaterialDb::builtin(), data, write_notes, diagnostics);
+    let (mut stack, pieces) = predict_protocol(
+        protocol,
+        library,
+        MaterialDb::builtin(),
+        ModelData::builtin(),
+        write_notes,
+        diagnostics,
+    );
     let product = stack.product.and_then(|p| pieces.get(p));
     stack.budgets = budget::check(protocol, &stack, product, diagnostics);
     stack

@@ -42,7 +42,7 @@ fn extend_shared(target: &mut Arc<Caveats>, other: &Caveats) {
 
 /// Adds unverified flags to caveats a snapshot may share, copying them only when one is new.
 fn flag_shared(target: &mut Arc<Caveats>, flags: &[String]) {
-    if flags.iter().any(|flag| !target.flags(flag)) {
+    if flags.iter().any(|flag| !target.has_unverified(flag)) {
         Arc::make_mut(target).unverified(flags.iter().map(String::as_str));
     }
 }
