@@ -22,7 +22,7 @@ const ELEMENTS_TSV: &str = include_str!("../../data/elements.tsv");
 const KELVIN_AT_0_C: f64 = 273.15;
 
 /// Columns of `data/materials.tsv`, in order. The `unverified` column names these.
-const MATERIAL_COLUMNS: [&str; 19] = [
+const MATERIAL_COLUMNS: [&str; 23] = [
     "key",
     "formula",
     "name",
@@ -31,9 +31,13 @@ const MATERIAL_COLUMNS: [&str; 19] = [
     "phase_25C",
     "molar_mass_g_mol",
     "density_g_cm3",
+    "porosity",
     "melt_C",
     "boil_C",
     "decomp_C",
+    "sublime_C",
+    "vp_Pa",
+    "vp_C",
     "li_reaction",
     "li_products",
     "li_per_unit",
@@ -122,10 +126,17 @@ pub struct Material {
     pub molar_mass_g_mol: Option<f64>,
     /// Near 25 °C; thin-film density where bulk and film differ; ideal gas at 1 atm for gases.
     pub density_g_cm3: Option<f64>,
+    /// Volume fraction of pores in the material as supplied (a cloth, a mesh, a porous
+    /// film): mass and coating scale by `1 - porosity`; `None` for a dense material.
+    pub porosity: Option<f64>,
     pub melt_c: Option<f64>,
-    /// Boiling point, or sublimation point for materials that do not melt at 1 atm.
     pub boil_c: Option<f64>,
     pub decomp_c: Option<f64>,
+    /// Sublimation point at 1 atm, for a solid that turns to vapour without melting.
+    pub sublime_c: Option<f64>,
+    /// One vapour-pressure datum: `vapour_pressure.0` Pa at `vapour_pressure.1` degC. It
+    /// is what makes a precursor dosable as a vapour below its boiling point (TMA, TDMAT).
+    pub vapour_pressure: Option<(f64, f64)>,
     pub li_reaction: LiReaction,
     /// Keys of the materials Li turns this one into.
     pub li_products: Vec<String>,
@@ -153,14 +164,14 @@ impl Material {
     /// that care check `decomp_c` themselves, so the answer there is the phase it had.
     pub fn phase_at(&self, kelvin: f64) -> Phase {
         let celsius = kelvin - KELVIN_AT_0_C;
-        let first_transition = self.melt_c.or(self.boil_c);
+        let first_transition = self.melt_c.or(self.boil_c).or(self.sublime_c);
         if self.phase_25c == Phase::Solid
             && let Some(decomp) = self.decomp_c
             && first_transition.is_none_or(|transition| decomp < transition)
         {
             return Phase::Solid;
         }
-        if self.boil_c.is_some_and(|boil| celsius >= boil) {
+        if self.boil_c.or(self.sublime_c).is_some_and(|boil| celsius >= boil) {
             return Phase::Gas;
         }
         match self.melt_c {
@@ -521,9 +532,13 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         phase,
         molar_mass,
         density,
+        porosity,
         melt,
         boil,
         decomp,
+        sublime,
+        vp_pa,
+        vp_c,
         li_reaction,
         li_products,
         li_per_unit,
@@ -564,9 +579,19 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         },
         molar_mass_g_mol: number(molar_mass)?,
         density_g_cm3: number(density)?,
+        porosity: match number(porosity)? {
+            Some(p) if !(0.0..1.0).contains(&p) => return Err(format!("{key}: porosity {p} is not in [0, 1)")),
+            p => p,
+        },
         melt_c: number(melt)?,
         boil_c: number(boil)?,
         decomp_c: number(decomp)?,
+        sublime_c: number(sublime)?,
+        vapour_pressure: match (number(vp_pa)?, number(vp_c)?) {
+            (Some(pa), Some(c)) if pa > 0.0 => Some((pa, c)),
+            (None, None) => None,
+            _ => return Err(format!("{key}: vp_Pa and vp_C go together, with a positive pressure")),
+        },
         li_reaction: match *li_reaction {
             "inert" => LiReaction::Inert,
             "alloys" => LiReaction::Alloys,
@@ -651,7 +676,7 @@ mod tests {
     fn malformed_tables_are_rejected_with_their_line() {
         let header = MATERIAL_COLUMNS.join("\t");
         let row = |key: &str, aliases: &str, products: &str| {
-            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\tinert\t{products}\t\t\t\t\t\t")
+            format!("{key}\tLiF\tname\t{aliases}\tsalt\tsolid\t\t\t\t\t\t\t\t\t\tinert\t{products}\t\t\t\t\t\t")
         };
         let error = |rows: &[String]| {
             let table = format!("{header}\n# comment\n{}\n", rows.join("\n"));

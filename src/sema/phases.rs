@@ -571,6 +571,7 @@ fn phase_note(material: &Material) -> String {
     let points: Vec<String> = [
         point("melts at", material.melt_c),
         point("boils at", material.boil_c),
+        point("sublimes at", material.sublime_c),
         point("decomposes at", material.decomp_c),
     ]
     .into_iter()
