@@ -25,7 +25,7 @@ use diagnostics::{Diagnostic, codes};
 use model::stack::ProtocolStack;
 use plan::dag::StepGraph;
 use sema::library::Library;
-use sema::materials::MaterialDb;
+use sema::chemistry::Chemistry;
 use sema::program::Program;
 use span::Span;
 
@@ -49,6 +49,9 @@ pub struct Compilation {
     /// The operation library the program was checked against: the built-in one plus
     /// the file's own operations and tool kinds.
     pub library: Library,
+    /// The materials and reactions the program was checked and modelled with: the
+    /// built-in tables plus the file's own declarations.
+    pub chemistry: Cow<'static, Chemistry>,
     /// One step graph per protocol (none when compiled with [`Keep::Diagnostics`]).
     pub graphs: Vec<StepGraph>,
     /// One predicted stack per protocol (none when compiled with [`Keep::Diagnostics`]).
@@ -172,6 +175,7 @@ fn refused(library: &Library, diagnostics: Vec<Diagnostic>) -> Compilation {
             protocols: Vec::new(),
         },
         library: library.clone(),
+        chemistry: Cow::Borrowed(Chemistry::builtin()),
         graphs: Vec::new(),
         stacks: Vec::new(),
         diagnostics,
@@ -219,7 +223,6 @@ pub fn compile(source: &str) -> Compilation {
 /// compilation's `graphs` and `stacks` are empty.
 pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     let library = Library::builtin();
-    let materials = MaterialDb::builtin();
     if source.len() > MAX_SOURCE_BYTES {
         let diagnostic = Diagnostic::new(
             codes::FILE_TOO_LARGE,
@@ -240,7 +243,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
         return refused(library, diagnostics);
     }
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
-    let (program, library, sema_diagnostics) = sema::resolve(&file, library, materials, &syntax_errors);
+    let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors);
+    let materials = &chemistry.materials;
     // The tree is not needed past this point; freeing it now lowers the peak memory of
     // the stages that follow.
     drop(file);
@@ -255,8 +259,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
         (phase_diagnostics, (graphs, plan_diagnostics))
     };
     let stacks = |program: &Program| match keep {
-        Keep::Everything => model::stack::predict(program, &library),
-        Keep::Diagnostics => (Vec::new(), model::stack::check_budgets(program, &library)),
+        Keep::Everything => model::stack::predict(program, &library, &chemistry),
+        Keep::Diagnostics => (Vec::new(), model::stack::check_budgets(program, &library, &chemistry)),
     };
     let ((phase_diagnostics, (graphs, plan_diagnostics)), (stacks, model_diagnostics)) =
         if program.step_count() >= PARALLEL_STEPS {
@@ -287,6 +291,7 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     Compilation {
         program,
         library,
+        chemistry,
         graphs,
         stacks,
         diagnostics,

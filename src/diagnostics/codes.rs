@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes. Codes are stable: a code is never reused for another
 //! problem. Each one is documented in `spec/diagnostics.md` (a test checks this), grouped
 //! by stage: E01xx lexical and syntax, E02xx names, E03xx units and parameters,
-//! E04xx phases and atmosphere, E05xx the step graph, E06xx the layer stack and budgets.
+//! E04xx phases and atmosphere, E05xx the step graph, E06xx the layer stack and budgets, E07xx the recipe's own chemistry.
 
 use serde::{Serialize, Serializer};
 
@@ -102,6 +102,16 @@ codes! {
     BUDGET_AT_RISK = "W0601", "budget-at-risk";
     BUDGET_NOT_EVALUATED = "W0602", "budget-not-evaluated";
     STACK_TOO_DEEP = "W0603", "stack-too-deep";
+    // E07xx: the recipe's own chemistry (material and reaction declarations, precursors)
+    MISSING_MATERIAL_FIELD = "E0701", "missing-material-field";
+    INVALID_MATERIAL_DATA = "E0702", "invalid-material-data";
+    INCONSISTENT_MATERIAL_DATA = "E0703", "inconsistent-material-data";
+    INVALID_REACTION = "E0704", "invalid-reaction";
+    UNBALANCED_REACTION = "E0705", "unbalanced-reaction";
+    PRECURSORS_NOT_TAKEN = "E0706", "precursors-not-taken";
+    PRECURSOR_NOT_VOLATILE = "E0707", "precursor-not-volatile";
+    MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
+    REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
 }
 
 /// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.

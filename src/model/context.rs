@@ -1,6 +1,9 @@
 //! What every effect model reads about the step it models, and where it reports.
 
+use std::collections::BTreeMap;
+
 use super::data::ModelData;
+use crate::sema::chemistry::Reaction;
 use crate::sema::library::{Effect, Library, Operation};
 use crate::sema::materials::{Material, MaterialDb};
 use crate::sema::program::{Protocol, Reagent, ReagentUse, Step};
@@ -13,6 +16,8 @@ pub struct Ctx<'a> {
     pub operation: &'a Operation,
     pub library: &'a Library,
     pub db: &'a MaterialDb,
+    /// The reactions of Li, built-in and declared, by reactant.
+    pub reactions: &'a BTreeMap<String, Reaction>,
     pub data: &'a ModelData,
 }
 

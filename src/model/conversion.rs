@@ -12,7 +12,7 @@
 //! (a layer grown from a gas): n = t_layer / sum_i c_i V_product_i.
 
 use super::context::Ctx;
-use super::data::{Arrangement, Reaction, Trigger};
+use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use super::format::length;
 use super::layer::{Layer, Origin, merge, molar_volume};
 use super::notes::Notes;
@@ -96,7 +96,7 @@ fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> 
     if layer.origin != Origin::Deposited || layer.components.len() != 1 {
         return None;
     }
-    ctx.data.reactions.get(&layer.material).filter(|r| !r.when.is_empty())
+    ctx.reactions.get(&layer.material).filter(|r| !r.when.is_empty())
 }
 
 /// Converts, bottom to top, every precursor layer that touches the Li and whose trigger the
@@ -303,11 +303,11 @@ pub fn first_clause(source: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::data::ModelData;
+    use crate::sema::chemistry::Chemistry;
 
     fn convert(reactant: &str, t: f64) -> (Vec<(String, f64)>, f64) {
-        let data = ModelData::builtin();
-        let stoichiometry = Stoichiometry::of(&data.reactions[reactant], MaterialDb::builtin()).unwrap();
+        let chemistry = Chemistry::builtin();
+        let stoichiometry = Stoichiometry::of(&chemistry.reactions[reactant], &chemistry.materials).unwrap();
         stoichiometry.convert(t).unwrap()
     }
 
@@ -330,8 +330,8 @@ mod tests {
 
     #[test]
     fn gases_have_no_reactant_volume_but_convert_backwards() {
-        let data = ModelData::builtin();
-        let n2 = Stoichiometry::of(&data.reactions["N2"], MaterialDb::builtin()).unwrap();
+        let chemistry = Chemistry::builtin();
+        let n2 = Stoichiometry::of(&chemistry.reactions["N2"], &chemistry.materials).unwrap();
         // 6 Li (6 x 12.996 cm3/mol) per 2 Li3N (2 x 27.425 cm3/mol).
         assert!((n2.li_volume / n2.product_volume() - 6.0 * 6.94 / 0.534 / (2.0 * 34.83 / 1.27)).abs() < 1e-9);
         assert!(n2.convert(1e-9).is_some(), "N2 has a gas density in the table");

@@ -14,7 +14,8 @@
 
 use super::context::Ctx;
 use super::conversion::Stoichiometry;
-use super::data::{Reaction, Route};
+use super::data::Route;
+use crate::sema::chemistry::Reaction;
 use super::format::{duration, length};
 use super::layer::{Caveats, Layer, Origin};
 use super::notes::Notes;
@@ -55,7 +56,7 @@ pub fn species<'d>(ctx: &Ctx<'d>) -> Species<'d> {
             .collect(),
         None => ctx.solutes().into_iter().map(|m| (m, None)).collect(),
     };
-    let tabulated = |key: &str| ctx.data.reactions.contains_key(key);
+    let tabulated = |key: &str| ctx.reactions.contains_key(key);
     if let Some(reagent) = ctx.reagent()
         && !candidates.iter().any(|(key, _)| tabulated(key))
     {
@@ -68,7 +69,7 @@ pub fn species<'d>(ctx: &Ctx<'d>) -> Species<'d> {
     let mut reactive = Vec::new();
     let mut untabulated = Vec::new();
     for (key, weight) in &candidates {
-        match ctx.data.reactions.get(key) {
+        match ctx.reactions.get(key) {
             Some(reaction) => reactive.push(Reactive {
                 reaction,
                 weight: if weighted { weight.unwrap_or(1.0) } else { 1.0 },

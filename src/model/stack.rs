@@ -32,6 +32,7 @@ use super::removal::{remove, roll};
 use super::state::{Piece, SnapshotCaveats};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::sema::library::{Effect, Library};
+use crate::sema::chemistry::Chemistry;
 use crate::sema::materials::MaterialDb;
 use crate::sema::program::{Program, Protocol};
 
@@ -129,12 +130,12 @@ fn product_of(protocol: &Protocol, db: &MaterialDb) -> Option<usize> {
 }
 
 /// The stacks of every protocol, one per protocol in order, and the budget diagnostics.
-pub fn predict(program: &Program, library: &Library) -> (Vec<ProtocolStack>, Vec<Diagnostic>) {
+pub fn predict(program: &Program, library: &Library, chemistry: &Chemistry) -> (Vec<ProtocolStack>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let stacks = program
         .protocols
         .iter()
-        .map(|protocol| predict_and_check(protocol, library, true, &mut diagnostics))
+        .map(|protocol| predict_and_check(protocol, library, chemistry, true, &mut diagnostics))
         .collect();
     (stacks, diagnostics)
 }
@@ -142,10 +143,10 @@ pub fn predict(program: &Program, library: &Library) -> (Vec<ProtocolStack>, Vec
 /// The budget diagnostics of [`predict`] alone: the notes are not written, and each
 /// protocol's stack is dropped once its budgets are checked, so a file of many protocols
 /// never holds all their stacks.
-pub fn check_budgets(program: &Program, library: &Library) -> Vec<Diagnostic> {
+pub fn check_budgets(program: &Program, library: &Library, chemistry: &Chemistry) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for protocol in &program.protocols {
-        predict_and_check(protocol, library, false, &mut diagnostics);
+        predict_and_check(protocol, library, chemistry, false, &mut diagnostics);
     }
     diagnostics
 }
@@ -153,13 +154,14 @@ pub fn check_budgets(program: &Program, library: &Library) -> Vec<Diagnostic> {
 fn predict_and_check(
     protocol: &Protocol,
     library: &Library,
+    chemistry: &Chemistry,
     write_notes: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ProtocolStack {
     let (mut stack, pieces) = predict_protocol(
         protocol,
         library,
-        MaterialDb::builtin(),
+        chemistry,
         ModelData::builtin(),
         write_notes,
         diagnostics,
@@ -172,11 +174,12 @@ fn predict_and_check(
 fn predict_protocol(
     protocol: &Protocol,
     library: &Library,
-    db: &MaterialDb,
+    chemistry: &Chemistry,
     data: &ModelData,
     write_notes: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (ProtocolStack, Vec<Piece>) {
+    let db = &chemistry.materials;
     let product = product_of(protocol, db);
     let mut pieces: Vec<Piece> = protocol
         .workpieces
@@ -201,6 +204,7 @@ fn predict_protocol(
             operation,
             library,
             db,
+            reactions: &chemistry.reactions,
             data,
         };
         let mut notes = if write_notes {

@@ -20,7 +20,7 @@ use super::bind::{ParamTarget, bind_params};
 use super::library::{Atmosphere, Effect, EnvironmentSpec, Library, Operation, ParamSpec, ReagentKind, ToolKind};
 use super::units::{Dimension, parse_unit};
 use crate::diagnostics::{Diagnostic, codes, suggest};
-use crate::syntax::ast::{self, DeclEntry, Item, Name, OperationDecl};
+use crate::syntax::ast::{self, BlockDecl, DeclEntry, Item, Name, Value};
 
 /// The built-in library extended with the file's declarations.
 pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>) {
@@ -277,11 +277,15 @@ fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics:
 const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
 /// The single value of a field that takes one.
-fn single<'a, 'src>(key: &Name, values: &'a [Name<'src>], diagnostics: &mut Vec<Diagnostic>) -> Option<&'a Name<'src>> {
+pub(super) fn single<'a, 'src>(
+    key: &Name,
+    values: &'a [Value<'src>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'a Value<'src>> {
     if let [value] = values {
         return Some(value);
     }
-    let extra = values.get(1).map_or(key.span, |v| v.span);
+    let extra = values.get(1).map_or(key.span, Value::span);
     diagnostics.push(
         Diagnostic::new(
             codes::INVALID_VALUE,
@@ -294,7 +298,40 @@ fn single<'a, 'src>(key: &Name, values: &'a [Name<'src>], diagnostics: &mut Vec<
     None
 }
 
-fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec<Diagnostic>) {
+/// The single value of a field that takes a name (a word or a string).
+pub(super) fn single_name<'a, 'src>(
+    key: &Name,
+    values: &'a [Value<'src>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'a Name<'src>> {
+    single(key, values, diagnostics).and_then(|value| expect_name(key, value, diagnostics))
+}
+
+/// The values of a field that takes a list of names.
+pub(super) fn names<'a, 'src>(key: &Name, values: &'a [Value<'src>], diagnostics: &mut Vec<Diagnostic>) -> Vec<&'a Name<'src>> {
+    values
+        .iter()
+        .filter_map(|value| expect_name(key, value, diagnostics))
+        .collect()
+}
+
+fn expect_name<'a, 'src>(key: &Name, value: &'a Value<'src>, diagnostics: &mut Vec<Diagnostic>) -> Option<&'a Name<'src>> {
+    if let Value::Name(name) = value {
+        return Some(name);
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            codes::INVALID_VALUE,
+            format!("`{}` takes a name, not a number", key.text),
+            value.span(),
+            "a number here",
+        )
+        .with_help(format!("write a name after `{}:`", key.text)),
+    );
+    None
+}
+
+pub(super) fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec<Diagnostic>) {
     let help = suggest::similar("field", &key.text, fields.iter().copied());
     let listed: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
     diagnostics.push(
@@ -309,7 +346,7 @@ fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec
     );
 }
 
-fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> Operation {
+fn lower_operation(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> Operation {
     const FIELDS: &[&str] = &[
         "effect",
         "reagent",
@@ -364,14 +401,14 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
             DeclEntry::Field { key, values } => match key.text.as_ref() {
                 "effect" => {
                     effect_given = true;
-                    if let Some(effect) = single(key, values, diagnostics)
+                    if let Some(effect) = single_name(key, values, diagnostics)
                         .and_then(|v| choice(v, Effect::NAMES, "effect kind", diagnostics))
                     {
                         operation.effect = effect;
                     }
                 }
                 "reagent" => {
-                    if let Some(kind) = single(key, values, diagnostics)
+                    if let Some(kind) = single_name(key, values, diagnostics)
                         .and_then(|v| choice(v, ReagentKind::NAMES, "reagent kind", diagnostics))
                     {
                         operation.reagent = kind;
@@ -379,7 +416,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
                 "reagent_optional" | "mechanical" | "wets" => {
                     if let Some(flag) =
-                        single(key, values, diagnostics).and_then(|v| choice(v, YES_NO, "yes or no", diagnostics))
+                        single_name(key, values, diagnostics).and_then(|v| choice(v, YES_NO, "yes or no", diagnostics))
                     {
                         match key.text.as_ref() {
                             "reagent_optional" => operation.reagent_optional = flag,
@@ -389,7 +426,7 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     }
                 }
                 "tools" => {
-                    for value in values {
+                    for value in names(key, values, diagnostics) {
                         if library.tool_kinds.contains_key(&*value.text) {
                             operation.tool_kinds.push(value.text.to_string());
                         } else {
@@ -398,12 +435,12 @@ fn lower_operation(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                     }
                 }
                 "family" => {
-                    if let Some(value) = single(key, values, diagnostics) {
+                    if let Some(value) = single_name(key, values, diagnostics) {
                         operation.family = value.text.to_string();
                     }
                 }
                 "note" => {
-                    if let Some(value) = single(key, values, diagnostics) {
+                    if let Some(value) = single_name(key, values, diagnostics) {
                         operation.note = value.text.to_string();
                     }
                 }
@@ -437,7 +474,7 @@ fn unknown_tool_kind(value: &Name, library: &Library, diagnostics: &mut Vec<Diag
     );
 }
 
-fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ToolKind {
+fn lower_tool_kind(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Diagnostic>) -> ToolKind {
     const FIELDS: &[&str] = &["operations", "environments", "note"];
     let mut kind = ToolKind {
         kind: decl.name.text.to_string(),
@@ -448,7 +485,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
     for entry in &decl.entries {
         match entry {
             DeclEntry::Field { key, values } if key.text == "operations" => {
-                for value in values {
+                for value in names(key, values, diagnostics) {
                     if library.operations.contains_key(&*value.text) {
                         kind.operations.push(value.text.to_string());
                     } else {
@@ -458,7 +495,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
             }
             DeclEntry::Field { key, values } if key.text == "environments" => {
-                for value in values {
+                for value in names(key, values, diagnostics) {
                     if library.environments.contains_key(&*value.text) {
                         kind.environments.push(value.text.to_string());
                     } else {
@@ -468,7 +505,7 @@ fn lower_tool_kind(decl: &OperationDecl, library: &Library, diagnostics: &mut Ve
                 }
             }
             DeclEntry::Field { key, values } if key.text == "note" => {
-                if let Some(value) = single(key, values, diagnostics) {
+                if let Some(value) = single_name(key, values, diagnostics) {
                     kind.note = value.text.to_string();
                 }
             }

@@ -51,7 +51,7 @@ const MATERIAL_COLUMNS: [&str; 23] = [
 const ELEMENT_COLUMNS: [&str; 4] = ["symbol", "name", "atomic_weight", "source"];
 
 /// The allowed values of the `kind` column; a closed list keeps typos out of the table.
-const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 11] = [
     "metal",
     "alloy",
     "salt",
@@ -370,7 +370,7 @@ impl FormulaParser<'_> {
 }
 
 /// The materials table with a name index, and the atomic weights its formulas use.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MaterialDb {
     materials: Vec<Material>,
     /// Key or alias -> index into `materials`.
@@ -406,6 +406,22 @@ impl MaterialDb {
 
     pub fn materials(&self) -> &[Material] {
         &self.materials
+    }
+
+    /// Adds a material declared in a recipe, or replaces the row it shadows: its key and
+    /// aliases now name it. The caller has reported a shadowed name.
+    pub fn declare(&mut self, material: Material) {
+        let index = match self.index.get(&material.key) {
+            Some(&index) if self.materials[index].key == material.key => index,
+            _ => {
+                self.materials.push(material.clone());
+                self.materials.len() - 1
+            }
+        };
+        for name in std::iter::once(&material.key).chain(&material.aliases) {
+            self.index.insert(name.clone(), index);
+        }
+        self.materials[index] = material;
     }
 
     /// Standard atomic weight in g/mol of an element that some table formula uses.

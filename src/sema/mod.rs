@@ -1,8 +1,10 @@
-//! Step 2: meaning. Names are resolved, quantities bound to operation parameters by
+//! Step 2: meaning. The file's own operations, tool kinds, materials and reactions join
+//! the built-in ones; names are resolved, quantities bound to operation parameters by
 //! dimension, and each workpiece's steps walked to check phases, reactivity and
 //! atmosphere.
 
 pub mod bind;
+pub mod chemistry;
 pub mod declarations;
 pub mod library;
 pub mod materials;
@@ -16,7 +18,8 @@ use crate::diagnostics::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast;
 use library::Library;
-use materials::MaterialDb;
+use chemistry::Chemistry;
+use std::borrow::Cow;
 use program::Program;
 
 /// Adds the file's own operations and tool kinds to the library, resolves names and
@@ -29,11 +32,12 @@ use program::Program;
 pub fn resolve(
     file: &ast::File,
     builtin: &Library,
-    materials: &MaterialDb,
     syntax_errors: &[Span],
-) -> (Program, Library, Vec<Diagnostic>) {
+) -> (Program, Library, Cow<'static, Chemistry>, Vec<Diagnostic>) {
     let (library, mut diagnostics) = declarations::extend(builtin, file);
-    let (program, resolve_diagnostics) = names::Resolver::new(&library, materials, syntax_errors).resolve(file);
+    let (chemistry, chemistry_diagnostics) = chemistry::declare(file);
+    diagnostics.extend(chemistry_diagnostics);
+    let (program, resolve_diagnostics) = names::Resolver::new(&library, &chemistry, syntax_errors).resolve(file);
     diagnostics.extend(resolve_diagnostics);
-    (program, library, diagnostics)
+    (program, library, chemistry, diagnostics)
 }

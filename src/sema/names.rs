@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::{ParamTarget, bind_params, quantity_value};
 use super::library::{Effect, Library, ParamSpec, ReagentKind};
+use super::chemistry::Chemistry;
 use super::materials::MaterialDb;
 use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;
@@ -43,6 +44,10 @@ pub struct Resolver<'a, 't> {
     /// Where the parser reported errors, to keep their echoes quiet.
     syntax_errors: &'a [Span],
     materials: &'a MaterialDb,
+    /// Which protocol declared a protocol-level material: it is unknown elsewhere.
+    chemistry: &'a Chemistry,
+    /// The protocol being lowered; `None` at file level.
+    protocol: Option<usize>,
     diagnostics: Vec<Diagnostic>,
     tools: Vec<Tool>,
     /// Reagents declared at file level, shared by every protocol.
@@ -84,11 +89,13 @@ fn generic_step_params() -> Vec<ParamSpec> {
 }
 
 impl<'a, 't> Resolver<'a, 't> {
-    pub fn new(library: &'a Library, materials: &'a MaterialDb, syntax_errors: &'a [Span]) -> Self {
+    pub fn new(library: &'a Library, chemistry: &'a Chemistry, syntax_errors: &'a [Span]) -> Self {
         Resolver {
             library,
             syntax_errors,
-            materials,
+            materials: &chemistry.materials,
+            chemistry,
+            protocol: None,
             diagnostics: Vec::new(),
             tools: Vec::new(),
             file_reagents: Vec::new(),
@@ -130,6 +137,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     protocols.len(),
                     "protocol",
                 );
+                self.protocol = Some(protocols.len());
                 let lowered = self.lower_protocol(protocol, protocols.len());
                 protocols.push(lowered);
             }
@@ -243,8 +251,12 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The material key of `name`; an unknown one is reported, with the closest material
     /// or (from `reagents`) reagent name.
     fn material(&mut self, name: &ast::Name, reagents: Option<&Names<'_>>) -> Option<String> {
+        let mut declared_elsewhere = None;
         if let Some(material) = self.materials.lookup(&name.text) {
-            return Some(material.key.clone());
+            match self.chemistry.protocol_materials.get(&material.key) {
+                Some(&owner) if Some(owner) != self.protocol => declared_elsewhere = Some(owner),
+                _ => return Some(material.key.clone()),
+            }
         }
         // In a step, any reagent in scope: the protocol's own and the file's.
         let file_reagents = reagents.map(|_| self.file_scope.reagents.keys().copied());
@@ -261,8 +273,16 @@ impl<'a, 't> Resolver<'a, 't> {
                 name.span,
                 "not in the materials table",
             )
-            .with_help_opt(help)
-            .with_note("materials are listed in `data/materials.tsv`; a declared reagent may be used by its name"),
+            .with_help_opt(if declared_elsewhere.is_some() {
+                Some(format!("declare `{}` at file level to use it in every protocol", name.text))
+            } else {
+                help
+            })
+            .with_note(if declared_elsewhere.is_some() {
+                "a material declared inside a protocol is known in that protocol only".to_owned()
+            } else {
+                "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name".to_owned()
+            }),
         );
         None
     }
@@ -631,6 +651,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut reagent_named = false;
         let mut quantities = Vec::new();
         let mut after = Vec::new();
+        let mut precursors: Vec<(String, Span)> = Vec::new();
         for operand in &step.operands {
             let used = match operand {
                 ast::Operand::Quantity(q) | ast::Operand::For(q) | ast::Operand::At(q) => {
@@ -652,6 +673,14 @@ impl<'a, 't> Resolver<'a, 't> {
                 ast::Operand::Using(name) => {
                     let found = self.tool(name, context);
                     self.set_once(&mut tool, found, name, "using");
+                    None
+                }
+                ast::Operand::From(names) => {
+                    precursors.extend(
+                        names
+                            .iter()
+                            .filter_map(|name| Some((self.material(name, None)?, name.span))),
+                    );
                     None
                 }
                 ast::Operand::After(names) => {
@@ -782,6 +811,7 @@ impl<'a, 't> Resolver<'a, 't> {
             onto,
             tool,
             reagent,
+            precursors,
             params,
             after,
             span: step.span,
@@ -958,6 +988,7 @@ fn item_span(item: &ast::ProtocolItem) -> Span {
         ast::ProtocolItem::Tool(d) => d.span,
         ast::ProtocolItem::Reagent(d) => d.span,
         ast::ProtocolItem::Environment(d) => d.span,
+        ast::ProtocolItem::Material(d) | ast::ProtocolItem::Reaction(d) => d.span,
         ast::ProtocolItem::Step(d) => d.span,
         ast::ProtocolItem::Budget(d) => d.span,
         ast::ProtocolItem::Error(span) => *span,

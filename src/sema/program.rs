@@ -123,6 +123,10 @@ pub struct Value {
     pub span: Span,
 }
 
+fn serialize_precursors<S: serde::Serializer>(precursors: &[(String, Span)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(precursors.iter().map(|(key, _)| key))
+}
+
 fn serialize_dimension<S: serde::Serializer>(dimension: &Dimension, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&dimension.name())
 }
@@ -140,6 +144,10 @@ pub struct Step {
     pub onto: Option<usize>,
     pub tool: Option<usize>,
     pub reagent: Option<ReagentUse>,
+    /// What the film grows from (`ald Al2O3 from TMA, water`): material keys with the
+    /// span of each name, in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "serialize_precursors")]
+    pub precursors: Vec<(String, Span)>,
     /// Bound parameters by name, SI values.
     pub params: Params,
     /// Steps this one waits for (`after`), with the span of each name.

@@ -28,15 +28,21 @@ pub enum Item<'src> {
     Reagent(Box<ReagentDecl<'src>>),
     Environment(Box<EnvironmentDecl<'src>>),
     /// `operation name { .. }`: a lab's own operation.
-    Operation(Box<OperationDecl<'src>>),
+    Operation(Box<BlockDecl<'src>>),
     /// `tool_kind name { .. }`: a lab's own kind of tool.
-    ToolKind(Box<OperationDecl<'src>>),
+    ToolKind(Box<BlockDecl<'src>>),
+    /// `material name { .. }`: a material the built-in table lacks.
+    Material(Box<BlockDecl<'src>>),
+    /// `reaction "A + n Li -> B" { .. }`: how Li reacts with a reactant.
+    Reaction(Box<BlockDecl<'src>>),
     Error(Span),
 }
 
-/// The body of an `operation` or `tool_kind` declaration: fields and parameters.
+/// The body of an `operation`, `tool_kind`, `material` or `reaction` declaration: a name
+/// (a reaction's is its equation) and `key: value` fields (and, for operations,
+/// parameters).
 #[derive(Debug, Clone, PartialEq)]
-pub struct OperationDecl<'src> {
+pub struct BlockDecl<'src> {
     pub name: Name<'src>,
     pub entries: Vec<DeclEntry<'src>>,
     pub span: Span,
@@ -44,8 +50,8 @@ pub struct OperationDecl<'src> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeclEntry<'src> {
-    /// `tools: polisher, electrochem_cell`
-    Field { key: Name<'src>, values: Vec<Name<'src>> },
+    /// `tools: polisher, electrochem_cell`, `density: 1.2 g/cm3`
+    Field { key: Name<'src>, values: Vec<Value<'src>> },
     /// `param time: min required`: the unit gives the parameter's dimension.
     Param {
         name: Name<'src>,
@@ -69,6 +75,8 @@ pub enum ProtocolItem<'src> {
     Tool(Box<ToolDecl<'src>>),
     Reagent(Box<ReagentDecl<'src>>),
     Environment(Box<EnvironmentDecl<'src>>),
+    Material(Box<BlockDecl<'src>>),
+    Reaction(Box<BlockDecl<'src>>),
     Step(Box<Step<'src>>),
     Budget(Box<Budget<'src>>),
     Error(Span),
@@ -154,6 +162,8 @@ pub enum Operand<'src> {
     Using(Name<'src>),
     /// `after a, b`
     After(Vec<Name<'src>>),
+    /// `from TMA, water`: the precursors a film grows from.
+    From(Vec<Name<'src>>),
 }
 
 /// `budget coating <= 20 nm`
@@ -194,12 +204,19 @@ pub enum Value<'src> {
     Name(Name<'src>),
 }
 
-impl Value<'_> {
+impl<'src> Value<'src> {
     pub fn span(&self) -> Span {
         match self {
             Value::Quantity(q) => q.span,
             Value::Number(n) => n.span,
             Value::Name(n) => n.span,
+        }
+    }
+
+    pub fn as_name(&self) -> Option<&Name<'src>> {
+        match self {
+            Value::Name(name) => Some(name),
+            _ => None,
         }
     }
 }

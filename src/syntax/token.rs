@@ -43,6 +43,12 @@ pub enum Tok<'src> {
     Operation,
     #[token("tool_kind")]
     ToolKind,
+    #[token("material")]
+    Material,
+    #[token("reaction")]
+    Reaction,
+    #[token("from")]
+    From,
     #[token("param")]
     Param,
     #[token("required")]
@@ -109,6 +115,9 @@ pub const KEYWORDS: &[(&str, Tok<'static>)] = &[
     ("after", Tok::After),
     ("operation", Tok::Operation),
     ("tool_kind", Tok::ToolKind),
+    ("material", Tok::Material),
+    ("reaction", Tok::Reaction),
+    ("from", Tok::From),
     ("param", Tok::Param),
     ("required", Tok::Required),
 ];
