@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use seip::diagnostics::{self, Diagnostic, codes, json, render};
+use seip::emit::vocabulary::{self, Vocabulary};
+use seip::sema::chemistry::Chemistry;
+use seip::sema::library::Library;
 
 #[derive(Parser)]
 #[command(
@@ -66,8 +69,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
-    /// Explain a diagnostic code, as in `seipc explain E0201`.
-    Explain { code: String },
+    /// Explain a diagnostic code (`seipc explain E0201`) or a material of the built-in
+    /// table, with its data and sources (`seipc explain LiF`).
+    Explain { name: String },
+    /// List the words the compiler knows: materials, operations, tool kinds,
+    /// environments or units, optionally only those whose name contains PATTERN.
+    List {
+        #[arg(value_enum)]
+        what: ListWhat,
+        pattern: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListWhat {
+    Materials,
+    Operations,
+    ToolKinds,
+    Environments,
+    Units,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,7 +136,18 @@ fn main() -> ExitCode {
             time_limit,
             message_format,
         } => time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color)),
-        Command::Explain { code } => explain(code),
+        Command::Explain { name } => explain(name),
+        Command::List { what, pattern } => {
+            let what = match what {
+                ListWhat::Materials => Vocabulary::Materials,
+                ListWhat::Operations => Vocabulary::Operations,
+                ListWhat::ToolKinds => Vocabulary::ToolKinds,
+                ListWhat::Environments => Vocabulary::Environments,
+                ListWhat::Units => Vocabulary::Units,
+            };
+            print!("{}", vocabulary::list(what, pattern.as_deref(), Library::builtin(), Chemistry::builtin()));
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -338,11 +369,19 @@ fn build(
 
 /// The section of `spec/diagnostics.md` about one code.
 fn explain(name: &str) -> Result<ExitCode, UsageError> {
+    let chemistry = Chemistry::builtin();
+    if let Some(material) = chemistry.materials.lookup(name) {
+        print!("{}", vocabulary::explain_material(material, chemistry));
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(code) = codes::find(name) else {
-        let help = diagnostics::suggest::closest(name, codes::ALL.iter().map(|c| c.id))
-            .map(|near| format!("; a code with a similar name exists: {near}"))
+        let candidates = codes::ALL.iter().map(|c| c.id).chain(chemistry.materials.names());
+        let help = diagnostics::suggest::closest(name, candidates)
+            .map(|near| format!("; did you mean `{near}`?"))
             .unwrap_or_default();
-        return Err(UsageError(format!("no diagnostic code `{name}`{help}")));
+        return Err(UsageError(format!(
+            "`{name}` is neither a diagnostic code nor a material{help} (`seipc list materials` lists them)"
+        )));
     };
     const SPEC: &str = include_str!("../spec/diagnostics.md");
     let heading = format!("## {}", code.id);

@@ -4,3 +4,4 @@ pub mod dot;
 pub mod gantt;
 pub mod json;
 pub mod schedule;
+pub mod vocabulary;

@@ -711,6 +711,26 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
         }
+        if let (Some((_, first)), false) = (
+            precursors.first(),
+            matches!(operation.reagent, ReagentKind::Gas | ReagentKind::Film),
+        ) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::PRECURSORS_NOT_TAKEN,
+                    format!("`{}` takes no precursors", operation.verb),
+                    *first,
+                    "a precursor",
+                )
+                .with_help(format!(
+                    "remove `from ..`: `{}` takes {}",
+                    operation.verb,
+                    operation.reagent.describe()
+                ))
+                .with_note("`from` names what a vapour-phase film (ALD, MLD, CVD) grows from"),
+            );
+            precursors.clear();
+        }
         let prepares = operation.effect == Effect::Prepare;
         let workpiece = match workpiece.map(|(index, _)| index) {
             Some(index) => Some(index?),

@@ -22,6 +22,9 @@ struct SurfaceState {
     /// does not make Li safe against a violent reagent, but it changes the verdict from
     /// error to warning).
     layers: Vec<(String, Span)>,
+    /// (layer, solvent) for each layer cast from a solution: the solvent that casts a
+    /// polymer is one that dissolves it, whatever the table says.
+    cast_from: Vec<(String, String)>,
 }
 
 impl SurfaceState {
@@ -93,6 +96,7 @@ impl<'a> StepChecker<'a> {
         if let Some(reagent) = &reagent {
             self.check_reagent_phase(reagent, temperature, diagnostics);
         }
+        self.check_precursors(temperature, diagnostics);
         // Preparing a reagent touches no foil.
         let Some(acted_on) = self.step.workpiece else { return };
         let workpiece = &self.protocol.workpieces[acted_on];
@@ -103,10 +107,16 @@ impl<'a> StepChecker<'a> {
                 self.check_not_molten(index, temperature, diagnostics);
             }
         }
-        if let Some(reagent) = &reagent {
+        // A continuous CVD feed meets the foil as it is; ALD and MLD doses are
+        // self-limiting pulses (TMA/water ALD on Li: Kozen et al., ACS Nano 9, 5884, 2015).
+        let fed = (self.operation.reagent == ReagentKind::Gas && !self.step.precursors.is_empty())
+            .then(|| self.precursor_materials());
+        for reagent in reagent.iter().chain(&fed) {
             for &index in &touched {
                 self.check_reactivity(index, reagent, &states[index], diagnostics);
             }
+        }
+        if let Some(reagent) = &reagent {
             self.check_layers_survive_reagent(reagent, &states[acted_on], diagnostics);
         }
         self.check_layers_survive_heat(temperature, &states[acted_on], diagnostics);
@@ -183,6 +193,15 @@ impl<'a> StepChecker<'a> {
             Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate => {
                 for material in reagent.map_or(&[][..], |r| &r.solutes[..]) {
                     states[index].add_layer(&material.key, self.step.span);
+                    if self.operation.effect != Effect::Cast {
+                        continue;
+                    }
+                    for solvent in reagent.map_or(&[][..], |r| &r.solvents[..]) {
+                        let pair = (material.key.clone(), solvent.key.clone());
+                        if !states[index].cast_from.contains(&pair) {
+                            states[index].cast_from.push(pair);
+                        }
+                    }
                 }
             }
             // Li reacts with the reagent into its products (data/materials.tsv).
@@ -232,6 +251,19 @@ impl<'a> StepChecker<'a> {
         }
     }
 
+    fn precursor_materials(&self) -> ReagentMaterials<'a> {
+        ReagentMaterials {
+            solutes: self
+                .step
+                .precursors
+                .iter()
+                .filter_map(|(key, _)| self.materials.lookup(key))
+                .collect(),
+            solvents: Vec::new(),
+            label: self.step.precursors.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>().join(", "),
+        }
+    }
+
     fn check_not_molten(&self, index: usize, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         let workpiece = &self.protocol.workpieces[index];
         let Some(material) = self.materials.lookup(&workpiece.material) else {
@@ -261,8 +293,46 @@ impl<'a> StepChecker<'a> {
         );
     }
 
+    /// Each precursor of `from` must reach the reactor as a vapour: a gas at the step's
+    /// temperature, or a liquid or solid with a boiling, sublimation or vapour-pressure
+    /// datum (a bubbler or a heated source evaporates it).
+    fn check_precursors(&self, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
+        let at = display(temperature, const { Dimension::called("temperature") });
+        for (key, span) in &self.step.precursors {
+            let Some(material) = self.materials.lookup(key) else { continue };
+            let phase = material.phase_at(temperature);
+            let volatile = phase == Phase::Gas
+                || material.boil_c.is_some()
+                || material.sublime_c.is_some()
+                || material.vapour_pressure.is_some();
+            if volatile {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::PRECURSOR_NOT_VOLATILE,
+                    format!(
+                        "precursor `{key}` is a {} at {at} with no vapour to dose",
+                        phase_word(phase)
+                    ),
+                    *span,
+                    "no boiling, sublimation or vapour-pressure datum",
+                )
+                .with_help(format!(
+                    "name a volatile precursor, or give `{key}` its vapour pressure in a declaration: `vapour_pressure: 10 Pa, 25 degC`"
+                ))
+                .with_note(phase_note(material)),
+            );
+        }
+    }
+
     fn check_reagent_phase(&self, reagent: &ReagentMaterials, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
-        let kind = self.operation.reagent;
+        // With `from`, the material named is the film, not what the reactor is fed.
+        let kind = if self.step.precursors.is_empty() {
+            self.operation.reagent
+        } else {
+            ReagentKind::Film
+        };
         let at = display(temperature, const { Dimension::called("temperature") });
         let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
         // A solution's phase is its solvent's; a pure reagent's is its own.
@@ -404,9 +474,29 @@ impl StepChecker<'_> {
             let Some(layer) = self.materials.lookup(layer_key) else {
                 continue;
             };
+            let cast_from = |liquid: &Material| {
+                state
+                    .cast_from
+                    .iter()
+                    .any(|(cast, solvent)| cast == layer_key && *solvent == liquid.key)
+            };
             if self.operation.reagent == ReagentKind::Liquid
-                && let Some(solvent) = liquids.iter().find(|liquid| layer.dissolves_in.contains(&liquid.key))
+                && let Some(solvent) = liquids
+                    .iter()
+                    .find(|liquid| layer.dissolves_in.contains(&liquid.key) || cast_from(liquid))
             {
+                let why = if layer.dissolves_in.contains(&solvent.key) {
+                    format!(
+                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
+                        layer.dissolves_in.join(", "),
+                        layer.li_note
+                    )
+                } else {
+                    format!(
+                        "`{layer_key}` was cast from a solution in `{}`: a solvent that casts a polymer dissolves it",
+                        solvent.key
+                    )
+                };
                 diagnostics.push(
                     Diagnostic::new(
                         codes::LAYER_DISSOLVED,
@@ -421,11 +511,7 @@ impl StepChecker<'_> {
                     .with_help(format!(
                         "use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"
                     ))
-                    .with_note(format!(
-                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
-                        layer.dissolves_in.join(", "),
-                        layer.li_note
-                    )),
+                    .with_note(why),
                 );
             }
             if self.operation.effect != Effect::Plasma {
@@ -582,10 +668,10 @@ fn phase_note(material: &Material) -> String {
     } else {
         format!(" (unverified: {})", material.unverified.join(", "))
     };
-    format!(
-        "{} {}{unverified}; source: {}",
-        material.name,
-        points.join(", "),
-        material.source
-    )
+    let points = if points.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", points.join(", "))
+    };
+    format!("{}{points}{unverified}; source: {}", material.name, material.source)
 }
