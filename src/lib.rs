@@ -244,7 +244,6 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     }
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
     let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors);
-    let materials = &chemistry.materials;
     // The tree is not needed past this point; freeing it now lowers the peak memory of
     // the stages that follow.
     drop(file);
@@ -253,7 +252,7 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     // program. On a large one the checks and graphs run on a second core; the stacks, the
     // largest, stay on this thread, whose allocator holds the memory the tree gave back.
     let checks_and_graphs = |program: &Program| {
-        let phase_diagnostics = sema::phases::check(program, &library, materials);
+        let phase_diagnostics = sema::phases::check(program, &library, &chemistry);
         let (graphs, plan_diagnostics) = plan::dag::build(program, &library);
         let graphs = if keep == Keep::Everything { graphs } else { Vec::new() };
         (phase_diagnostics, (graphs, plan_diagnostics))

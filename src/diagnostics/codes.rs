@@ -112,6 +112,7 @@ codes! {
     PRECURSOR_NOT_VOLATILE = "E0707", "precursor-not-volatile";
     MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
     REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
+    REACTIVE_SOLUTE_UNMODELLED = "W0703", "reactive-solute-unmodelled";
 }
 
 /// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.

@@ -8,7 +8,8 @@
 
 use super::library::{Atmosphere, Effect, Library, Operation, ReagentKind};
 use super::materials::{LiReaction, Material, MaterialDb, Phase};
-use super::program::{Program, Protocol, ReagentUse, Step};
+use super::chemistry::Chemistry;
+use super::program::{Program, Protocol, ReagentUse, Step, Value};
 use super::units::{Dimension, display};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
@@ -42,7 +43,8 @@ impl SurfaceState {
     }
 }
 
-pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Vec<Diagnostic> {
+pub fn check(program: &Program, library: &Library, chemistry: &Chemistry) -> Vec<Diagnostic> {
+    let materials = &chemistry.materials;
     let mut diagnostics = Vec::new();
     for protocol in &program.protocols {
         let mut states = vec![SurfaceState::default(); protocol.workpieces.len()];
@@ -57,6 +59,7 @@ pub fn check(program: &Program, library: &Library, materials: &MaterialDb) -> Ve
                 operation,
                 library,
                 materials,
+                chemistry,
             };
             checker.check(&mut states, &mut diagnostics);
         }
@@ -71,6 +74,7 @@ struct StepChecker<'a> {
     operation: &'a Operation,
     library: &'a Library,
     materials: &'a MaterialDb,
+    chemistry: &'a Chemistry,
 }
 
 /// The materials a reagent brings to the foil, with their roles.
@@ -251,6 +255,23 @@ impl<'a> StepChecker<'a> {
         }
     }
 
+    /// The components of the step's solution with their amounts (none for a pure
+    /// reagent, whose materials are the medium itself).
+    fn solution_components(&self) -> Vec<(&'a Material, Option<&'a Value>)> {
+        let Some(ReagentUse::Reagent { index, .. }) = &self.step.reagent else {
+            return Vec::new();
+        };
+        let reagent = &self.protocol.reagents[*index];
+        if reagent.solvents.is_empty() {
+            return Vec::new();
+        }
+        reagent
+            .components
+            .iter()
+            .filter_map(|c| Some((self.materials.lookup(&c.material)?, c.amount.as_ref())))
+            .collect()
+    }
+
     fn precursor_materials(&self) -> ReagentMaterials<'a> {
         ReagentMaterials {
             solutes: self
@@ -415,7 +436,43 @@ impl<'a> StepChecker<'a> {
         } else {
             &reagent.solvents
         };
-        for material in bathing {
+        // A protic solute is checked like the medium unless it is dilute; a dilute one
+        // is the treatment's chemistry when a reaction of it is known (spec/models.md,
+        // "Reactive solutes").
+        let major_solutes: Vec<&Material> = self
+            .solution_components()
+            .into_iter()
+            .filter(|(material, amount)| {
+                material.li_reaction == LiReaction::Violent && amount.is_none_or(|a| !is_dilute(a))
+            })
+            .map(|(material, _)| material)
+            .collect();
+        for (material, amount) in self.solution_components() {
+            if material.li_reaction == LiReaction::Violent
+                && let Some(amount) = amount
+                && is_dilute(amount)
+                && self.chemistry.reaction(&material.key).is_none()
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::REACTIVE_SOLUTE_UNMODELLED,
+                        format!(
+                            "`{}` at {} reacts with the lithium, but no reaction of it is known",
+                            material.key,
+                            display(amount.si, amount.dimension)
+                        ),
+                        span,
+                        format!("`{}` contains {}", reagent.label, material.name),
+                    )
+                    .with_help(format!(
+                        "declare what it makes: `reaction \"{} + n Li -> ...\" {{ source: \"...\" }}`",
+                        material.key
+                    ))
+                    .with_note("a dilute protic solute is the chemistry of the treatment (H3PO4 in DMSO, review ref. 100); the stack model needs its products"),
+                );
+            }
+        }
+        for material in bathing.iter().chain(&major_solutes) {
             if material.li_reaction != LiReaction::Violent {
                 continue;
             }
@@ -651,6 +708,20 @@ fn phase_word(phase: Phase) -> &'static str {
 }
 
 /// The data behind a phase verdict, with its source.
+/// Whether a solute's amount makes it a minor component rather than part of the medium.
+/// The bounds are assumed, not sourced (spec/models.md, "Reactive solutes"): 1 M, 10 wt%,
+/// 10 vol% or 100 mg/mL; ref. 100's H3PO4/DMSO treatment is far below them, water as a
+/// co-solvent far above (pure water is 55 M).
+fn is_dilute(amount: &Value) -> bool {
+    let bound = match amount.dimension.name().as_str() {
+        "molar concentration" => 1000.0,
+        "mass fraction" | "volume fraction" | "fraction" => 0.10,
+        "mass concentration" => 100.0,
+        _ => return false,
+    };
+    amount.si <= bound
+}
+
 fn phase_note(material: &Material) -> String {
     let point =
         |label: &str, value: Option<f64>| value.map(|v| format!("{label} {} degC", crate::sema::units::trim_number(v)));

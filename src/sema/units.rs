@@ -492,6 +492,8 @@ mod tests {
             ("mAh/cm2", 1.0, 36_000.0, "areal capacity"),
             ("M", 0.1, 100.0, "molar concentration"),
             ("mg/mL", 0.5, 0.5, "mass concentration"),
+            ("g/cm3", 1.2, 1200.0, "mass concentration"),
+            ("kg/m3", 1200.0, 1200.0, "mass concentration"),
             ("wt%", 5.0, 0.05, "mass fraction"),
             ("vol%", 5.0, 0.05, "volume fraction"),
             ("nm/min", 0.5, 0.5e-9 / 60.0, "rate"),
