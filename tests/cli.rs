@@ -144,3 +144,25 @@ fn stack_json_is_the_stacks_value() {
     assert_eq!(printed, seip::emit::json::stacks(&seip::compile(GOOD)));
     assert_eq!(printed["protocols"][0]["protocol"], "p");
 }
+
+#[test]
+fn the_vocabulary_is_listed_and_materials_explained() {
+    let output = seipc(&["list", "materials", "fluoride"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert!(listed.lines().any(|line| line.starts_with("LiF ")), "{listed}");
+    for what in ["operations", "tool-kinds", "environments", "units"] {
+        let output = seipc(&["list", what]);
+        assert_eq!(output.status.code(), Some(0), "{what}");
+        assert!(output.stdout.len() > 100, "{what}");
+    }
+    let card = seipc(&["explain", "MgF2"]);
+    assert_eq!(card.status.code(), Some(0));
+    let card = String::from_utf8_lossy(&card.stdout);
+    assert!(card.contains("MgF2 + 2 Li -> 2 LiF + Mg"), "{card}");
+    assert!(card.contains("3.148 g/cm3"), "{card}");
+    assert!(card.contains("CRC Handbook"), "{card}");
+    let unknown = seipc(&["explain", "MgF3"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("`MgF2`"));
+}
