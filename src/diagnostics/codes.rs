@@ -84,12 +84,15 @@ codes! {
     TOOL_WRONG_ENVIRONMENT = "E0406", "tool-in-wrong-environment";
     WET_SAMPLE_ONTO_LITHIUM = "E0407", "wet-sample-onto-lithium";
     BARE_LITHIUM_IN_AIR = "E0408", "bare-lithium-in-air";
+    SUBSTRATE_MELTED = "E0409", "substrate-melted";
+    MOLTEN_LITHIUM_EXPOSED = "E0410", "molten-lithium-exposed";
     REAGENT_NOT_GASEOUS = "W0401", "reagent-not-gaseous";
     VIOLENT_REAGENT_ON_COATED_LITHIUM = "W0402", "violent-reagent-on-coated-lithium";
     COATED_LITHIUM_IN_AIR = "W0403", "coated-lithium-in-air";
     LAYER_DISSOLVED = "W0404", "layer-dissolved";
     LAYER_ETCHED = "W0405", "layer-etched";
     LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
+    MOLTEN_LITHIUM_STEP = "W0407", "molten-lithium-step";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
     UNKNOWN_DURATION = "E0502", "unknown-duration";

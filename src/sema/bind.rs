@@ -272,6 +272,27 @@ pub fn bind_params(
         let value = match &param.value {
             ast::Value::Quantity(quantity) => quantity_value(quantity, diagnostics),
             ast::Value::Number(number) => number_value(number, spec, target, diagnostics),
+            ast::Value::Name(name) if spec.dimension == const { Dimension::called("yes or no") } => {
+                match name.text.as_ref() {
+                    "yes" | "no" => Some(Value {
+                        si: if name.text == "yes" { 1.0 } else { 0.0 },
+                        dimension: spec.dimension,
+                        span: name.span,
+                    }),
+                    _ => {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                codes::INVALID_VALUE,
+                                format!("`{}` takes `yes` or `no`, not `{}`", spec.name, name.text),
+                                name.span,
+                                "not yes or no",
+                            )
+                            .with_help(format!("write `{}: yes`", spec.name)),
+                        );
+                        None
+                    }
+                }
+            }
             ast::Value::Name(name) => {
                 diagnostics.push(
                     Diagnostic::new(

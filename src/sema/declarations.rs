@@ -246,6 +246,7 @@ fn placeholder(verb: &str) -> Operation {
         reagent_optional: false,
         mechanical: false,
         wets: false,
+        molten_li: false,
         tool_kinds: Vec::new(),
         params: Vec::new(),
         note: String::new(),

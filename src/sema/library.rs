@@ -125,6 +125,9 @@ pub struct Operation {
     pub reagent_optional: bool,
     pub mechanical: bool,
     pub wets: bool,
+    /// The operation may react molten Li (`molten_li` column): melting the foil is then
+    /// a warning the step can acknowledge, not an error.
+    pub molten_li: bool,
     pub tool_kinds: Vec<String>,
     pub params: Vec<ParamSpec>,
     pub note: String,
@@ -266,6 +269,7 @@ impl Library {
                 reagent_optional: reagent.ends_with('?'),
                 mechanical: record.flag("mechanical"),
                 wets: record.flag("wets"),
+                molten_li: record.get("molten_li") == "reacts",
                 tool_kinds: record.list("tools"),
                 params: parse_params(record.get("params")),
                 note: record.get("note").to_owned(),

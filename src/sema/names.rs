@@ -82,10 +82,17 @@ fn tool_params() -> Vec<ParamSpec> {
 
 /// Parameters any step may carry, whatever its verb.
 fn generic_step_params() -> Vec<ParamSpec> {
-    vec![ParamSpec {
-        by_dimension: false,
-        ..spec("max_wait", "time", false)
-    }]
+    vec![
+        ParamSpec {
+            by_dimension: false,
+            ..spec("max_wait", "time", false)
+        },
+        // Says that a step above Li's melting point means to use the molten Li.
+        ParamSpec {
+            by_dimension: false,
+            ..spec("molten_li", "yes or no", false)
+        },
+    ]
 }
 
 impl<'a, 't> Resolver<'a, 't> {

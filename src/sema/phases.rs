@@ -106,9 +106,11 @@ impl<'a> StepChecker<'a> {
         let workpiece = &self.protocol.workpieces[acted_on];
         // The foils this step touches: the one it acts on and the one it joins onto.
         let touched: Vec<usize> = std::iter::once(acted_on).chain(self.step.onto).collect();
-        if self.operation.mechanical {
-            for &index in &touched {
+        for &index in &touched {
+            if self.operation.mechanical {
                 self.check_not_molten(index, temperature, diagnostics);
+            } else {
+                self.check_thermal_limit(index, temperature, environment, diagnostics);
             }
         }
         // A continuous CVD feed meets the foil as it is; ALD and MLD doses are
@@ -285,6 +287,89 @@ impl<'a> StepChecker<'a> {
         }
     }
 
+    /// A non-mechanical step at or above the substrate's melting point: molten Li is
+    /// the point of some operations (a reaction with the melt), an accident of the others.
+    fn check_thermal_limit(
+        &self,
+        index: usize,
+        temperature: f64,
+        environment: Option<&str>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let workpiece = &self.protocol.workpieces[index];
+        let Some(material) = self.materials.lookup(&workpiece.material) else {
+            return;
+        };
+        if material.phase_at(temperature) == Phase::Solid {
+            return;
+        }
+        let at = display(temperature, const { Dimension::called("temperature") });
+        let melt = material
+            .melt_c
+            .map_or_else(String::new, |m| format!("{} degC", crate::sema::units::trim_number(m)));
+        let span = self.step.param_span("temperature");
+        let lithium = is_lithium(Some(material));
+        if lithium && self.operation.molten_li {
+            if self.step.param("molten_li") != Some(1.0) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::MOLTEN_LITHIUM_STEP,
+                        format!("`{}` runs on molten Li: {at} is above Li's melting point, {melt}", self.step.name),
+                        span,
+                        format!("Li melts at {melt}"),
+                    )
+                    .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
+                    .with_help(format!(
+                        "add `molten_li: yes` to the step's `{{ }}` if the melt is intended, or run it below {melt}"
+                    ))
+                    .with_note(format!(
+                        "molten-Li routes are deliberate (review refs 63, 67, 151); the foil loses its shape and must stay in an inert gas; source: {}",
+                        material.source
+                    )),
+                );
+            }
+            self.check_molten_atmosphere(index, environment, diagnostics);
+            return;
+        }
+        let purpose = if lithium {
+            format!("`{}` is not meant to melt the anode", self.step.verb)
+        } else {
+            format!("the `{}` substrate `{}` would melt", material.key, workpiece.name)
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                codes::SUBSTRATE_MELTED,
+                format!("`{}` at {at} melts `{}` ({} melts at {melt})", self.step.verb, workpiece.name, material.key),
+                span,
+                format!("at or above {melt}"),
+            )
+            .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
+            .with_help(format!("run `{}` below {melt}", self.step.verb))
+            .with_note(format!("{purpose}; {} melts at {melt} (source: {})", material.name, material.source)),
+        );
+    }
+
+    /// Molten Li reacts with the traces of water, O2 and N2 of a dry room at once; only
+    /// an inert gas or vacuum holds it (an air tool is already E0408).
+    fn check_molten_atmosphere(&self, index: usize, environment: Option<&str>, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(environment) = environment else { return };
+        let atmosphere = self.library.environments.get(environment).map(|e| e.atmosphere);
+        if atmosphere != Some(Atmosphere::Dry) {
+            return;
+        }
+        let workpiece = &self.protocol.workpieces[index];
+        diagnostics.push(
+            Diagnostic::new(
+                codes::MOLTEN_LITHIUM_EXPOSED,
+                format!("molten lithium `{}` is held in `{environment}`", workpiece.name),
+                self.step.span,
+                format!("`{environment}` is a dry room, not an inert gas"),
+            )
+            .with_help("run the step in a glovebox (Ar) or under vacuum")
+            .with_note("a dry room removes water, not O2 or N2: molten Li burns in them and nitrides (the Li3N route of ref 151 uses that on purpose, in a sealed reactor)"),
+        );
+    }
+
     fn check_not_molten(&self, index: usize, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         let workpiece = &self.protocol.workpieces[index];
         let Some(material) = self.materials.lookup(&workpiece.material) else {
@@ -312,6 +397,30 @@ impl<'a> StepChecker<'a> {
             .with_help(format!("run `{}` below the melting point{melt}", self.step.verb))
             .with_note(format!("{} melts{melt}; source: {}", material.name, material.source)),
         );
+    }
+
+    /// How to get enough vapour of `material`: heating past its boiling point, unless
+    /// that would melt the Li foil the step acts on (I2 boils at 184.4 degC, Li melts at
+    /// 180.5 degC): then the vapour over the solid is what the treatment uses.
+    fn vapour_help(&self, material: &Material) -> String {
+        let boil = material.boil_c.unwrap_or(f64::INFINITY);
+        let li_melt = self
+            .step
+            .workpiece
+            .and_then(|w| self.materials.lookup(&self.protocol.workpieces[w].material))
+            .filter(|m| is_lithium(Some(m)))
+            .and_then(|li| li.melt_c);
+        match li_melt {
+            Some(melt) if boil >= melt => format!(
+                "keep the step below {} degC, where the Li stays solid, and check that the vapour pressure of `{}` there suffices (or give it a longer time)",
+                crate::sema::units::trim_number(melt),
+                material.key
+            ),
+            _ => format!(
+                "heat the step above its boiling point ({} degC) or check that its vapour pressure suffices",
+                crate::sema::units::trim_number(boil)
+            ),
+        }
     }
 
     /// Each precursor of `from` must reach the reactor as a vapour: a gas at the step's
@@ -388,13 +497,7 @@ impl<'a> StepChecker<'a> {
                         span,
                         format!("a {phase_name} at {at}"),
                     )
-                    .with_help(format!(
-                        "heat the step above its boiling point{} or check that its vapour pressure suffices",
-                        material.boil_c.map_or_else(String::new, |b| format!(
-                            " ({} degC)",
-                            crate::sema::units::trim_number(b)
-                        ))
-                    )),
+                    .with_help(self.vapour_help(material)),
                 );
                 continue;
             }
@@ -688,11 +791,19 @@ impl StepChecker<'_> {
         diagnostics.push(
             Diagnostic::new(code, message, self.step.span, format!("`{tool}` stands in `{environment}`"))
                 .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
-                .with_help("run this step in a glovebox or dry room, or move the tool there")
+                .with_help(if material_molten(self.materials.lookup(&workpiece.material), self.step.temperature_k()) {
+                    "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"
+                } else {
+                    "run this step in a glovebox or dry room, or move the tool there"
+                })
                 .with_note(format!("in air lithium reacts with {}", attackers.join(", ")))
                 .with_note("a dense coating can protect it: GF-LiF-Li stood 20-35 % relative humidity for more than 24 h (review ref. 63)"),
         );
     }
+}
+
+fn material_molten(material: Option<&Material>, kelvin: f64) -> bool {
+    material.is_some_and(|m| m.phase_at(kelvin) != Phase::Solid)
 }
 
 fn is_lithium(material: Option<&Material>) -> bool {

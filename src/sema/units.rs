@@ -24,7 +24,7 @@ const fn same_text(a: &str, b: &str) -> bool {
 }
 
 /// Index of each base quantity in a [`Dimension`].
-const BASES: [&str; 9] = [
+const BASES: [&str; 10] = [
     "length",
     "mass",
     "time",
@@ -34,6 +34,7 @@ const BASES: [&str; 9] = [
     "count",
     "mass fraction",
     "volume fraction",
+    "yes or no",
 ];
 const L: usize = 0;
 const M: usize = 1;
@@ -44,15 +45,17 @@ const N: usize = 5;
 const COUNT: usize = 6;
 const WT: usize = 7;
 const VOL: usize = 8;
+/// A yes-or-no parameter (`molten_li: yes`): a name, not a quantity.
+const FLAG: usize = 9;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, PartialOrd, Ord)]
-pub struct Dimension([i8; 9]);
+pub struct Dimension([i8; BASES.len()]);
 
 impl Dimension {
-    pub const NONE: Dimension = Dimension([0; 9]);
+    pub const NONE: Dimension = Dimension([0; BASES.len()]);
 
     const fn of(pairs: &[(usize, i8)]) -> Dimension {
-        let mut exponents = [0; 9];
+        let mut exponents = [0; BASES.len()];
         let mut i = 0;
         while i < pairs.len() {
             exponents[pairs[i].0] = pairs[i].1;
@@ -170,6 +173,7 @@ pub const NAMED_DIMENSIONS: &[(&str, Dimension)] = &[
     ("rotation speed", Dimension::of(&[(COUNT, 1), (T, -1)])),
     ("time per cycle", Dimension::of(&[(T, 1), (COUNT, -1)])),
     ("gas flow", Dimension::of(&[(N, 1), (T, -1)])),
+    ("yes or no", Dimension::of(&[(FLAG, 1)])),
 ];
 
 /// One unit symbol: `value_si = value * scale + offset`.
