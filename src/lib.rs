@@ -24,8 +24,8 @@ use std::borrow::Cow;
 use diagnostics::{Diagnostic, codes};
 use model::stack::ProtocolStack;
 use plan::dag::StepGraph;
-use sema::library::Library;
 use sema::chemistry::Chemistry;
+use sema::library::Library;
 use sema::program::Program;
 use span::Span;
 

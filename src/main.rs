@@ -145,7 +145,10 @@ fn main() -> ExitCode {
                 ListWhat::Environments => Vocabulary::Environments,
                 ListWhat::Units => Vocabulary::Units,
             };
-            print!("{}", vocabulary::list(what, pattern.as_deref(), Library::builtin(), Chemistry::builtin()));
+            print!(
+                "{}",
+                vocabulary::list(what, pattern.as_deref(), Library::builtin(), Chemistry::builtin())
+            );
             Ok(ExitCode::SUCCESS)
         }
     };

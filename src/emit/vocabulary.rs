@@ -33,14 +33,20 @@ pub fn list(what: Vocabulary, pattern: Option<&str>, library: &Library, chemistr
                 let mut names = vec![m.key.as_str(), m.name.as_str()];
                 names.extend(m.aliases.iter().map(String::as_str));
                 if wanted(&names) {
-                    rows.push((m.key.clone(), format!("{} ({}, {} at 25 degC)", m.name, m.kind, phase_word(m.phase_25c))));
+                    rows.push((
+                        m.key.clone(),
+                        format!("{} ({}, {} at 25 degC)", m.name, m.kind, phase_word(m.phase_25c)),
+                    ));
                 }
             }
         }
         Vocabulary::Operations => {
             for operation in library.operations.values() {
                 if wanted(&[&operation.verb]) {
-                    rows.push((operation.verb.to_string(), format!("{}  {}", operation.signature(), operation.note)));
+                    rows.push((
+                        operation.verb.to_string(),
+                        format!("{}  {}", operation.signature(), operation.note),
+                    ));
                 }
             }
         }
@@ -48,7 +54,14 @@ pub fn list(what: Vocabulary, pattern: Option<&str>, library: &Library, chemistr
             for kind in library.tool_kinds.values() {
                 if wanted(&[&kind.kind]) {
                     let verbs = library.verbs_of(&kind.kind).join(", ");
-                    rows.push((kind.kind.clone(), format!("{}; runs {verbs}; stands in {}", kind.note, kind.environments.join(", "))));
+                    rows.push((
+                        kind.kind.clone(),
+                        format!(
+                            "{}; runs {verbs}; stands in {}",
+                            kind.note,
+                            kind.environments.join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -101,16 +114,22 @@ fn li_reaction_word(reaction: LiReaction) -> &'static str {
 /// part in, and the sources.
 pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
     let mut rows: Vec<(&str, String)> = Vec::new();
-    let unverified = |column: &str| if material.is_unverified(column) { " (unverified)" } else { "" };
+    let unverified = |column: &str| {
+        if material.is_unverified(column) {
+            " (unverified)"
+        } else {
+            ""
+        }
+    };
     let celsius = |label: &'static str, value: Option<f64>, column: &str, rows: &mut Vec<(&str, String)>| {
         if let Some(value) = value {
             rows.push((label, format!("{} degC{}", trim_number(value), unverified(column))));
         }
     };
     if !material.formula_text.is_empty() {
-        let mass = material
-            .computed_molar_mass()
-            .map_or_else(String::new, |m| format!(", {} g/mol", trim_number((m * 100.0).round() / 100.0)));
+        let mass = material.computed_molar_mass().map_or_else(String::new, |m| {
+            format!(", {} g/mol", trim_number((m * 100.0).round() / 100.0))
+        });
         rows.push(("formula", format!("{}{mass}", material.formula_text)));
     }
     if !material.aliases.is_empty() {
@@ -119,19 +138,40 @@ pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
     rows.push(("class", material.kind.clone()));
     rows.push(("phase", format!("{} at 25 degC", phase_word(material.phase_25c))));
     if let Some(density) = material.density_g_cm3 {
-        rows.push(("density", format!("{} g/cm3{}", trim_number(density), unverified("density_g_cm3"))));
+        rows.push((
+            "density",
+            format!("{} g/cm3{}", trim_number(density), unverified("density_g_cm3")),
+        ));
     }
     if let Some(porosity) = material.porosity {
-        rows.push(("porosity", format!("{}{}", trim_number(porosity), unverified("porosity"))));
+        rows.push((
+            "porosity",
+            format!("{}{}", trim_number(porosity), unverified("porosity")),
+        ));
     }
     celsius("melts", material.melt_c, "melt_C", &mut rows);
     celsius("boils", material.boil_c, "boil_C", &mut rows);
     celsius("sublimes", material.sublime_c, "sublime_C", &mut rows);
     celsius("decomposes", material.decomp_c, "decomp_C", &mut rows);
     if let Some((pascal, at)) = material.vapour_pressure {
-        rows.push(("vapour pressure", format!("{} Pa at {} degC{}", trim_number(pascal), trim_number(at), unverified("vp_Pa"))));
+        rows.push((
+            "vapour pressure",
+            format!(
+                "{} Pa at {} degC{}",
+                trim_number(pascal),
+                trim_number(at),
+                unverified("vp_Pa")
+            ),
+        ));
     }
-    rows.push(("with Li", format!("{}{}", li_reaction_word(material.li_reaction), unverified("li_reaction"))));
+    rows.push((
+        "with Li",
+        format!(
+            "{}{}",
+            li_reaction_word(material.li_reaction),
+            unverified("li_reaction")
+        ),
+    ));
     if !material.li_note.is_empty() {
         rows.push(("", material.li_note.clone()));
     }
@@ -144,7 +184,11 @@ pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
             continue;
         };
         let when: Vec<String> = reaction.when.iter().map(|t| t.describe()).collect();
-        let when = if when.is_empty() { "as the reagent of a step".to_owned() } else { when.join(" or ") };
+        let when = if when.is_empty() {
+            "as the reagent of a step".to_owned()
+        } else {
+            when.join(" or ")
+        };
         rows.push((role, format!("{} ({when}; {})", reaction.equation(), reaction.source)));
     }
     if !material.dissolves_in.is_empty() {

@@ -12,12 +12,12 @@
 //! (a layer grown from a gas): n = t_layer / sum_i c_i V_product_i.
 
 use super::context::Ctx;
-use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use super::format::length;
 use super::layer::{Layer, Origin, merge, molar_volume};
 use super::notes::Notes;
 use super::quantity::Estimate;
 use super::state::Piece;
+use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use crate::sema::library::Effect;
 use crate::sema::materials::MaterialDb;
 

@@ -15,13 +15,13 @@
 use super::context::Ctx;
 use super::conversion::Stoichiometry;
 use super::data::Route;
-use crate::sema::chemistry::Reaction;
 use super::format::{duration, length};
 use super::layer::{Caveats, Layer, Origin};
 use super::notes::Notes;
 use super::quantity::Estimate;
 use super::solution::molar_concentration;
 use super::state::Piece;
+use crate::sema::chemistry::Reaction;
 use crate::sema::materials::LiReaction;
 
 /// A reacting species of the reagent and its weight (molar concentration, or 1).

@@ -31,8 +31,8 @@ use super::quantity::Estimate;
 use super::removal::{remove, roll};
 use super::state::{Piece, SnapshotCaveats};
 use crate::diagnostics::{Diagnostic, codes};
-use crate::sema::library::{Effect, Library};
 use crate::sema::chemistry::Chemistry;
+use crate::sema::library::{Effect, Library};
 use crate::sema::materials::MaterialDb;
 use crate::sema::program::{Program, Protocol};
 

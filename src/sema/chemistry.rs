@@ -151,7 +151,6 @@ impl Reaction {
     }
 }
 
-
 fn builtin_reactions() -> BTreeMap<String, Reaction> {
     let mut reactions = BTreeMap::new();
     for_each_record(REACTIONS_TSV, |record| {
@@ -384,8 +383,13 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
         let DeclEntry::Field { key, values } = entry else {
             if let DeclEntry::Param { span, .. } = entry {
                 diagnostics.push(
-                    Diagnostic::new(codes::UNKNOWN_PARAMETER, "a material has no parameters", *span, "not a field")
-                        .with_help("write the material's data as fields, as `density: 1.2 g/cm3`"),
+                    Diagnostic::new(
+                        codes::UNKNOWN_PARAMETER,
+                        "a material has no parameters",
+                        *span,
+                        "not a field",
+                    )
+                    .with_help("write the material's data as fields, as `density: 1.2 g/cm3`"),
                 );
             }
             continue;
@@ -418,15 +422,29 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                     material.name = text.text.to_string();
                 }
             }
-            "aliases" => material.aliases = names(key, values, diagnostics).iter().map(|n| n.text.to_string()).collect(),
+            "aliases" => {
+                material.aliases = names(key, values, diagnostics)
+                    .iter()
+                    .map(|n| n.text.to_string())
+                    .collect()
+            }
             "class" => {
                 if let Some(text) = single_name(key, values, diagnostics) {
                     // `organic` is what a chemist writes for a molecular organic solid.
-                    let class = if text.text == "organic" { "molecular" } else { &*text.text };
+                    let class = if text.text == "organic" {
+                        "molecular"
+                    } else {
+                        &*text.text
+                    };
                     if KINDS.contains(&class) {
                         material.kind = class.to_owned();
                     } else {
-                        invalid_choice(text, "material class", KINDS.iter().copied().chain(["organic"]), diagnostics);
+                        invalid_choice(
+                            text,
+                            "material class",
+                            KINDS.iter().copied().chain(["organic"]),
+                            diagnostics,
+                        );
                     }
                 }
             }
@@ -448,12 +466,20 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 if let Some(text) = single_name(key, values, diagnostics) {
                     match LI_REACTIONS.iter().find(|(name, _)| *name == text.text) {
                         Some((_, reaction)) => material.li_reaction = *reaction,
-                        None => invalid_choice(text, "reaction with Li", LI_REACTIONS.iter().map(|(n, _)| *n), diagnostics),
+                        None => invalid_choice(
+                            text,
+                            "reaction with Li",
+                            LI_REACTIONS.iter().map(|(n, _)| *n),
+                            diagnostics,
+                        ),
                     }
                 }
             }
             "dissolves_in" => {
-                material.dissolves_in = names(key, values, diagnostics).iter().map(|n| n.text.to_string()).collect()
+                material.dissolves_in = names(key, values, diagnostics)
+                    .iter()
+                    .map(|n| n.text.to_string())
+                    .collect()
             }
             "note" => {
                 if let Some(text) = single_name(key, values, diagnostics) {
@@ -504,7 +530,9 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 "needs a `phase`",
             )
             .with_help("add `phase: solid` (or `liquid`, `gas`): its state at 25 degC and 1 atm")
-            .with_note("the phase decides whether a step can use it: a sputter target must be solid, a CVD precursor a vapour"),
+            .with_note(
+                "the phase decides whether a step can use it: a sputter target must be solid, a CVD precursor a vapour",
+            ),
         );
         return None;
     }
@@ -605,7 +633,10 @@ fn check_solvents(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
         if db.lookup(&name.text).is_none() {
             diagnostics.push(
                 suggest::unknown(codes::UNKNOWN_MATERIAL, "material", &name.text, name.span, db.names()).or_help(
-                    format!("declare the solvent with `material {} {{ .. }}`, or name a known one", name.text),
+                    format!(
+                        "declare the solvent with `material {} {{ .. }}`, or name a known one",
+                        name.text
+                    ),
                 ),
             );
         }
@@ -615,7 +646,13 @@ fn check_solvents(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
 const DENSITY: Dimension = Dimension::called("mass concentration");
 
 /// A positive quantity of `dimension`, in SI units.
-fn positive(key: &Name, values: &[Value], dimension: Dimension, what: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<f64> {
+fn positive(
+    key: &Name,
+    values: &[Value],
+    dimension: Dimension,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<f64> {
     let value = single(key, values, diagnostics)?;
     let Value::Quantity(quantity) = value else {
         diagnostics.push(wants(key, value.span(), what));
@@ -635,7 +672,9 @@ fn positive(key: &Name, values: &[Value], dimension: Dimension, what: &str, diag
     }
     let value = quantity_value(quantity, diagnostics)?;
     if value.dimension != dimension {
-        diagnostics.push(wants(key, quantity.span, what).with_note(format!("`{}` is a {}", quantity.unit.text, value.dimension)));
+        diagnostics.push(
+            wants(key, quantity.span, what).with_note(format!("`{}` is a {}", quantity.unit.text, value.dimension)),
+        );
         return None;
     }
     Some(value.si)
@@ -672,9 +711,9 @@ fn fraction(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> 
     let value = single(key, values, diagnostics)?;
     let fraction = match value {
         Value::Number(number) => Some(number.value),
-        Value::Quantity(quantity) => {
-            quantity_value(quantity, diagnostics).filter(|v| v.dimension == Dimension::NONE).map(|v| v.si)
-        }
+        Value::Quantity(quantity) => quantity_value(quantity, diagnostics)
+            .filter(|v| v.dimension == Dimension::NONE)
+            .map(|v| v.si),
         Value::Name(_) => None,
     };
     match fraction {
@@ -713,7 +752,12 @@ fn vapour_pressure(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnosti
     Some((pressure.si, at.si - KELVIN_AT_0_C))
 }
 
-fn invalid_choice<'a>(value: &Name, what: &str, choices: impl Iterator<Item = &'a str> + Clone, diagnostics: &mut Vec<Diagnostic>) {
+fn invalid_choice<'a>(
+    value: &Name,
+    what: &str,
+    choices: impl Iterator<Item = &'a str> + Clone,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let listed: Vec<String> = choices.clone().map(|c| format!("`{c}`")).collect();
     let article = suggest::article(what);
     diagnostics.push(
@@ -765,7 +809,9 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
         equation: String::new(),
     };
     for entry in &decl.entries {
-        let DeclEntry::Field { key, values } = entry else { continue };
+        let DeclEntry::Field { key, values } = entry else {
+            continue;
+        };
         match key.text.as_ref() {
             "trigger" => {
                 for name in names(key, values, diagnostics) {
@@ -799,7 +845,11 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                     .collect();
                 match extents.iter().find(|(e, _)| !(0.0..=1.0).contains(e)) {
                     _ if extents.len() != values.len() || extents.is_empty() || extents.len() > 2 => {
-                        diagnostics.push(wants(key, key.span, "the extent of conversion, as `1` or a range `0.5, 1`"));
+                        diagnostics.push(wants(
+                            key,
+                            key.span,
+                            "the extent of conversion, as `1` or a range `0.5, 1`",
+                        ));
                     }
                     Some((_, span)) => diagnostics.push(
                         Diagnostic::new(
@@ -814,7 +864,10 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                 }
             }
             "unbalanced" => {
-                reaction.unbalanced = names(key, values, diagnostics).iter().map(|n| n.text.to_string()).collect()
+                reaction.unbalanced = names(key, values, diagnostics)
+                    .iter()
+                    .map(|n| n.text.to_string())
+                    .collect()
             }
             "source" => {
                 if let Some(name) = single_name(key, values, diagnostics) {
@@ -834,7 +887,11 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                 .iter()
                 .filter(|(symbol, _)| !reaction.unbalanced.contains(symbol))
                 .map(|(symbol, excess)| {
-                    let side = if *excess > 0.0 { "more on the right" } else { "more on the left" };
+                    let side = if *excess > 0.0 {
+                        "more on the right"
+                    } else {
+                        "more on the left"
+                    };
                     format!("{symbol}: {} {side}", trim_number(excess.abs()))
                 })
                 .collect();
@@ -859,7 +916,9 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                 equation.span,
                 format!("`{missing}` has no formula"),
             )
-            .with_help(format!("give `{missing}` a `formula`, or check the coefficients by hand")),
+            .with_help(format!(
+                "give `{missing}` a `formula`, or check the coefficients by hand"
+            )),
         ),
     }
     reaction.equation = reaction.write_equation();
@@ -877,13 +936,18 @@ fn parse_equation(text: &str, db: &MaterialDb) -> Result<(String, f64, Vec<(f64,
         message: format!("`{text}` is not a reaction equation"),
         help: "write `reactant + n Li -> products`, as `\"SiCl4 + 4 Li -> 4 LiCl + Si\"`".to_owned(),
     };
-    let (left, right) = text.split_once("->").or_else(|| text.split_once('→')).ok_or_else(shape)?;
+    let (left, right) = text
+        .split_once("->")
+        .or_else(|| text.split_once('→'))
+        .ok_or_else(shape)?;
     let terms = |side: &str| -> Result<Vec<(f64, String)>, EquationError> {
         side.split(" + ")
             .map(|term| {
                 let term = term.trim();
                 let (count, name) = match term.split_once(' ') {
-                    Some((count, name)) if count.parse::<f64>().is_ok() => (count.parse::<f64>().unwrap_or(1.0), name.trim()),
+                    Some((count, name)) if count.parse::<f64>().is_ok() => {
+                        (count.parse::<f64>().unwrap_or(1.0), name.trim())
+                    }
                     _ => (1.0, term),
                 };
                 if name.is_empty() || !(count > 0.0) {
@@ -941,7 +1005,11 @@ mod tests {
             }
             for (_, product) in &reaction.products {
                 let material = db.lookup(product).unwrap_or_else(|| panic!("{product}"));
-                assert!(material.density_g_cm3.is_some(), "{}: product `{product}` has no density", reaction.reactant);
+                assert!(
+                    material.density_g_cm3.is_some(),
+                    "{}: product `{product}` has no density",
+                    reaction.reactant
+                );
                 assert!(
                     material.computed_molar_mass().is_some(),
                     "{}: product `{product}` has no molar mass",
@@ -986,7 +1054,10 @@ mod tests {
         let (file, syntax) = crate::syntax::parser::parse(source);
         assert!(syntax.is_empty(), "{syntax:?}");
         let (chemistry, diagnostics) = declare(&file);
-        (chemistry.into_owned(), diagnostics.iter().map(|d| d.code.id.to_owned()).collect())
+        (
+            chemistry.into_owned(),
+            diagnostics.iter().map(|d| d.code.id.to_owned()).collect(),
+        )
     }
 
     #[test]

@@ -309,14 +309,22 @@ pub(super) fn single_name<'a, 'src>(
 }
 
 /// The values of a field that takes a list of names.
-pub(super) fn names<'a, 'src>(key: &Name, values: &'a [Value<'src>], diagnostics: &mut Vec<Diagnostic>) -> Vec<&'a Name<'src>> {
+pub(super) fn names<'a, 'src>(
+    key: &Name,
+    values: &'a [Value<'src>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<&'a Name<'src>> {
     values
         .iter()
         .filter_map(|value| expect_name(key, value, diagnostics))
         .collect()
 }
 
-fn expect_name<'a, 'src>(key: &Name, value: &'a Value<'src>, diagnostics: &mut Vec<Diagnostic>) -> Option<&'a Name<'src>> {
+fn expect_name<'a, 'src>(
+    key: &Name,
+    value: &'a Value<'src>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'a Name<'src>> {
     if let Value::Name(name) = value {
         return Some(name);
     }

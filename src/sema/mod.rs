@@ -17,10 +17,10 @@ pub mod units;
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast;
-use library::Library;
 use chemistry::Chemistry;
-use std::borrow::Cow;
+use library::Library;
 use program::Program;
+use std::borrow::Cow;
 
 /// Adds the file's own operations and tool kinds to the library, resolves names and
 /// binds quantities. Returns the library the program was checked against, which later

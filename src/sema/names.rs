@@ -11,8 +11,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::{ParamTarget, bind_params, quantity_value};
-use super::library::{Effect, Library, ParamSpec, ReagentKind};
 use super::chemistry::Chemistry;
+use super::library::{Effect, Library, ParamSpec, ReagentKind};
 use super::materials::MaterialDb;
 use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;

@@ -6,9 +6,9 @@
 //! reaction with Li from `data/materials.tsv`, what each operation takes from
 //! `data/operations.tsv`. Each rule's reason and source is in `spec/diagnostics.md`.
 
+use super::chemistry::Chemistry;
 use super::library::{Atmosphere, Effect, Library, Operation, ReagentKind};
 use super::materials::{LiReaction, Material, MaterialDb, Phase};
-use super::chemistry::Chemistry;
 use super::program::{Program, Protocol, ReagentUse, Step, Value};
 use super::units::{Dimension, display};
 use crate::diagnostics::{Diagnostic, codes};
@@ -283,7 +283,13 @@ impl<'a> StepChecker<'a> {
                 .filter_map(|(key, _)| self.materials.lookup(key))
                 .collect(),
             solvents: Vec::new(),
-            label: self.step.precursors.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>().join(", "),
+            label: self
+                .step
+                .precursors
+                .iter()
+                .map(|(key, _)| key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
@@ -339,13 +345,19 @@ impl<'a> StepChecker<'a> {
         diagnostics.push(
             Diagnostic::new(
                 codes::SUBSTRATE_MELTED,
-                format!("`{}` at {at} melts `{}` ({} melts at {melt})", self.step.verb, workpiece.name, material.key),
+                format!(
+                    "`{}` at {at} melts `{}` ({} melts at {melt})",
+                    self.step.verb, workpiece.name, material.key
+                ),
                 span,
                 format!("at or above {melt}"),
             )
             .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
             .with_help(format!("run `{}` below {melt}", self.step.verb))
-            .with_note(format!("{purpose}; {} melts at {melt} (source: {})", material.name, material.source)),
+            .with_note(format!(
+                "{purpose}; {} melts at {melt} (source: {})",
+                material.name, material.source
+            )),
         );
     }
 
@@ -429,7 +441,9 @@ impl<'a> StepChecker<'a> {
     fn check_precursors(&self, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         let at = display(temperature, const { Dimension::called("temperature") });
         for (key, span) in &self.step.precursors {
-            let Some(material) = self.materials.lookup(key) else { continue };
+            let Some(material) = self.materials.lookup(key) else {
+                continue;
+            };
             let phase = material.phase_at(temperature);
             let volatile = phase == Phase::Gas
                 || material.boil_c.is_some()

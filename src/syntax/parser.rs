@@ -212,8 +212,18 @@ fn only_trivia(text: &str) -> bool {
 /// Words for an expected-token list. Whole groups of keywords are named by what they
 /// start, so the list says "an operand or the next item" instead of fifteen keywords.
 fn describe_expected(expected: &[String]) -> String {
-    const ITEM_STARTS: &[&str] = &["substrate", "batch", "tool", "reagent", "environment", "step", "budget"];
-    const OPERAND_STARTS: &[&str] = &["in", "for", "at", "on", "onto", "using", "after"];
+    const ITEM_STARTS: &[&str] = &[
+        "substrate",
+        "batch",
+        "tool",
+        "reagent",
+        "environment",
+        "step",
+        "budget",
+        "material",
+        "reaction",
+    ];
+    const OPERAND_STARTS: &[&str] = &["in", "for", "at", "on", "onto", "using", "after", "from"];
     let bare: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();
     let has_all = |group: &[&str]| group.iter().all(|word| bare.contains(word));
     let mut phrases: Vec<String> = Vec::new();
