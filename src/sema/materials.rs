@@ -17,6 +17,9 @@ use serde::Serialize;
 
 const MATERIALS_TSV: &str = include_str!("../../data/materials.tsv");
 const ELEMENTS_TSV: &str = include_str!("../../data/elements.tsv");
+const SOLUBILITY_TSV: &str = include_str!("../../data/solubility.tsv");
+
+const SOLUBILITY_COLUMNS: [&str; 4] = ["solute", "solvent", "dissolves", "source"];
 
 /// The table gives temperatures in degrees Celsius; the compiler works in kelvin.
 const KELVIN_AT_0_C: f64 = 273.15;
@@ -142,8 +145,12 @@ pub struct Material {
     pub li_products: Vec<String>,
     /// Li atoms consumed per formula unit by the main reaction.
     pub li_per_unit: Option<f64>,
-    /// Keys of solvents the reference shows it dissolved in.
+    /// Keys of solvents that dissolve it: the `dissolves_in` column and the `yes` rows of
+    /// `data/solubility.tsv`.
     pub dissolves_in: Vec<String>,
+    /// Keys of liquids `data/solubility.tsv` names as non-solvents of it (a salt that
+    /// stays undissolved, a polymer a rinse leaves in place).
+    pub insoluble_in: Vec<String>,
     /// Where the numbers come from.
     pub source: String,
     /// How Li reacts with it, in words, with the review's references.
@@ -387,6 +394,7 @@ impl MaterialDb {
         static BUILTIN: OnceLock<MaterialDb> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             MaterialDb::parse(MATERIALS_TSV, ELEMENTS_TSV)
+                .and_then(|mut db| db.read_solubility(SOLUBILITY_TSV).map(|()| db))
                 .unwrap_or_else(|error| panic!("embedded materials data is malformed: {error}"))
         })
     }
@@ -406,6 +414,42 @@ impl MaterialDb {
 
     pub fn materials(&self) -> &[Material] {
         &self.materials
+    }
+
+    /// Adds the verdicts of `data/solubility.tsv`: `yes` joins `dissolves_in`, `no`
+    /// `insoluble_in`; `partial` (swelling, a latent solvent) is a statement the checks do
+    /// not act on. Each pair is stated once, names materials and has a source.
+    fn read_solubility(&mut self, tsv: &str) -> Result<(), TableError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for (line, fields) in records("solubility.tsv", tsv, &SOLUBILITY_COLUMNS)? {
+            let error = |message: String| TableError::new("solubility.tsv", line, message);
+            let key = |name: &str| {
+                self.index
+                    .get(name)
+                    .copied()
+                    .ok_or_else(|| error(format!("'{name}' names no material")))
+            };
+            let (solute, solvent) = (key(fields[0])?, key(fields[1])?);
+            if fields[3].trim().is_empty() {
+                return Err(error("no source".to_owned()));
+            }
+            if !seen.insert((solute, solvent)) {
+                return Err(error(format!("{} in {} is stated twice", fields[0], fields[1])));
+            }
+            let solvent_key = self.materials[solvent].key.clone();
+            let material = &mut self.materials[solute];
+            let listed = material.dissolves_in.contains(&solvent_key);
+            match fields[2] {
+                "yes" if !listed => material.dissolves_in.push(solvent_key),
+                "yes" | "partial" => {}
+                "no" if listed => {
+                    return Err(error(format!("{} lists {solvent_key} in dissolves_in", fields[0])));
+                }
+                "no" => material.insoluble_in.push(solvent_key),
+                other => return Err(error(format!("dissolves '{other}' is not yes, no or partial"))),
+            }
+        }
+        Ok(())
     }
 
     /// Adds a material declared in a recipe, or replaces the row it shadows: its key and
@@ -620,6 +664,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         li_products: list(li_products, '+')?,
         li_per_unit: number(li_per_unit)?,
         dissolves_in: list(dissolves_in, '|')?,
+        insoluble_in: Vec::new(),
         source: (*source).to_owned(),
         li_note: (*li_note).to_owned(),
         classification: (*classification).to_owned(),
@@ -889,7 +934,8 @@ mod tests {
         assert_eq!(get("water").li_reaction, LiReaction::Violent);
         assert_eq!(get("SnF2").li_products, ["LiF", "Li22Sn5"]);
         assert_eq!(get("N2").li_per_unit, Some(6.0));
-        assert_eq!(get("SnF2").dissolves_in, ["DMSO"]);
+        assert!(get("SnF2").dissolves_in.contains(&"DMSO".to_owned()));
+        assert!(get("PVDF").insoluble_in.contains(&"water".to_owned()));
     }
 
     #[test]

@@ -661,7 +661,7 @@ impl StepChecker<'_> {
             {
                 let why = if layer.dissolves_in.contains(&solvent.key) {
                     format!(
-                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv; {})",
+                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv and data/solubility.tsv; {})",
                         layer.dissolves_in.join(", "),
                         layer.li_note
                     )
