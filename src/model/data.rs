@@ -140,22 +140,6 @@ fn malformed<T>(table: &str, row: &str, what: &str) -> T {
 mod tests {
     use super::*;
 
-    /// One source of truth for the Li a reactant takes: the `li_per_unit` of
-    /// `data/materials.tsv` is the full step that `data/reactions.tsv` models.
-    #[test]
-    fn li_per_unit_agrees_between_the_two_tables() {
-        let db = MaterialDb::builtin();
-        for reaction in ModelData::builtin().reactions.values() {
-            let table = db.lookup(&reaction.reactant).and_then(|material| material.li_per_unit);
-            assert!(
-                table.is_some_and(|li| (li - reaction.li_per_unit).abs() < 1e-9),
-                "{}: materials.tsv li_per_unit {table:?}, reactions.tsv {}",
-                reaction.reactant,
-                reaction.li_per_unit
-            );
-        }
-    }
-
     #[test]
     fn the_tables_load() {
         let data = ModelData::builtin();

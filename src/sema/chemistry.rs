@@ -1063,11 +1063,12 @@ mod tests {
     #[test]
     fn a_declared_material_joins_the_table() {
         let (chemistry, codes) = declared(
-            r#"material ethylenediamine { formula: C2H8N2  class: solvent  phase: liquid  density: 0.899 g/cm3
+            // Not the built-in `ethylenediamine` row, which a declaration would shadow (a warning).
+            r#"material lab_ethylenediamine { formula: C2H8N2  class: solvent  phase: liquid  density: 0.899 g/cm3
                  melts: 8.5 degC  boils: 116 degC  li_reaction: inert  source: "CRC" }"#,
         );
         assert!(codes.is_empty(), "{codes:?}");
-        let material = chemistry.materials.lookup("ethylenediamine").unwrap();
+        let material = chemistry.materials.lookup("lab_ethylenediamine").unwrap();
         assert!((material.density_g_cm3.unwrap() - 0.899).abs() < 1e-12);
         assert!((material.computed_molar_mass().unwrap() - 60.10).abs() < 0.01);
         assert_eq!(material.phase_at(150.0 + 273.15), Phase::Gas);
