@@ -545,3 +545,30 @@ fn a_step_lists_only_the_other_workpieces_it_acted_on() {
         assert_eq!(listed, [index + 1], "after step {index}");
     }
 }
+
+#[test]
+fn cf4_as_a_gas_leaves_li_as_it_is_and_fluorinates_it_in_a_plasma() {
+    let gas = compile(&recipe("step f: expose CF4 for 10 min using gas", ""));
+    assert!(last(&gas).layers.is_empty(), "CF4 is kinetically inert to Li at 25 degC");
+    assert_eq!(nominal(last(&gas).li_consumed), 0.0);
+    let plasma = compile(&recipe("step f: plasma CF4 at 50 W for 2 min using rie", ""));
+    assert_eq!(last(&plasma).layers[0].material, "LiF+Li2C2");
+    assert!(nominal(last(&plasma).li_consumed) > 0.0);
+}
+
+#[test]
+fn a_declared_material_and_reaction_model_like_built_in_ones() {
+    // 10 nm of a declared fluoride, converted on contact by a declared reaction: the same
+    // stoichiometry as the built-in MgF2 (spec/models.md), so the same LiF and Mg.
+    let source = format!(
+        "material lab_mgf2 {{ formula: MgF2  phase: solid  density: 3.148 g/cm3  source: \"CRC\" }}\n\
+         reaction \"lab_mgf2 + 2 Li -> 2 LiF + Mg\" {{ trigger: contact  arrangement: layers  source: \"ref 127\" }}\n{}",
+        recipe("step coat: sputter lab_mgf2 10 nm at 1 nm/min using pvd", "")
+    );
+    let c = compile(&source);
+    let layers = &last(&c).layers;
+    assert_eq!(layers[0].material, "LiF");
+    assert!((nominal(layers[0].thickness) * 1e9 - 9.930).abs() < 0.001);
+    assert!((nominal(layers[1].thickness) * 1e9 - 7.060).abs() < 0.001);
+    assert!((nominal(last(&c).li_consumed) * 1e9 - 13.134).abs() < 0.001);
+}

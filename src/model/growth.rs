@@ -133,10 +133,27 @@ impl Mix {
 
 /// Grows the step's reaction layer on a Li piece by `route`.
 pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
-    let species = species(ctx);
+    let mut species = species(ctx);
     let reagent = ctx.solutes().join("/");
+    let reacting = species.reactive.len();
+    if route != Route::Plasma {
+        species.reactive.retain(|species| {
+            if species.reaction.needs_plasma {
+                notes.add(|| {
+                    format!(
+                        "`{}` reacts with Li only in a plasma ({}): as a gas it grows nothing",
+                        species.reaction.reactant,
+                        species.reaction.source
+                    )
+                });
+            }
+            !species.reaction.needs_plasma
+        });
+    }
     if species.reactive.is_empty() && species.untabulated.is_empty() {
-        notes.add(|| format!("`{reagent}` does not react with Li (data/materials.tsv)"));
+        if reacting == 0 {
+            notes.add(|| format!("`{reagent}` does not react with Li (data/materials.tsv)"));
+        }
         return;
     }
     if !piece.lithium {

@@ -119,6 +119,8 @@ pub struct Reaction {
     pub extent_min: f64,
     pub unbalanced: Vec<String>,
     pub source: String,
+    /// The reagent reacts only in a plasma (CF4): as a plain gas it leaves Li as it is.
+    pub needs_plasma: bool,
     /// The equation as notes show it, written once when the table is loaded.
     equation: String,
 }
@@ -192,6 +194,11 @@ fn builtin_reactions() -> BTreeMap<String, Reaction> {
                 .unwrap_or_else(|_| malformed("reactions", row, "extent_min")),
             unbalanced: list(record.get("unbalanced")).map(str::to_owned).collect(),
             source: record.get("source").to_owned(),
+            needs_plasma: match record.get("activation") {
+                "plasma" => true,
+                "" => false,
+                _ => malformed("reactions", row, "activation"),
+            },
             reactant: reactant.clone(),
             equation: String::new(),
         };
@@ -774,7 +781,7 @@ fn invalid_choice<'a>(
 }
 
 /// The fields of a `reaction` declaration.
-pub const REACTION_FIELDS: &[&str] = &["trigger", "anneal", "arrangement", "extent", "unbalanced", "source"];
+pub const REACTION_FIELDS: &[&str] = &["trigger", "anneal", "arrangement", "extent", "unbalanced", "activation", "source"];
 
 const TRIGGERS: &[(&str, Trigger)] = &[
     ("contact", Trigger::Contact),
@@ -807,6 +814,7 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
         extent_min: 1.0,
         unbalanced: Vec::new(),
         source: "declared in the recipe, no source given".to_owned(),
+        needs_plasma: false,
         equation: String::new(),
     };
     for entry in &decl.entries {
@@ -862,6 +870,15 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                         .with_help("write the fraction of the reactant converted, as `extent: 0.5, 1`"),
                     ),
                     None => reaction.extent_min = extents.iter().map(|(e, _)| *e).fold(1.0, f64::min),
+                }
+            }
+            "activation" => {
+                if let Some(name) = single_name(key, values, diagnostics) {
+                    match name.text.as_ref() {
+                        "plasma" => reaction.needs_plasma = true,
+                        "none" => reaction.needs_plasma = false,
+                        _ => invalid_choice(name, "activation", ["plasma", "none"].into_iter(), diagnostics),
+                    }
                 }
             }
             "unbalanced" => {
