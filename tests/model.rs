@@ -572,3 +572,45 @@ fn a_declared_material_and_reaction_model_like_built_in_ones() {
     assert!((nominal(layers[1].thickness) * 1e9 - 7.060).abs() < 0.001);
     assert!((nominal(last(&c).li_consumed) * 1e9 - 13.134).abs() < 0.001);
 }
+
+#[test]
+fn stripping_1_ma_per_cm2_for_1_h_leaves_45_15_um_of_a_50_um_foil() {
+    let c = compile(&recipe(
+        "reagent e = LiTFSI 1.0 M in DOL/DME\n    step s: strip in e at 1 mA/cm2 for 1 h using cell",
+        "",
+    ));
+    // 1 mAh/cm2 = 3.6 C/cm2; 3.6 / 96485.33 mol/cm2 x 6.94 / 0.534 cm3/mol = 4.849e-4 cm.
+    let removed = 3.6 / 96_485.332_12 * M_LI / RHO_LI * 1e-2;
+    let left = nominal(last(&c).li_remaining);
+    assert!(close(left, 50e-6 - removed, 1e-9), "{left}");
+    assert!((left * 1e6 - 45.15).abs() < 0.01);
+}
+
+#[test]
+fn stripping_more_than_the_foil_holds_is_an_error_naming_both() {
+    let c = seip::compile(&recipe(
+        "reagent e = LiTFSI 1.0 M in DOL/DME\n    step s: strip in e at 2 mA/cm2 for 6 h using cell",
+        "",
+    ));
+    let over = c.diagnostics.iter().find(|d| d.code.id == "E0604").expect("E0604");
+    assert!(over.message.contains("58.2 um") && over.message.contains("50 um"), "{}", over.message);
+    assert_eq!(nominal(last(&c).li_remaining), 0.0);
+}
+
+#[test]
+fn li_plated_on_cu_goes_beneath_a_graphene_film() {
+    let c = compile(
+        r#"protocol "cu" {
+    substrate cu: Cu foil { thickness: 10 um, area: 1 cm2 }
+    tool furnace: cvd_reactor in vacuum
+    tool cell: electrochem_cell in glovebox
+    reagent e = LiTFSI 1.0 M in DOL/DME
+    step grow: cvd graphene 1 nm from CH4 at 1000 degC for 30 min using furnace
+    step plate: electroplate in e at 0.5 mA/cm2 for 2 h using cell
+}"#,
+    );
+    let layers = &last(&c).layers;
+    assert_eq!(layers[0].material, "Li");
+    assert!((nominal(layers[0].thickness) * 1e6 - 4.85).abs() < 0.01);
+    assert_eq!(layers[1].material, "graphene");
+}

@@ -105,6 +105,7 @@ codes! {
     BUDGET_AT_RISK = "W0601", "budget-at-risk";
     BUDGET_NOT_EVALUATED = "W0602", "budget-not-evaluated";
     STACK_TOO_DEEP = "W0603", "stack-too-deep";
+    OVER_STRIP = "E0604", "over-strip";
     // E07xx: the recipe's own chemistry (material and reaction declarations, precursors)
     MISSING_MATERIAL_FIELD = "E0701", "missing-material-field";
     INVALID_MATERIAL_DATA = "E0702", "invalid-material-data";

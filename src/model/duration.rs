@@ -8,7 +8,7 @@ use crate::sema::library::Effect;
 
 pub fn duration(ctx: &Ctx) -> Option<f64> {
     let param = |name: &str| ctx.step.param(name);
-    if ctx.effect() == Effect::Electrochemical {
+    if matches!(ctx.effect(), Effect::Electrochemical | Effect::Strip) {
         return param("time").or_else(|| electrochem::duration(ctx));
     }
     param("time").or_else(|| match ctx.effect() {

@@ -21,6 +21,7 @@ use super::notes::Notes;
 use super::quantity::Estimate;
 use super::state::Piece;
 use crate::sema::materials::MaterialDb;
+use std::sync::Arc;
 
 /// The Faraday constant, C/mol: the elementary charge times the Avogadro constant, both
 /// exact in the SI since 2019 (CODATA 2018).
@@ -63,21 +64,87 @@ pub(super) fn duration(ctx: &Ctx) -> Option<f64> {
     Some(per_half / j * half_cycles)
 }
 
-pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
-    if !piece.lithium {
-        notes.add(|| format!("{}: plating on a workpiece that is not Li is not modelled", ctx.name()));
-        return;
+/// A strip that asks for more Li than the workpiece holds.
+pub struct Overdrawn {
+    pub asked_m: f64,
+    pub held_m: f64,
+    /// C/m2 per m of Li, to restate the lengths as areal capacities.
+    pub charge_per_m: Option<f64>,
+}
+
+/// Why the charge of a step is unknown, for its note.
+fn unknown_charge(ctx: &Ctx) -> String {
+    if ctx.step.param("voltage").is_some() {
+        format!(
+            "{}: a potentiostatic step passes a charge its potential does not fix: the Li moved is unknown (give the measured areal_capacity)",
+            ctx.name()
+        )
+    } else {
+        format!(
+            "{}: the charge is unknown (give areal_capacity, or current_density and time)",
+            ctx.name()
+        )
     }
+}
+
+/// Anodic stripping: Faraday's law removes Q / F of Li from the workpiece, no more than
+/// it holds; SEI growth during stripping is not modelled (Li is oxidised, not plated).
+pub(super) fn strip(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) -> Option<Overdrawn> {
+    let Some(asked) = charge(ctx).and_then(|(q, _)| li_thickness_for_charge(q, ctx.db)) else {
+        piece.li_unknown_at(ctx.index);
+        notes.add(|| unknown_charge(ctx));
+        return None;
+    };
+    let held = piece.li.map(|li| li.nominal.max(0.0));
+    let removed = held.map_or(asked, |held| asked.min(held));
+    piece.add_li(-removed);
+    notes.add(|| format!("{}: {} of Li stripped", ctx.name(), length(removed, 3)));
+    let held = held?;
+    (asked > held * (1.0 + 1e-9)).then(|| Overdrawn {
+        asked_m: asked,
+        held_m: held,
+        charge_per_m: li_thickness_for_charge(1.0, ctx.db).map(|m_per_c| 1.0 / m_per_c),
+    })
+}
+
+/// Plating onto a collector that is not Li (Cu): the Li forms a layer on it, beneath a 2D
+/// film that Li+ crosses (CVD graphene or h-BN, refs 135 and 140: Li plates between the
+/// film and the Cu), on top of anything denser.
+fn plate_on_collector(piece: &mut Piece, ctx: &Ctx, plated: f64, notes: &mut Notes) {
+    let permeable = |layer: &Layer| {
+        ["graphene", "hBN"].iter().any(|key| layer.material == *key)
+            && layer.thickness.is_some_and(|t| t.max <= MAX_2D_FILM_M)
+    };
+    let mut layers = piece.take_layers();
+    let below = layers.iter().rposition(|layer| !permeable(layer)).map_or(0, |i| i + 1);
+    let li = Layer::new(&["Li".to_owned()], Some(Estimate::exact(plated)), ctx.index, Origin::Electrochemical);
+    layers.insert(below, Arc::new(li));
+    for layer in layers {
+        piece.push(layer, ctx.db);
+    }
+    notes.add(|| {
+        let place = if below < piece.layers().len() - 1 { "beneath the 2D film" } else { "on top" };
+        format!("{}: {} of Li plated onto the collector, {place}", ctx.name(), length(plated, 3))
+    });
+}
+
+/// A 2D film is a few atomic layers: at most 5 nm (about 15 graphene layers).
+const MAX_2D_FILM_M: f64 = 5e-9;
+
+pub(super) fn electroplate(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     let Some(per_half) = charge(ctx).and_then(|(q, _)| li_thickness_for_charge(q, ctx.db)) else {
         piece.li_unknown_at(ctx.index);
-        notes.add(|| {
-            format!(
-                "{}: the charge is unknown (give areal_capacity, or current_density and time)",
-                ctx.name()
-            )
-        });
+        notes.add(|| unknown_charge(ctx));
         return;
     };
+    if !piece.lithium {
+        if ctx.step.param("cycles").is_some() {
+            notes.add(|| format!("{}: cycling on a collector that is not Li is not modelled", ctx.name()));
+        } else {
+            plate_on_collector(piece, ctx, per_half, notes);
+        }
+        return;
+    }
     let ce = &ctx.data.coulombic_efficiency;
     let loss_fraction = Estimate::new(1.0 - ce.nominal, 1.0 - ce.max, 1.0 - ce.min);
     let mut caveats = Caveats::default();

@@ -21,6 +21,8 @@ use super::budget::{self, BudgetOutcome};
 use super::context::Ctx;
 use super::conversion::{convert_layer, pending_note, settle};
 use super::data::{ModelData, Route};
+use super::electrochem::{Overdrawn, strip};
+use super::format::length;
 use super::deposition::deposit;
 use super::duration::duration;
 use super::electrochem::electroplate;
@@ -224,7 +226,9 @@ fn predict_protocol(
         };
         if let Some(workpiece) = acted_on.filter(|_| modelled(&pieces)) {
             let area = protocol.workpieces[workpiece].area_m2;
-            apply(&mut pieces[workpiece], &ctx, area, &mut notes);
+            if let Some(over) = apply(&mut pieces[workpiece], &ctx, area, &mut notes) {
+                diagnostics.push(over_strip(protocol, workpiece, step, &over));
+            }
             if let Some(target) = target {
                 // A join lays the workpiece's layers, top side down, onto the target.
                 let carried = pieces[workpiece].take_layers();
@@ -321,9 +325,11 @@ fn too_deep(protocol: &Protocol, workpiece: usize, step: &crate::sema::program::
     .with_help("model a representative number of cycles, or split the protocol")
 }
 
-/// Runs the step's effect model on the piece it acts on.
-fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) {
+/// Runs the step's effect model on the piece it acts on. Returns the Li a strip asked
+/// for and the Li the piece held, when the first is more.
+fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) -> Option<Overdrawn> {
     remove(piece, ctx, notes);
+    let mut overdrawn = None;
     match ctx.effect() {
         Effect::Deposit | Effect::Cycles | Effect::LangmuirBlodgett | Effect::Laminate | Effect::Cast => {
             if let Some(layer) = deposit(ctx, area, notes) {
@@ -344,6 +350,7 @@ fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) {
             settle(piece, ctx, notes);
             electroplate(piece, ctx, notes);
         }
+        Effect::Strip => overdrawn = strip(piece, ctx, notes),
         Effect::Mechanical if ctx.step.onto.is_none() => roll(piece, ctx, notes),
         Effect::Mechanical | Effect::Prepare | Effect::Rinse | Effect::Dry | Effect::Heat | Effect::Rest => {}
     }
@@ -354,6 +361,32 @@ fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) {
     {
         notes.add(|| note);
     }
+    overdrawn
+}
+
+/// E0604: a strip that asks for more Li than the workpiece holds.
+fn over_strip(protocol: &Protocol, workpiece: usize, step: &crate::sema::program::Step, over: &Overdrawn) -> Diagnostic {
+    let piece = &protocol.workpieces[workpiece];
+    let capacity = |m: f64| over.charge_per_m.map(|per_m| format!(" ({:.2} mAh/cm2)", m * per_m / 36_000.0));
+    Diagnostic::new(
+        codes::OVER_STRIP,
+        format!(
+            "`{}` strips {} of Li, more than the {} that `{}` holds",
+            step.name,
+            length(over.asked_m, 3),
+            length(over.held_m, 3),
+            piece.name
+        ),
+        step.span,
+        format!("removes {}{}", length(over.asked_m, 3), capacity(over.asked_m).unwrap_or_default()),
+    )
+    .with_label(piece.span, format!("`{}` holds {} of Li here", piece.name, length(over.held_m, 3)))
+    .with_help(format!(
+        "strip at most {}{}, or start from a thicker foil",
+        length(over.held_m, 3),
+        capacity(over.held_m).unwrap_or_default()
+    ))
+    .with_note("by Faraday's law 1 mAh/cm2 removes 4.85 um of dense Li (spec/models.md)")
 }
 
 /// A solid reagent reacting with the Li (`react`, `alloy`): a stated amount (`thickness`)

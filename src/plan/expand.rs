@@ -61,7 +61,7 @@ fn duration(step: &Step, library: &Library) -> Duration {
             .zip(step.param("time_per_layer"))
             .map(|(n, t)| n * t),
         // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical => step
+        Effect::Electrochemical | Effect::Strip => step
             .param("areal_capacity")
             .zip(step.param("current_density"))
             .map(|(q, i)| {

@@ -20,6 +20,8 @@ pub enum Effect {
     Cast,
     LangmuirBlodgett,
     Electrochemical,
+    /// Anodic: Li leaves the workpiece (stripping, electropolishing).
+    Strip,
     Dry,
     Heat,
     Rest,
@@ -42,6 +44,7 @@ impl Effect {
         ("cast", Effect::Cast),
         ("lb", Effect::LangmuirBlodgett),
         ("electrochemical", Effect::Electrochemical),
+        ("strip", Effect::Strip),
         ("dry", Effect::Dry),
         ("heat", Effect::Heat),
         ("rest", Effect::Rest),

@@ -822,6 +822,22 @@ impl<'a, 't> Resolver<'a, 't> {
             anchor,
             &mut diagnostics,
         );
+        // An electrochemical step is controlled by a current (galvanostatic), a charge, or
+        // a potential (potentiostatic): one of them must be given.
+        let controlled = ["current_density", "areal_capacity", "voltage"]
+            .iter()
+            .any(|name| params.contains_key(name));
+        if let (Some(anchor), Effect::Electrochemical | Effect::Strip, false) = (anchor, operation.effect, controlled) {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::MISSING_PARAMETER,
+                    format!("`{}` needs a current density, an areal capacity or a potential", operation.verb),
+                    anchor,
+                    "how is the cell driven?",
+                )
+                .with_help("add `at 1 mA/cm2` (galvanostatic), `{ areal_capacity: 1 mAh/cm2 }`, or `at 0.3 V` (potentiostatic)"),
+            );
+        }
         self.diagnostics.extend(diagnostics);
         // A duplicate step (already reported) is dropped; the first definition stays.
         if context

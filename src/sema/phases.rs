@@ -485,8 +485,16 @@ impl<'a> StepChecker<'a> {
         } else {
             &reagent.solvents
         };
+        // A solid co-solvent dissolves in a liquid one: EC (mp 36.4 degC) is liquid in every
+        // EC/DMC, EC/DEC or EC/EMC electrolyte. A mixture is liquid when one of its
+        // solvents is.
+        let mixture_liquid = reagent.solvents.len() > 1
+            && reagent.solvents.iter().any(|s| s.phase_at(temperature) == Phase::Liquid);
         for material in deciding {
             let phase = material.phase_at(temperature);
+            if mixture_liquid && kind == ReagentKind::Liquid && phase == Phase::Solid {
+                continue;
+            }
             let fits = match kind {
                 ReagentKind::None => true,
                 ReagentKind::Solid | ReagentKind::Film => phase == Phase::Solid,
