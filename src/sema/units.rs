@@ -348,6 +348,24 @@ pub fn all_symbols() -> impl Iterator<Item = &'static str> {
     UNITS.iter().flat_map(|atom| atom.symbols.iter().copied())
 }
 
+/// The units of one dimension, for completion: each unit of the table by its first
+/// symbol, then `a/b` for every pair of them that divides to it (`nm/min` for a rate).
+pub fn units_of(dimension: Dimension) -> Vec<String> {
+    let mut units: Vec<String> = UNITS
+        .iter()
+        .filter(|atom| atom.dimension == dimension)
+        .map(|atom| atom.symbols[0].to_owned())
+        .collect();
+    for top in UNITS {
+        for bottom in UNITS {
+            if top.dimension.per(bottom.dimension) == dimension && bottom.dimension != Dimension::NONE {
+                units.push(format!("{}/{}", top.symbols[0], bottom.symbols[0]));
+            }
+        }
+    }
+    units
+}
+
 /// Resolves `a/b/c` (each part a symbol of the table).
 pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
     let mut unit = Unit {
