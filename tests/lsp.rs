@@ -477,3 +477,17 @@ fn an_unknown_request_is_an_error_not_a_hang() {
         .unwrap_err();
     assert_eq!(error["code"], -32601);
 }
+
+#[test]
+fn a_second_shutdown_is_answered_and_later_requests_refused() {
+    let mut client = Client::new();
+    client.open(EXAMPLE);
+    assert_eq!(client.request("shutdown", Value::Null), Ok(Value::Null));
+    // Neovim 0.7 sends `shutdown` when a client stops and again when the editor quits.
+    assert_eq!(client.request("shutdown", Value::Null), Ok(Value::Null));
+    let refused = client
+        .at_position("textDocument/hover", client.at(EXAMPLE, "bath", 0, 0))
+        .unwrap_err();
+    assert_eq!(refused["code"], -32600);
+    // `Drop` sends a third `shutdown`, then `exit`, and joins the server thread.
+}

@@ -9,11 +9,11 @@ use std::time::Duration;
 use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest,
-    References, Rename, Request as _,
+    References, Rename, Request as _, Shutdown,
 };
 use lsp_types::{self as types, Uri};
 
@@ -30,7 +30,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Runs the server until the client shuts it down or the connection closes.
+/// Runs the server until the client says `exit` or the connection closes.
 pub fn run(connection: &Connection) -> Result<(), Error> {
     let (id, params) = connection.initialize_start()?;
     let params: types::InitializeParams = serde_json::from_value(params)?;
@@ -48,6 +48,7 @@ pub fn run(connection: &Connection) -> Result<(), Error> {
         unit,
         documents: BTreeMap::new(),
         dirty: BTreeSet::new(),
+        shut_down: false,
     }
     .main_loop()
 }
@@ -102,6 +103,8 @@ struct Server<'c> {
     documents: BTreeMap<String, (Uri, Document)>,
     /// Documents changed since their last check.
     dirty: BTreeSet<String>,
+    /// After `shutdown`, only `exit` is expected.
+    shut_down: bool,
 }
 
 impl Server<'_> {
@@ -123,14 +126,26 @@ impl Server<'_> {
                 }
             };
             match message {
+                // Not `Connection::handle_shutdown`, which fails on a second `shutdown`:
+                // Neovim 0.7 sends one when the client stops and another when it quits.
+                Message::Request(request) if request.method == Shutdown::METHOD => {
+                    self.shut_down = true;
+                    self.connection.sender.send(Response::new_ok(request.id, ()).into())?;
+                }
+                Message::Request(request) if self.shut_down => {
+                    let response = Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".to_owned(),
+                    );
+                    self.connection.sender.send(response.into())?;
+                }
                 Message::Request(request) => {
-                    if self.connection.handle_shutdown(&request)? {
-                        return Ok(());
-                    }
                     self.check_dirty()?;
                     let response = self.respond(request);
                     self.connection.sender.send(response.into())?;
                 }
+                Message::Notification(notification) if notification.method == Exit::METHOD => return Ok(()),
                 Message::Notification(notification) => self.notified(notification)?,
                 // The server sends no requests, so it expects no responses.
                 Message::Response(_) => {}
