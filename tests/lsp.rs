@@ -288,9 +288,11 @@ fn hover_on_a_material_a_tool_and_a_verb() {
     };
     // The first `SnF2` is in the opening comment.
     let snf2 = value(&mut client, "SnF2", 1);
-    assert!(snf2.contains("**`SnF2`**"), "{snf2}");
-    assert!(snf2.contains("source:"), "{snf2}");
-    assert!(snf2.contains("with Li:"), "{snf2}");
+    // The data card of `seipc explain SnF2`.
+    assert!(snf2.starts_with("**material `SnF2`**"), "{snf2}");
+    for row in ["formula", "with Li", "source"] {
+        assert!(snf2.contains(&format!("  {row} ")), "{row} missing: {snf2}");
+    }
     let bath = value(&mut client, "bath", 1);
     assert!(bath.contains("**tool `bath`**: `dip_tank` in `glovebox`"), "{bath}");
     assert!(bath.contains("capacity 6 samples"), "{bath}");
@@ -490,4 +492,34 @@ fn a_second_shutdown_is_answered_and_later_requests_refused() {
         .unwrap_err();
     assert_eq!(refused["code"], -32600);
     // `Drop` sends a third `shutdown`, then `exit`, and joins the server thread.
+}
+
+#[test]
+fn declared_materials_and_precursors_are_names_too() {
+    let source = "material TMA2 { formula: C6H18Al2 phase: liquid boils: 125 degC li_reaction: violent source: \"lab\" }
+protocol \"ald\" {
+    substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+    tool reactor: ald_reactor in vacuum
+    step coat: ald Al2O3 from TMA2, H2O 20 cycles 0.1 nm/cycle using reactor
+}
+";
+    let mut client = Client::new();
+    client.open(source);
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    let definition = client
+        .at_position("textDocument/definition", client.at(source, "TMA2", 1, 1))
+        .unwrap();
+    assert_eq!(definition["range"]["start"], client.at(source, "TMA2", 0, 0));
+    let hover = client
+        .at_position("textDocument/hover", client.at(source, "TMA2", 1, 1))
+        .unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("  source ") && text.contains("lab"), "{text}");
+    let rename = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": URI }, "position": client.at(source, "TMA2", 1, 0), "newName": "tma" }),
+        )
+        .unwrap();
+    assert_eq!(rename["changes"][URI].as_array().unwrap().len(), 2);
 }
