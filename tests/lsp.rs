@@ -523,3 +523,42 @@ protocol \"ald\" {
         .unwrap();
     assert_eq!(rename["changes"][URI].as_array().unwrap().len(), 2);
 }
+
+/// Every example and case file, with the cursor at every character of the examples and
+/// every fourth of the cases (to keep the test short): hover, completion, definition,
+/// references and rename never panic, and every span they give lies in the text on
+/// character boundaries.
+#[test]
+fn the_features_hold_at_every_offset_of_every_example_and_case() {
+    use seip::lsp::analysis::Analysis;
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for stage in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases")).unwrap() {
+        files.extend(std::fs::read_dir(stage.unwrap().path()).unwrap().map(|e| e.unwrap().path()));
+    }
+    files.retain(|path| path.extension().is_some_and(|e| e == "seip"));
+    assert!(files.len() > 20);
+    for path in files {
+        let every = if path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")) { 1 } else { 4 };
+        let bytes = std::fs::read(&path).unwrap();
+        let source = String::from_utf8_lossy(&bytes);
+        let analysis = Analysis::new(&source);
+        let valid = |span: seip::span::Span| {
+            let range = span.range();
+            range.end <= source.len() && source.is_char_boundary(range.start) && source.is_char_boundary(range.end)
+        };
+        for (offset, _) in source.char_indices().step_by(every).chain([(source.len(), ' ')]) {
+            if let Some((span, text)) = seip::lsp::hover::hover(&analysis, &source, offset) {
+                assert!(valid(span) && !text.is_empty(), "{}: hover at {offset}", path.display());
+            }
+            let _ = seip::lsp::completion::complete(&analysis, &source, offset);
+            assert!(analysis.definition(offset).is_none_or(valid), "{}: definition at {offset}", path.display());
+            assert!(analysis.references(offset, true).into_iter().all(valid));
+            if let Ok(edits) = analysis.rename(offset, "renamed") {
+                assert!(edits.iter().all(|(span, _)| valid(*span)), "{}: rename at {offset}", path.display());
+            }
+        }
+    }
+}
