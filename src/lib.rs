@@ -12,6 +12,7 @@
 //! business of the `seipc` binary.
 
 pub mod diagnostics;
+pub mod lsp;
 pub mod emit;
 pub mod model;
 pub mod plan;

@@ -79,6 +79,8 @@ enum Command {
         what: ListWhat,
         pattern: Option<String>,
     },
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +153,7 @@ fn main() -> ExitCode {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lsp => lsp(),
     };
     match result {
         Ok(code) => code,
@@ -368,6 +371,21 @@ fn build(
         eprintln!("{}", seip::emit::schedule::summary(&plan.schedule));
     }
     Ok(code)
+}
+
+/// Serves the language protocol on stdio until the editor shuts the server down.
+fn lsp() -> Result<ExitCode, UsageError> {
+    if std::io::stdin().is_terminal() {
+        eprintln!("seipc lsp: a language server; an editor starts it and talks to it on stdin and stdout");
+    }
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    seip::lsp::run(&connection).map_err(|e| UsageError(format!("language server: {e}")))?;
+    // The writer thread ends once every sender is gone.
+    drop(connection);
+    io_threads
+        .join()
+        .map_err(|e| UsageError(format!("language server: {e}")))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The section of `spec/diagnostics.md` about one code.

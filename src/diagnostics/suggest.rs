@@ -41,6 +41,12 @@ pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item 
     closest(wanted, candidates).map(|near| format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
 }
 
+/// The name a [`similar`] help line suggests, for editors that offer it as a fix.
+pub fn suggested_name(help: &str) -> Option<&str> {
+    let (_, rest) = help.split_once(" with a similar name exists: `")?;
+    rest.strip_suffix('`').filter(|name| !name.contains('`'))
+}
+
 /// The diagnostic for a name that is not known: "unknown tool kind `x`", labelled
 /// "not a tool kind", with the closest known name as help when one is close.
 pub fn unknown<'a>(
@@ -129,6 +135,13 @@ mod tests {
     fn suggests_nothing_far_fetched() {
         assert_eq!(closest("banana", ["MoS2", "LiF"]), None);
         assert_eq!(closest("x", []), None);
+    }
+
+    #[test]
+    fn the_suggested_name_is_read_back_from_the_help() {
+        let help = similar("material", "MoS3", ["MoS2"]).unwrap();
+        assert_eq!(suggested_name(&help), Some("MoS2"));
+        assert_eq!(suggested_name("add a `dry` step between them"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod data;
 mod deposition;
 mod duration;
 pub mod electrochem;
-mod format;
+pub(crate) mod format;
 mod growth;
 pub mod layer;
 mod notes;

@@ -81,7 +81,7 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
 }
 
 /// What a lab may say about an environment, besides its `atmosphere`.
-fn environment_params() -> Vec<ParamSpec> {
+pub(crate) fn environment_params() -> Vec<ParamSpec> {
     let spec = |name: &str, dimension: &str| ParamSpec {
         name: name.into(),
         // INVARIANT: only names from `NAMED_DIMENSIONS` are used here.

@@ -68,11 +68,11 @@ fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
     }
 }
 
-fn substrate_params() -> Vec<ParamSpec> {
+pub(crate) fn substrate_params() -> Vec<ParamSpec> {
     vec![spec("thickness", "length", false), spec("area", "area", false)]
 }
 
-fn tool_params() -> Vec<ParamSpec> {
+pub(crate) fn tool_params() -> Vec<ParamSpec> {
     vec![
         spec("capacity", "count", false),
         spec("pump_down", "time", false),
@@ -81,7 +81,7 @@ fn tool_params() -> Vec<ParamSpec> {
 }
 
 /// Parameters any step may carry, whatever its verb.
-fn generic_step_params() -> Vec<ParamSpec> {
+pub(crate) fn generic_step_params() -> Vec<ParamSpec> {
     vec![
         ParamSpec {
             by_dimension: false,

@@ -348,6 +348,24 @@ pub fn all_symbols() -> impl Iterator<Item = &'static str> {
     UNITS.iter().flat_map(|atom| atom.symbols.iter().copied())
 }
 
+/// The units of one dimension, for completion: each unit of the table by its first
+/// symbol, then `a/b` for every pair of them that divides to it (`nm/min` for a rate).
+pub fn units_of(dimension: Dimension) -> Vec<String> {
+    let mut units: Vec<String> = UNITS
+        .iter()
+        .filter(|atom| atom.dimension == dimension)
+        .map(|atom| atom.symbols[0].to_owned())
+        .collect();
+    for top in UNITS {
+        for bottom in UNITS {
+            if top.dimension.per(bottom.dimension) == dimension && bottom.dimension != Dimension::NONE {
+                units.push(format!("{}/{}", top.symbols[0], bottom.symbols[0]));
+            }
+        }
+    }
+    units
+}
+
 /// Resolves `a/b/c` (each part a symbol of the table).
 pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
     let mut unit = Unit {
@@ -466,6 +484,17 @@ pub fn trim_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_units_of_a_dimension_are_those_of_the_table_and_their_quotients() {
+        let time = units_of(Dimension::called("time"));
+        assert!(time.contains(&"min".to_owned()) && !time.contains(&"nm".to_owned()), "{time:?}");
+        let rate = units_of(Dimension::called("rate"));
+        assert!(rate.contains(&"nm/min".to_owned()) && rate.contains(&"um/h".to_owned()), "{rate:?}");
+        for unit in rate {
+            assert_eq!(parse_unit(&unit).unwrap().dimension, Dimension::called("rate"), "{unit}");
+        }
+    }
 
     fn si(text: &str, value: f64) -> (f64, String) {
         let unit = parse_unit(text).unwrap();
