@@ -182,7 +182,7 @@ pub(super) fn convert_layer(
     let Some((per_product, li_ratio)) = stoichiometry.convert(1.0) else {
         notes.add(|| {
             format!(
-                "`{}` should convert ({}) but has no density in data/materials.tsv",
+                "`{}` should convert ({}) but its molar volume is unknown: it needs a density and a formula (or molar mass)",
                 layer.material,
                 reaction.equation()
             )

@@ -213,12 +213,12 @@ pub(super) fn molar_volume(db: &MaterialDb, key: &str) -> Result<(f64, Vec<Strin
     let material = db
         .lookup(key)
         .ok_or_else(|| format!("`{key}` is not in data/materials.tsv"))?;
-    let mass = molar_mass(material).ok_or_else(|| format!("`{key}` has no molar mass in data/materials.tsv"))?;
+    let mass = molar_mass(material).ok_or_else(|| format!("`{key}` has no molar mass (no formula)"))?;
     let density = material
         .density_g_cm3
-        .ok_or_else(|| format!("`{key}` has no density in data/materials.tsv"))?;
+        .ok_or_else(|| format!("`{key}` has no density"))?;
     if density <= 0.0 {
-        return Err(format!("`{key}` has no positive density in data/materials.tsv"));
+        return Err(format!("`{key}` has no positive density"));
     }
     // g/mol over g/cm3 is cm3/mol; 1 cm3 = 1e-6 m3.
     Ok((mass / density * 1e-6, unverified_density_and_mass(material)))

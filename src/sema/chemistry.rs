@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::quantity_value;
 use super::declarations::{names, single, single_name, unknown_field};
-use super::materials::{KINDS, LiReaction, Material, MaterialDb, Phase, parse_formula};
+use super::materials::{FormulaError, KINDS, LiReaction, Material, MaterialDb, Phase, parse_formula};
 use super::tsv::for_each_record;
 use super::units::{Dimension, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
@@ -293,7 +293,7 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
                 Diagnostic::new(
                     codes::MATERIAL_SHADOWS_BUILTIN,
                     format!(
-                        "material `{}` shadows the built-in `{}` ({})",
+                        "material `{}` shadows the built-in `{}`: {}",
                         name.text, shadowed.key, shadowed.name
                     ),
                     name.span,
@@ -412,14 +412,19 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                         }
                         Err(error) => {
                             valid = false;
+                            let (what, offset) = describe_formula_error(&error);
+                            // The offset is into the text; a quoted name starts one byte later.
+                            let quote = usize::from(text.span.range().len() > text.text.len());
+                            let at = text.span.start as usize + quote + offset.min(text.text.len());
+                            let span = Span::new(at, (at + 1).min(text.span.end as usize).max(at));
                             diagnostics.push(
                                 Diagnostic::new(
                                     codes::INVALID_MATERIAL_DATA,
-                                    format!("`{}` is not a chemical formula: {error}", text.text),
-                                    text.span,
-                                    "not a formula",
+                                    format!("`{}` is not a chemical formula: {what}", text.text),
+                                    if span.range().is_empty() { text.span } else { span },
+                                    what.clone(),
                                 )
-                                .with_help("write element symbols with counts, as `C2H8N2` or `LiN(SO2CF3)2`, or leave the formula out for a variable composition"),
+                                .with_help("write element symbols with counts, as `C2H8N2`, in quotes where it has brackets (`\"LiN(SO2CF3)2\"`), or leave the formula out for a variable composition"),
                             );
                         }
                     }
@@ -552,6 +557,18 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
         material.unverified = given_columns(&material);
     }
     Some(material)
+}
+
+/// What is wrong with a formula, for a user, and the byte offset in it where it is.
+fn describe_formula_error(error: &FormulaError) -> (String, usize) {
+    match error {
+        FormulaError::Empty => ("it is empty".to_owned(), 0),
+        FormulaError::UnexpectedChar { offset, found } => (format!("`{found}` cannot stand in a formula"), *offset),
+        FormulaError::UnknownElement { offset, symbol } => (format!("`{symbol}` is not an element"), *offset),
+        FormulaError::InvalidCount { offset } => ("a count must be a positive number".to_owned(), *offset),
+        FormulaError::UnclosedGroup { offset } => ("this `(` is not closed".to_owned(), *offset),
+        FormulaError::UnmatchedClose { offset } => ("this `)` closes nothing".to_owned(), *offset),
+    }
 }
 
 /// A declaration's transition points must be in physical order, and agree with its phase

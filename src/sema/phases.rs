@@ -462,9 +462,11 @@ impl<'a> StepChecker<'a> {
                     *span,
                     "no boiling, sublimation or vapour-pressure datum",
                 )
-                .with_help(format!(
-                    "name a volatile precursor, or give `{key}` its vapour pressure in a declaration: `vapour_pressure: 10 Pa, 25 degC`"
-                ))
+                .with_help(if matches!(material.kind.as_str(), "polymer" | "salt" | "ceramic" | "metal" | "alloy" | "carbon") {
+                    format!("`{key}` is a {} with no vapour: name a volatile precursor of the film (for Al2O3, TMA and water)", material.kind)
+                } else {
+                    format!("name a volatile precursor, or declare the measured vapour pressure of `{key}`: `vapour_pressure: P, T`")
+                })
                 .with_note(phase_note(material)),
             );
         }
