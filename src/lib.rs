@@ -12,8 +12,8 @@
 //! business of the `seipc` binary.
 
 pub mod diagnostics;
-pub mod lsp;
 pub mod emit;
+pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod sema;

@@ -61,14 +61,15 @@ fn duration(step: &Step, library: &Library) -> Duration {
             .zip(step.param("time_per_layer"))
             .map(|(n, t)| n * t),
         // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical | Effect::Strip => step
-            .param("areal_capacity")
-            .zip(step.param("current_density"))
-            .map(|(q, i)| {
-                let half_cycle = q / i;
-                step.param("cycles")
-                    .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
-            }),
+        Effect::Electrochemical | Effect::Strip => {
+            step.param("areal_capacity")
+                .zip(step.param("current_density"))
+                .map(|(q, i)| {
+                    let half_cycle = q / i;
+                    step.param("cycles")
+                        .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
+                })
+        }
         _ => None,
     };
     match (implied, operation.default_time_s) {

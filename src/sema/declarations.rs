@@ -308,6 +308,19 @@ pub(super) fn single_name<'a, 'src>(
     single(key, values, diagnostics).and_then(|value| expect_name(key, value, diagnostics))
 }
 
+/// The single name of a field, as text.
+pub(super) fn text(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    single_name(key, values, diagnostics).map(|name| name.text.to_string())
+}
+
+/// The names of a field that takes a list, as text.
+pub(super) fn texts(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    names(key, values, diagnostics)
+        .iter()
+        .map(|name| name.text.to_string())
+        .collect()
+}
+
 /// The values of a field that takes a list of names.
 pub(super) fn names<'a, 'src>(
     key: &Name,
@@ -444,13 +457,13 @@ fn lower_operation(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
                     }
                 }
                 "family" => {
-                    if let Some(value) = single_name(key, values, diagnostics) {
-                        operation.family = value.text.to_string();
+                    if let Some(value) = text(key, values, diagnostics) {
+                        operation.family = value;
                     }
                 }
                 "note" => {
-                    if let Some(value) = single_name(key, values, diagnostics) {
-                        operation.note = value.text.to_string();
+                    if let Some(value) = text(key, values, diagnostics) {
+                        operation.note = value;
                     }
                 }
                 _ => unknown_field(key, FIELDS, "an operation", diagnostics),
@@ -514,8 +527,8 @@ fn lower_tool_kind(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
                 }
             }
             DeclEntry::Field { key, values } if key.text == "note" => {
-                if let Some(value) = single_name(key, values, diagnostics) {
-                    kind.note = value.text.to_string();
+                if let Some(value) = text(key, values, diagnostics) {
+                    kind.note = value;
                 }
             }
             DeclEntry::Field { key, .. } => unknown_field(key, FIELDS, "a tool kind", diagnostics),
