@@ -549,7 +549,10 @@ fn a_step_lists_only_the_other_workpieces_it_acted_on() {
 #[test]
 fn cf4_as_a_gas_leaves_li_as_it_is_and_fluorinates_it_in_a_plasma() {
     let gas = compile(&recipe("step f: expose CF4 for 10 min using gas", ""));
-    assert!(last(&gas).layers.is_empty(), "CF4 is kinetically inert to Li at 25 degC");
+    assert!(
+        last(&gas).layers.is_empty(),
+        "CF4 is kinetically inert to Li at 25 degC"
+    );
     assert_eq!(nominal(last(&gas).li_consumed), 0.0);
     let plasma = compile(&recipe("step f: plasma CF4 at 50 W for 2 min using rie", ""));
     assert_eq!(last(&plasma).layers[0].material, "LiF+Li2C2");
@@ -593,7 +596,11 @@ fn stripping_more_than_the_foil_holds_is_an_error_naming_both() {
         "",
     ));
     let over = c.diagnostics.iter().find(|d| d.code.id == "E0604").expect("E0604");
-    assert!(over.message.contains("58.2 um") && over.message.contains("50 um"), "{}", over.message);
+    assert!(
+        over.message.contains("58.2 um") && over.message.contains("50 um"),
+        "{}",
+        over.message
+    );
     assert_eq!(nominal(last(&c).li_remaining), 0.0);
 }
 
