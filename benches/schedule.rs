@@ -167,6 +167,7 @@ fn batch_problem(samples: usize, sputter_capacity: u32, distinct_keys: bool) -> 
         capacity,
         setup_s,
         ramp_k_per_s,
+        ..Machine::default()
     };
     let machines = vec![
         machine("dip-a", 8, 30.0, None),
@@ -213,6 +214,7 @@ fn batch_problem(samples: usize, sputter_capacity: u32, distinct_keys: bool) -> 
         machines,
         operations,
         precedences,
+        ..Problem::default()
     }
 }
 

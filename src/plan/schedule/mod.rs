@@ -32,6 +32,7 @@
 
 mod bound;
 mod construct;
+mod fuse;
 mod graph;
 pub mod jssp;
 mod model;
@@ -42,7 +43,7 @@ mod verify;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use bound::lower_bound;
 pub use verify::verify;
@@ -52,23 +53,61 @@ use graph::{Eval, Graph, Infeasible, Sequences};
 use model::Model;
 use rng::Rng;
 
+/// Room temperature, K: where a heated tool starts unless its room says otherwise.
+pub const ROOM_TEMPERATURE_K: f64 = 298.15;
+
 /// A shared tool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// A load goes through the tool like this: the tool is vented after the previous load
+/// (`vent_s`) and, if it is preheated, ramped to the load's setpoint; the load's samples
+/// are placed once all of them have arrived; the tool is pumped down with them inside
+/// (`setup_s`) and, if it ramps with the samples inside, ramped; the operations run;
+/// the tool is vented before the samples can leave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
     pub name: String,
     /// How many operations one load holds (at least 1).
     pub capacity: u32,
-    /// Time before every load, the first one included (pump-down, loading). The machine
-    /// can do it while it waits for the load's operations: it is not part of them.
+    /// Pump-down (or loading) before every load, the first one included, with the
+    /// load's samples inside: it starts once all of them are in the tool.
     pub setup_s: f64,
-    /// When set, moving between the setpoints of two loads costs `|dT| / ramp` more
-    /// setup. The machine keeps the temperature of the last load that had a setpoint;
-    /// the first load's setpoint is reached during its setup.
+    /// Venting after every load: the samples leave, and the next load enters, after it.
+    #[serde(default)]
+    pub vent_s: f64,
+    /// When set, moving between the setpoints of two loads takes `|dT| / ramp`. The
+    /// machine keeps the temperature of the last load that had a setpoint, and starts
+    /// at `initial_k`.
     pub ramp_k_per_s: Option<f64>,
+    /// The ramp to a load's setpoint happens with its samples inside, after the
+    /// pump-down (a tube furnace); otherwise before they are placed (a preheated hot
+    /// plate).
+    #[serde(default)]
+    pub ramp_inside: bool,
+    /// The temperature before the first load.
+    #[serde(default = "room_temperature")]
+    pub initial_k: f64,
+}
+
+fn room_temperature() -> f64 {
+    ROOM_TEMPERATURE_K
+}
+
+impl Default for Machine {
+    fn default() -> Self {
+        Machine {
+            name: String::new(),
+            capacity: 1,
+            setup_s: 0.0,
+            vent_s: 0.0,
+            ramp_k_per_s: None,
+            ramp_inside: false,
+            initial_k: ROOM_TEMPERATURE_K,
+        }
+    }
 }
 
 /// One step of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `None`: needs no machine (a manual step); any number run at once.
     pub machine: Option<usize>,
@@ -84,15 +123,24 @@ pub struct Operation {
     pub max_wait_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub machines: Vec<Machine>,
     pub operations: Vec<Operation>,
-    /// `(before, after)`: `after` starts no earlier than `before` ends.
+    /// `(before, after)`: `after` starts no earlier than `before` ends (and, when
+    /// `before` ran on a machine that vents, no earlier than the vent is over).
     pub precedences: Vec<(usize, usize)>,
+    /// `(before, after)`, also a precedence, both on one machine: `after` continues
+    /// `before` in the same chamber. Its load comes right after the load of `before`,
+    /// holds the successors of exactly that load's operations, and starts after the
+    /// ramp between them alone: no vent, no pump-down. `before` has no other successor
+    /// and `after` no other predecessor. A chain of such steps that has a setpoint has
+    /// one from its first step on.
+    #[serde(default)]
+    pub in_situ: Vec<(usize, usize)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduledOp {
     pub start_s: f64,
     pub end_s: f64,
@@ -101,7 +149,7 @@ pub struct ScheduledOp {
     pub load: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     /// Indexed like `Problem::operations`.
     pub ops: Vec<ScheduledOp>,
@@ -178,11 +226,17 @@ const IMPROVE_MAX_UNITS: usize = 5_000;
 /// Schedules the problem: the best of several dispatching rules, improved by tabu
 /// search until the time limit, the lower bound or stagnation.
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
+    let fused = fuse::fuse(problem)?;
+    let schedule = solve_fused(&fused, options).map_err(|error| fused.original_error(error))?;
+    Ok(fused.unfuse(problem, schedule))
+}
+
+fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
     let started = Instant::now();
     let deadline = started
         .checked_add(options.time_limit)
         .unwrap_or(started + Duration::from_secs(86_400 * 365));
-    let model = Model::new(problem)?;
+    let model = Model::new(&fused.problem, &fused.exit_k)?;
     model.check_max_waits()?;
     let lower_bound_s = model.lower_bound();
     let mut rng = Rng::new(options.seed);
@@ -217,7 +271,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, Sche
             best.sequences = improved.sequences;
         }
     }
-    best.schedule(problem, lower_bound_s)
+    best.schedule(&fused.problem, lower_bound_s)
 }
 
 /// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan
@@ -272,7 +326,7 @@ impl Candidate {
                 order: None,
             });
         }
-        let graph = Graph::new(model.problem, &plan.unit_of, plan.unit_count);
+        let graph = Graph::new(model, &plan.unit_of, plan.unit_count);
         let sequences = Sequences::new(plan.sequences, plan.unit_count);
         Candidate::evaluate(graph, sequences)
     }

@@ -241,7 +241,7 @@ impl<'g> Search<'g> {
                 .job_pred
                 .of(u)
                 .iter()
-                .find(|&&(a, gap)| e.job_arc(g, a, gap) == e.head[u])
+                .find(|&&(a, gap)| e.job_arc(g, a, gap, u) == e.head[u])
             {
                 Some(&(a, _)) => u = a,
                 None => break,
@@ -298,7 +298,7 @@ impl<'g> Search<'g> {
             g.job_pred
                 .of(x)
                 .iter()
-                .map(|&(a, gap)| e.job_arc(g, a, gap))
+                .map(|&(a, gap)| e.job_arc(g, a, gap, x))
                 .fold(0.0, f64::max)
         };
         let job_tail = |x: usize| {
@@ -314,11 +314,11 @@ impl<'g> Search<'g> {
         if before != NONE {
             head_v = head_v.max(e.head[before] + g.p[before] + g.machine_gap(m, temp_before, g.setpoint[v]));
         }
-        let temp_v = g.setpoint[v].or(temp_before);
+        let temp_v = g.exit[v].or(temp_before);
         let head_u = job_head(u)
             .max(g.release[u])
             .max(head_v + g.p[v] + g.machine_gap(m, temp_v, g.setpoint[u]));
-        let temp_u = g.setpoint[u].or(temp_v);
+        let temp_u = g.exit[u].or(temp_v);
 
         let mut tail_u = job_tail(u);
         if after != NONE {
