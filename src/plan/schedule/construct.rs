@@ -374,13 +374,13 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// Starts a load of `class` on machine `m`: the operations ready by its earliest
     /// start, and, if the rule allows, those ready a little later, up to capacity.
     fn load(&mut self, m: usize, class: usize) {
-        let Some((_, first)) = self.first(class) else {
+        let Some((first_ready, first)) = self.first(class) else {
             return;
         };
         let duration = self.model.classes[class].duration;
         let inside = self.inside(m, class);
         // When the samples go in: the pump-down starts once the last one is in.
-        let mut door = self.earliest_start(m, class) - inside;
+        let mut door = first_ready.max(self.available(m, class));
         let patience = if self.deadline[first].is_finite() {
             0.0
         } else {
