@@ -27,7 +27,9 @@
 //!   schedule, so a bug in the solver's bookkeeping cannot hide itself.
 //! - Every random choice comes from `rng::Rng` seeded by [`SolveOptions::seed`], and
 //!   no hash-map order is ever iterated: the search follows the same trajectory for the
-//!   same input and seed. The clock only decides where that trajectory is cut off.
+//!   same input and seed. Where it ends is decided by work ([`SolveOptions::work_limit`]),
+//!   not by the clock, so a loaded machine gives the same plan; the time limit is only
+//!   a cap.
 //! - Times are seconds in `f64`. Integer durations (the job-shop benchmarks) stay exact.
 
 mod bound;
@@ -158,13 +160,76 @@ pub struct Schedule {
     pub lower_bound_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SolveOptions {
-    /// The search stops when this runs out (it also stops on its own at the lower bound
-    /// or when it stagnates). At least one dispatching rule always runs, however short
-    /// the limit.
+    /// A cap: the search stops when this much time has passed on `clock`, whatever work
+    /// is left. At least one dispatching rule always runs, however short the limit.
     pub time_limit: Duration,
     pub seed: u64,
+    /// How much searching the solver does: dispatches (one unit per operation), tabu
+    /// iterations and repair steps. It also stops on its own at the lower bound or when
+    /// it stagnates. Unless the time limit cuts it first, the same input, seed and work
+    /// limit give the same schedule on any machine.
+    pub work_limit: u64,
+    /// The clock the time limit is measured on.
+    pub clock: fn() -> Instant,
+}
+
+/// The default work limit: about two seconds of search on ft10 on the project's machine
+/// (`bench/README.md`).
+pub const DEFAULT_WORK: u64 = 2_000_000;
+
+impl SolveOptions {
+    /// The default work limit on the real clock, capped at `time_limit`.
+    pub fn new(time_limit: Duration, seed: u64) -> Self {
+        SolveOptions {
+            time_limit,
+            seed,
+            work_limit: DEFAULT_WORK,
+            clock: Instant::now,
+        }
+    }
+}
+
+/// What is left of the search: its work, and its time as a cap.
+pub(super) struct Budget {
+    work_left: u64,
+    deadline: Instant,
+    clock: fn() -> Instant,
+    /// Work spent since the clock was last read: it is read every 16 units.
+    unread: u64,
+}
+
+impl Budget {
+    fn new(options: &SolveOptions) -> Self {
+        let started = (options.clock)();
+        Budget {
+            work_left: options.work_limit,
+            deadline: started
+                .checked_add(options.time_limit)
+                .unwrap_or(started + Duration::from_secs(86_400 * 365)),
+            clock: options.clock,
+            unread: 0,
+        }
+    }
+
+    /// Spends `work` units; `false` once the work is used up or the time has run out.
+    pub(super) fn spend(&mut self, work: u64) -> bool {
+        if self.work_left < work {
+            self.work_left = 0;
+            return false;
+        }
+        self.work_left -= work;
+        self.unread += work;
+        if self.unread >= 16 {
+            self.unread = 0;
+            if (self.clock)() >= self.deadline {
+                self.work_left = 0;
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Why a problem has no schedule (or none the solver could find).
@@ -232,10 +297,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, Sche
 }
 
 fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
-    let started = Instant::now();
-    let deadline = started
-        .checked_add(options.time_limit)
-        .unwrap_or(started + Duration::from_secs(86_400 * 365));
+    let mut budget = Budget::new(options);
     let model = Model::new(&fused.problem, &fused.exit_k)?;
     model.check_max_waits()?;
     let lower_bound_s = model.lower_bound();
@@ -244,7 +306,7 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     let mut best: Option<Candidate> = None;
     let mut failures: Vec<Failed> = Vec::new();
     for rule in Rule::portfolio(&model, &mut rng) {
-        if (best.is_some() || !failures.is_empty()) && Instant::now() >= deadline {
+        if (best.is_some() || !failures.is_empty()) && !budget.spend(model.problem.operations.len() as u64 + 1) {
             break;
         }
         match Candidate::dispatch(&model, &rule, &mut rng) {
@@ -262,11 +324,11 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     }
     let mut best = match best {
         Some(best) => best,
-        None => repair(failures, deadline, &mut rng)?,
+        None => repair(failures, &mut budget, &mut rng)?,
     };
 
     if !reaches(best.makespan, lower_bound_s) && best.graph.len() <= IMPROVE_MAX_UNITS {
-        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, deadline, &mut rng);
+        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, &mut budget, &mut rng);
         if improved.makespan < best.makespan {
             best.sequences = improved.sequences;
         }
@@ -291,12 +353,12 @@ const REPAIR_ATTEMPTS: usize = 4;
 
 /// When no rule met the waits: repairs the failed orders in turn. If none can be
 /// repaired, the first failure's error names the operations.
-fn repair(failures: Vec<Failed>, deadline: Instant, rng: &mut Rng) -> Result<Candidate, ScheduleError> {
+fn repair(failures: Vec<Failed>, budget: &mut Budget, rng: &mut Rng) -> Result<Candidate, ScheduleError> {
     let mut first_error = None;
     for failed in failures {
         let order = failed.order.filter(|order| order.0.len() <= IMPROVE_MAX_UNITS);
         if let Some((graph, sequences)) = order.map(|order| *order)
-            && let Some(repaired) = tabu::repair(&graph, &sequences, deadline, rng)
+            && let Some(repaired) = tabu::repair(&graph, &sequences, budget, rng)
             && let Ok(candidate) = Candidate::evaluate(graph, repaired)
         {
             return Ok(candidate);

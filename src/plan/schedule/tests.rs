@@ -13,10 +13,7 @@ const FT06: &str = "6 6
 ";
 
 fn options(seconds: u64) -> SolveOptions {
-    SolveOptions {
-        time_limit: Duration::from_secs(seconds),
-        seed: 1,
-    }
+    SolveOptions::new(Duration::from_secs(seconds), 1)
 }
 
 fn machine(name: &str, capacity: u32, setup_s: f64, ramp_k_per_s: Option<f64>) -> Machine {
@@ -65,6 +62,47 @@ fn the_same_seed_gives_the_same_schedule() {
         .fold("5 6\n".to_string(), |text, line| text + line + "\n");
     let problem = jssp::parse(&text).expect("the prefix parses").to_problem();
     assert_eq!(solved(&problem), solved(&problem));
+}
+
+/// A clock on which every reading is 50 ms after the previous one: a machine on which
+/// the search runs some thousand times slower than on this one.
+fn slow_clock() -> std::time::Instant {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    static READINGS: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(std::time::Instant::now);
+    start + Duration::from_millis(50 * READINGS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The search ends by work, not by the clock: on a machine a thousand times slower the
+/// schedule is the same, byte for byte. ft06 is not solved to its bound by the
+/// dispatcher, so the tabu search runs until its work limit.
+#[test]
+fn the_same_work_gives_the_same_schedule_on_a_slow_machine() {
+    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    let options = |clock| SolveOptions {
+        work_limit: 30_000,
+        clock,
+        // 30 000 units read the clock about 2 000 times: 100 s on the slow clock.
+        ..SolveOptions::new(Duration::from_secs(3600), 1)
+    };
+    let fast = solve(&problem, &options(std::time::Instant::now)).expect("ft06 has a schedule");
+    let slow = solve(&problem, &options(slow_clock)).expect("ft06 has a schedule");
+    assert_eq!(
+        serde_json::to_string(&fast).expect("serialises"),
+        serde_json::to_string(&slow).expect("serialises")
+    );
+    // With the time as the limit instead, the slow machine is cut off after 1 s of
+    // its clock (20 readings, 320 units of work), and gets no further than the
+    // dispatcher.
+    let capped = SolveOptions {
+        time_limit: Duration::from_secs(1),
+        ..options(slow_clock)
+    };
+    let cut = solve(&problem, &capped).expect("ft06 has a schedule");
+    assert_eq!(verify(&problem, &cut), Ok(()));
+    assert!(cut.makespan_s >= fast.makespan_s);
 }
 
 /// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s and starts hot,
