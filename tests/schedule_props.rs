@@ -125,7 +125,7 @@ fn problem(generous: bool) -> impl Strategy<Value = Problem> {
 /// A small work limit, so that each case stops by work; the time limit is only a cap.
 fn options(seed: u64) -> SolveOptions {
     SolveOptions {
-        work_limit: 20_000,
+        work_limit: 2_000,
         ..SolveOptions::new(Duration::from_secs(10), seed)
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::Compilation;
 use crate::plan::expand::{Expansion, Station};
-use crate::plan::schedule::Schedule;
+use crate::plan::schedule::{Problem, Schedule, ScheduledOp};
 use crate::sema::program::ReagentUse;
 use crate::sema::units::{Dimension, display};
 
@@ -247,6 +247,66 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
     });
     super::json::round_numbers(&mut value);
     value
+}
+
+/// The scheduling problem as data, for `seipc schedule --export-problem`: the fields
+/// of [`Problem`] as `spec/problem.schema.json` describes them, with each operation's
+/// origin (protocol, sample, step, or the transfer to it) for people.
+pub fn problem_json(expansion: &Expansion) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "format": PROBLEM_FORMAT,
+        "origins": expansion.origins,
+    });
+    if let (Some(object), Ok(serde_json::Value::Object(problem))) =
+        (value.as_object_mut(), serde_json::to_value(&expansion.problem))
+    {
+        object.extend(problem);
+    }
+    value
+}
+
+/// The `format` of an exported problem.
+pub const PROBLEM_FORMAT: &str = "seip-scheduling-problem/1";
+
+/// A schedule from its JSON: `seipc schedule --json`'s, or any with `makespan_s`,
+/// `lower_bound_s` (optional) and `operations`, one `{ start_s, end_s, load }` per
+/// operation of `problem`, in its order.
+pub fn from_json(problem: &Problem, value: &serde_json::Value) -> Result<Schedule, String> {
+    let number = |value: &serde_json::Value, key: &str| value.get(key).and_then(serde_json::Value::as_f64);
+    let operations = value
+        .get("operations")
+        .and_then(serde_json::Value::as_array)
+        .ok_or("no `operations` array")?;
+    if operations.len() != problem.operations.len() {
+        return Err(format!(
+            "{} operations, but the problem has {}",
+            operations.len(),
+            problem.operations.len()
+        ));
+    }
+    let ops = operations
+        .iter()
+        .enumerate()
+        .map(|(index, op)| {
+            let load = match op.get("load") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(load) => Some(
+                    load.as_u64()
+                        .ok_or(format!("operation {index}: `load` is not a whole number"))? as usize,
+                ),
+            };
+            Ok(ScheduledOp {
+                start_s: number(op, "start_s").ok_or(format!("operation {index}: no `start_s`"))?,
+                end_s: number(op, "end_s").ok_or(format!("operation {index}: no `end_s`"))?,
+                load,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Schedule {
+        ops,
+        makespan_s: number(value, "makespan_s").ok_or("no `makespan_s`")?,
+        lower_bound_s: number(value, "lower_bound_s").unwrap_or(0.0),
+    })
 }
 
 /// How far the makespan may be above the best possible, as a fraction of the bound.
