@@ -187,12 +187,18 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
                 let at = x(setup.heat_up.map_or(load.start_s, |(from, _)| from));
                 let _ = writeln!(
                     svg,
-                    r##"<path d="M{:.2} {:.1} V{:.1} H{:.2} V{:.1}" fill="none" stroke="#1f2933" stroke-width="1.2"><title>samples stay in</title></path>"##,
-                    at - 3.0,
-                    bar_top + 1.0,
-                    bar_top - 3.0,
-                    x(load.start_s) + 3.0,
-                    bar_top + 1.0
+                    r##"<path d="M{:.2} {:.1} V{:.1} H{:.2} V{:.1}" fill="none" stroke="#1f2933" stroke-width="1.5"><title>samples stay in</title></path>"##,
+                    at - 10.0,
+                    bar_top + 2.0,
+                    bar_top - 4.0,
+                    x(load.start_s) + 10.0,
+                    bar_top + 2.0
+                );
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{:.2}" y="{:.1}" font-size="9" fill="#1f2933">samples stay in</text>"##,
+                    x(load.start_s) + 13.0,
+                    bar_top - 1.0
                 );
             }
             let protocol = &program.protocols[load.protocol];
