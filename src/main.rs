@@ -147,7 +147,14 @@ fn main() -> ExitCode {
             export_problem,
             message_format,
         } => time_limit_of(*time_limit).and_then(|limit| {
-            schedule(file, *json, limit, export_problem.as_deref(), *message_format, cli.color)
+            schedule(
+                file,
+                *json,
+                limit,
+                export_problem.as_deref(),
+                *message_format,
+                cli.color,
+            )
         }),
         Command::VerifySchedule { problem, schedule } => verify_schedule(problem, schedule),
         Command::Explain { name } => explain(name),
@@ -410,7 +417,8 @@ fn lsp() -> Result<ExitCode, UsageError> {
 /// The section of `spec/diagnostics.md` about one code.
 fn verify_schedule(problem: &Path, schedule: &Path) -> Result<ExitCode, UsageError> {
     let read = |path: &Path| -> Result<serde_json::Value, UsageError> {
-        let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
         serde_json::from_str(&text).map_err(|e| UsageError(format!("`{}` is not JSON: {e}", path.display())))
     };
     let problem: seip::plan::schedule::Problem = serde_json::from_value(read(problem)?)

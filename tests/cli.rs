@@ -186,15 +186,29 @@ fn an_exported_problem_verifies_its_schedule() {
         problem.to_str().unwrap(),
         path.to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let exported: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&problem).expect("problem.json")).expect("JSON");
     assert_eq!(exported["format"], seip::emit::schedule::PROBLEM_FORMAT);
-    assert!(exported["machines"].as_array().is_some_and(|m| m.iter().any(|m| m["name"] == "vacuum-antechamber")));
+    assert!(
+        exported["machines"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["name"] == "vacuum-antechamber"))
+    );
     let schedule = dir.join("schedule.json");
     std::fs::write(&schedule, &output.stdout).expect("scratch file");
     let verified = seipc(&["verify-schedule", problem.to_str().unwrap(), schedule.to_str().unwrap()]);
-    assert_eq!(verified.status.code(), Some(0), "{}", String::from_utf8_lossy(&verified.stdout));
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
 
     let mut broken: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
     let (before, after) = {
@@ -202,7 +216,8 @@ fn an_exported_problem_verifies_its_schedule() {
         (pair[0].as_u64().unwrap() as usize, pair[1].as_u64().unwrap() as usize)
     };
     let end = broken["operations"][before]["end_s"].as_f64().unwrap();
-    let length = broken["operations"][after]["end_s"].as_f64().unwrap() - broken["operations"][after]["start_s"].as_f64().unwrap();
+    let length = broken["operations"][after]["end_s"].as_f64().unwrap()
+        - broken["operations"][after]["start_s"].as_f64().unwrap();
     broken["operations"][after]["start_s"] = serde_json::json!(end - 1.0);
     broken["operations"][after]["end_s"] = serde_json::json!(end - 1.0 + length);
     std::fs::write(&schedule, serde_json::to_string(&broken).unwrap()).expect("scratch file");
@@ -210,6 +225,10 @@ fn an_exported_problem_verifies_its_schedule() {
     assert_eq!(rejected.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&rejected.stdout).contains(&format!("operation {after} starts")));
 
-    let missing = seipc(&["verify-schedule", problem.to_str().unwrap(), dir.join("nothing.json").to_str().unwrap()]);
+    let missing = seipc(&[
+        "verify-schedule",
+        problem.to_str().unwrap(),
+        dir.join("nothing.json").to_str().unwrap(),
+    ]);
     assert_eq!(missing.status.code(), Some(2));
 }

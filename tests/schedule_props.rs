@@ -65,7 +65,13 @@ fn problem(generous: bool) -> impl Strategy<Value = Problem> {
             let n = drafts.len();
             let horizon: f64 = drafts
                 .iter()
-                .map(|d| f64::from(d.1) + machines.iter().map(|m| m.setup_s + m.vent_s + 250.0).fold(0.0, f64::max))
+                .map(|d| {
+                    f64::from(d.1)
+                        + machines
+                            .iter()
+                            .map(|m| m.setup_s + m.vent_s + 250.0)
+                            .fold(0.0, f64::max)
+                })
                 .sum::<f64>()
                 + 1.0;
             let operations: Vec<Operation> = drafts

@@ -88,7 +88,9 @@ pub fn loads(expansion: &Expansion, schedule: &Schedule) -> Vec<Load> {
     let mut loads: Vec<(Load, Option<f64>)> = grouped.into_values().collect();
     let mut temperature = None;
     for index in 0..loads.len() {
-        let next_stays = loads.get(index + 1).is_some_and(|(next, _)| next.tool == loads[index].0.tool && next.setup.stays_in);
+        let next_stays = loads
+            .get(index + 1)
+            .is_some_and(|(next, _)| next.tool == loads[index].0.tool && next.setup.stays_in);
         let (load, setpoint) = &mut loads[index];
         let machine = &problem.machines[load.tool];
         if load.index == 0 {
@@ -100,7 +102,11 @@ pub fn loads(expansion: &Expansion, schedule: &Schedule) -> Vec<Load> {
         };
         let start = load.start_s;
         let setup = &mut load.setup;
-        let inside = if machine.ramp_inside || setup.stays_in { ramp } else { None };
+        let inside = if machine.ramp_inside || setup.stays_in {
+            ramp
+        } else {
+            None
+        };
         let inside_s = inside.map_or(0.0, |r| r.0);
         if let Some((seconds, from)) = ramp {
             setup.ramp_from_k = Some(from);
@@ -154,7 +160,11 @@ fn setup_words(load: &Load) -> (String, String) {
         before.push(format!("pump down with the samples in {}-{}", clock(a), clock(b)));
     }
     if let Some((a, b)) = load.setup.heat_up {
-        before.push(format!("heat up from {from} with samples inside {}-{}", clock(a), clock(b)));
+        before.push(format!(
+            "heat up from {from} with samples inside {}-{}",
+            clock(a),
+            clock(b)
+        ));
     }
     let after = load
         .setup
@@ -292,7 +302,8 @@ pub fn from_json(problem: &Problem, value: &serde_json::Value) -> Result<Schedul
                 None | Some(serde_json::Value::Null) => None,
                 Some(load) => Some(
                     load.as_u64()
-                        .ok_or(format!("operation {index}: `load` is not a whole number"))? as usize,
+                        .ok_or(format!("operation {index}: `load` is not a whole number"))?
+                        as usize,
                 ),
             };
             Ok(ScheduledOp {
@@ -392,7 +403,11 @@ fn station_heading(compilation: &Compilation, expansion: &Expansion, machine: us
         parts.push(format!(
             "ramp {} {}",
             display(ramp, const { Dimension::called("temperature ramp") }),
-            if m.ramp_inside { "with the samples inside" } else { "before the samples go in" }
+            if m.ramp_inside {
+                "with the samples inside"
+            } else {
+                "before the samples go in"
+            }
         ));
     }
     format!("{} ({})", m.name, parts.join(", "))
@@ -421,7 +436,11 @@ pub fn timeline(compilation: &Compilation, expansion: &Expansion, schedule: &Sch
         );
         for load in on_tool {
             let (before, after) = setup_words(load);
-            let setup = [before, after].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; ");
+            let setup = [before, after]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ");
             let line = format!(
                 "  {:>5}  {:>9}  {:>9}  {:<32} {:<12} {}",
                 load.index + 1,
@@ -490,7 +509,9 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
             if on_tool.is_empty() {
                 sheet.push_str("No loads are planned on this tool.\n");
             } else {
-                sheet.push_str("| load | before | start | end | after | protocol | step | operation | samples | setpoints |\n");
+                sheet.push_str(
+                    "| load | before | start | end | after | protocol | step | operation | samples | setpoints |\n",
+                );
                 sheet.push_str("| ---: | --- | ---: | ---: | --- | --- | --- | --- | --- | --- |\n");
                 for load in on_tool {
                     let protocol = &program.protocols[load.protocol];

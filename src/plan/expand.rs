@@ -299,7 +299,9 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
         // Each transfer through an antechamber: one pass per sample, between the steps.
         // The steps keep their own precedence too, which carries the `max_wait`.
         for node in graph.graph.node_indices() {
-            let Node::Transfer(transfer) = &graph.graph[node] else { continue };
+            let Node::Transfer(transfer) = &graph.graph[node] else {
+                continue;
+            };
             let Some((machine, antechamber)) = antechamber_of(&transfer.from, &transfer.to) else {
                 continue;
             };

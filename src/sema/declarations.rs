@@ -290,7 +290,12 @@ fn placeholder(verb: &str) -> Operation {
 }
 
 /// One value out of a fixed list, with a suggestion when it is not one of them.
-pub(super) fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<T> {
+pub(super) fn choice<T: Copy>(
+    value: &Name,
+    choices: &[(&str, T)],
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
     if let Some((_, chosen)) = choices.iter().find(|(name, _)| *name == value.text) {
         return Some(*chosen);
     }

@@ -73,7 +73,10 @@ impl Model<'_> {
                 let (across, from_start) = if bound.ramps_within || bound.coldest > bound.hottest {
                     (0.0, 0.0)
                 } else {
-                    let (low, high) = (bound.coldest.min(machine.initial_k), bound.hottest.max(machine.initial_k));
+                    let (low, high) = (
+                        bound.coldest.min(machine.initial_k),
+                        bound.hottest.max(machine.initial_k),
+                    );
                     let nearer = (machine.initial_k - low).min(high - machine.initial_k);
                     (
                         ramp_cost(machine, Some(bound.coldest), Some(bound.hottest)),

@@ -427,7 +427,10 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         let problem = self.model.problem;
         let max_wait = problem.operations[op].max_wait_s;
         // The samples leave once the machine has vented.
-        let out = end + problem.operations[op].machine.map_or(0.0, |m| problem.machines[m].vent_s);
+        let out = end
+            + problem.operations[op]
+                .machine
+                .map_or(0.0, |m| problem.machines[m].vent_s);
         for &after in self.model.succ.of(op) {
             self.ready[after] = self.ready[after].max(out);
             if let Some(wait) = max_wait {

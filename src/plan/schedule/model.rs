@@ -276,13 +276,19 @@ pub(super) fn validate(problem: &Problem) -> Result<(), ScheduleError> {
             ));
         }
         if !time(machine.vent_s) {
-            return invalid(format!("machine {index} ({}) vents for {} s", machine.name, machine.vent_s));
+            return invalid(format!(
+                "machine {index} ({}) vents for {} s",
+                machine.name, machine.vent_s
+            ));
         }
         if let Some(ramp) = machine.ramp_k_per_s.filter(|r| !(r.is_finite() && *r > 0.0)) {
             return invalid(format!("machine {index} ({}) ramps at {ramp} K/s", machine.name));
         }
         if !machine.initial_k.is_finite() {
-            return invalid(format!("machine {index} ({}) starts at {} K", machine.name, machine.initial_k));
+            return invalid(format!(
+                "machine {index} ({}) starts at {} K",
+                machine.name, machine.initial_k
+            ));
         }
     }
     for (index, op) in problem.operations.iter().enumerate() {

@@ -7,11 +7,11 @@
 //! applied and the graph is evaluated exactly. The load composition stays as the
 //! dispatcher made it; only orders change.
 
-use std::collections::HashMap;
+use super::Budget;
 use super::graph::{Eval, Graph, HEURISTIC_ROUNDS, Infeasible, Sequences};
 use super::model::NONE;
-use super::Budget;
 use super::rng::Rng;
+use std::collections::HashMap;
 
 pub(super) struct Improved {
     pub sequences: Sequences,
