@@ -86,7 +86,7 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     let Some(expansion) = expansion else {
         return (None, diagnostics);
     };
-    let options = plan::schedule::SolveOptions { time_limit, seed: 0 };
+    let options = plan::schedule::SolveOptions::new(time_limit, 0);
     match plan::schedule::solve(&expansion.problem, &options) {
         Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
         Err(error) => {

@@ -63,12 +63,20 @@ enum Command {
         /// Print one JSON object (makespan, lower bound, every operation) instead.
         #[arg(long)]
         json: bool,
-        /// Seconds the optimiser may search (it stops earlier at the lower bound).
+        /// Seconds the optimiser may search at most (it stops earlier when its work is
+        /// done, at the lower bound, or when it stagnates).
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
+        /// Also write the scheduling problem the compiler derived to FILE, as JSON
+        /// (`spec/problem.schema.json`).
+        #[arg(long, value_name = "FILE")]
+        export_problem: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Check a schedule against a problem, both JSON (`seipc schedule --export-problem`,
+    /// `seipc schedule --json`, or any solver's): exit 0 if it meets every rule.
+    VerifySchedule { problem: PathBuf, schedule: PathBuf },
     /// Explain a diagnostic code (`seipc explain E0201`) or a material of the built-in
     /// table, with its data and sources (`seipc explain LiF`).
     Explain { name: String },
@@ -136,8 +144,19 @@ fn main() -> ExitCode {
             file,
             json,
             time_limit,
+            export_problem,
             message_format,
-        } => time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color)),
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            schedule(
+                file,
+                *json,
+                limit,
+                export_problem.as_deref(),
+                *message_format,
+                cli.color,
+            )
+        }),
+        Command::VerifySchedule { problem, schedule } => verify_schedule(problem, schedule),
         Command::Explain { name } => explain(name),
         Command::List { what, pattern } => {
             let what = match what {
@@ -311,10 +330,17 @@ fn schedule(
     path: &Path,
     json: bool,
     time_limit: std::time::Duration,
+    export_problem: Option<&Path>,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
     let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
+    if let (Some(path), Some(plan)) = (export_problem, &plan) {
+        let value = seip::emit::schedule::problem_json(&plan.expansion);
+        write_with(path, |file| {
+            serde_json::to_writer_pretty(&mut *file, &value).map_err(std::io::Error::other)
+        })?;
+    }
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
         if json {
             let value = seip::emit::schedule::to_json(compilation, &plan.expansion, &plan.schedule);
@@ -389,6 +415,30 @@ fn lsp() -> Result<ExitCode, UsageError> {
 }
 
 /// The section of `spec/diagnostics.md` about one code.
+fn verify_schedule(problem: &Path, schedule: &Path) -> Result<ExitCode, UsageError> {
+    let read = |path: &Path| -> Result<serde_json::Value, UsageError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| UsageError(format!("`{}` is not JSON: {e}", path.display())))
+    };
+    let problem: seip::plan::schedule::Problem = serde_json::from_value(read(problem)?)
+        .map_err(|e| UsageError(format!("`{}` is not a scheduling problem: {e}", problem.display())))?;
+    let schedule = seip::emit::schedule::from_json(&problem, &read(schedule)?)
+        .map_err(|e| UsageError(format!("`{}` is not a schedule: {e}", schedule.display())))?;
+    match seip::plan::schedule::verify(&problem, &schedule) {
+        Ok(()) => {
+            println!("the schedule meets every rule of the problem");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(complaints) => {
+            for complaint in complaints {
+                println!("{complaint}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn explain(name: &str) -> Result<ExitCode, UsageError> {
     let chemistry = Chemistry::builtin();
     if let Some(material) = chemistry.materials.lookup(name) {

@@ -166,3 +166,69 @@ fn the_vocabulary_is_listed_and_materials_explained() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("`MgF2`"));
 }
+
+/// `schedule --export-problem` writes the problem; `verify-schedule` accepts the plan
+/// `schedule --json` printed for it (exit 0) and rejects one with a sample moved before
+/// its predecessor (exit 1, the rule it breaks on stdout).
+#[test]
+fn an_exported_problem_verifies_its_schedule() {
+    let recipe = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shared_lab_lb_rgo.seip"))
+        .expect("the example");
+    let path = scratch("export.seip", recipe.as_bytes());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    let problem = dir.join("problem.json");
+    let output = seipc(&[
+        "schedule",
+        "--json",
+        "--time-limit",
+        "1",
+        "--export-problem",
+        problem.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&problem).expect("problem.json")).expect("JSON");
+    assert_eq!(exported["format"], seip::emit::schedule::PROBLEM_FORMAT);
+    assert!(
+        exported["machines"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["name"] == "vacuum-antechamber"))
+    );
+    let schedule = dir.join("schedule.json");
+    std::fs::write(&schedule, &output.stdout).expect("scratch file");
+    let verified = seipc(&["verify-schedule", problem.to_str().unwrap(), schedule.to_str().unwrap()]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+
+    let mut broken: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let (before, after) = {
+        let pair = &exported["precedences"][0];
+        (pair[0].as_u64().unwrap() as usize, pair[1].as_u64().unwrap() as usize)
+    };
+    let end = broken["operations"][before]["end_s"].as_f64().unwrap();
+    let length = broken["operations"][after]["end_s"].as_f64().unwrap()
+        - broken["operations"][after]["start_s"].as_f64().unwrap();
+    broken["operations"][after]["start_s"] = serde_json::json!(end - 1.0);
+    broken["operations"][after]["end_s"] = serde_json::json!(end - 1.0 + length);
+    std::fs::write(&schedule, serde_json::to_string(&broken).unwrap()).expect("scratch file");
+    let rejected = seipc(&["verify-schedule", problem.to_str().unwrap(), schedule.to_str().unwrap()]);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&rejected.stdout).contains(&format!("operation {after} starts")));
+
+    let missing = seipc(&[
+        "verify-schedule",
+        problem.to_str().unwrap(),
+        dir.join("nothing.json").to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}

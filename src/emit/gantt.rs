@@ -1,17 +1,27 @@
-//! The schedule as a Gantt chart in SVG: a row per tool, one bar per load (coloured by
-//! protocol, labelled with its step and sample count), the pump-down before each load
-//! in grey, and a time axis.
+//! The schedule as a Gantt chart in SVG: a row per tool and antechamber, one bar per
+//! load (coloured by protocol, labelled with its step and sample count), the set-ups
+//! around each load (preheat, pump-down with the samples inside, heat-up with them
+//! inside, vent; a bracket where the samples stay in between two steps), and a time
+//! axis.
 
 use std::fmt::Write;
 
 use crate::Compilation;
-use crate::emit::schedule::{clock, loads, summary};
-use crate::plan::expand::Expansion;
+use crate::emit::schedule::{clock, loads, station_name, summary};
+use crate::plan::expand::{Expansion, Station};
 use crate::plan::schedule::Schedule;
 
 /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555",
+];
+
+/// The set-ups around a load, in the order of `Setup`'s phases.
+const SETUPS: [(&str, &str); 4] = [
+    ("#f5c26b", "preheat"),
+    ("#9aa5b1", "pump-down, samples in"),
+    ("#e8827a", "heat-up, samples in"),
+    ("#a9d3f5", "vent"),
 ];
 
 const WIDTH: f64 = 1200.0;
@@ -49,7 +59,7 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
     let span = schedule.makespan_s.max(1.0);
     let plot = WIDTH - LEFT - RIGHT;
     let x = |t: f64| LEFT + t / span * plot;
-    let rows = program.tools.len().max(1);
+    let rows = expansion.problem.machines.len().max(1);
     let height = TOP + rows as f64 * ROW + 50.0;
     let mut svg = String::new();
     let _ = writeln!(
@@ -83,15 +93,18 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         );
         legend_x += 16.0 + label.chars().count() as f64 * CHAR_WIDTH + 18.0;
     }
-    let _ = writeln!(
-        svg,
-        r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="#cbd2d9"/>"##
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="{}" y="68" font-size="11" fill="#1f2933">pump-down / set-up</text>"##,
-        legend_x + 16.0
-    );
+    for (colour, label) in SETUPS {
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="{colour}"/>"##
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="68" font-size="11" fill="#1f2933">{label}</text>"##,
+            legend_x + 16.0
+        );
+        legend_x += 16.0 + label.chars().count() as f64 * CHAR_WIDTH + 18.0;
+    }
 
     // Grid and time axis.
     let axis_y = TOP + rows as f64 * ROW + 6.0;
@@ -125,7 +138,8 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         axis_y + 32.0
     );
 
-    for (row, tool) in program.tools.iter().enumerate() {
+    for row in 0..expansion.problem.machines.len() {
+        let machine = &expansion.problem.machines[row];
         let top = TOP + row as f64 * ROW;
         let fill = if row % 2 == 0 { "#f5f7fa" } else { "#ffffff" };
         let _ = writeln!(
@@ -136,9 +150,15 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
             svg,
             r##"<text x="12" y="{}" font-size="13" font-weight="bold" fill="#1f2933">{}</text>"##,
             top + 17.0,
-            escape(&tool.name)
+            escape(station_name(expansion, row))
         );
-        let detail = format!("{} · {} · cap {}", tool.kind, tool.environment, tool.capacity);
+        let detail = match &expansion.stations[row] {
+            Station::Tool(tool) => {
+                let tool = &program.tools[*tool];
+                format!("{} · {} · cap {}", tool.kind, tool.environment, tool.capacity)
+            }
+            Station::Antechamber(room) => format!("into {room} · cap {}", machine.capacity),
+        };
         let _ = writeln!(
             svg,
             r##"<text x="12" y="{}" font-size="10" fill="#616e7c">{}</text>"##,
@@ -147,19 +167,48 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         );
         for load in loads.iter().filter(|l| l.tool == row) {
             let bar_top = top + (ROW - BAR) / 2.0;
-            if tool.pump_down_s > 0.0 {
-                let setup_start = x((load.start_s - tool.pump_down_s).max(0.0));
+            let setup = &load.setup;
+            let phases = [setup.preheat, setup.pump_down, setup.heat_up, setup.vent];
+            for ((colour, label), phase) in SETUPS.iter().zip(phases) {
+                let Some((from, to)) = phase else { continue };
+                let left = x(from.max(0.0));
                 let _ = writeln!(
                     svg,
-                    r##"<rect x="{setup_start:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="#cbd2d9"/>"##,
+                    r##"<rect x="{left:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="{colour}"><title>{label} {}-{}</title></rect>"##,
                     bar_top + 4.0,
-                    (x(load.start_s) - setup_start).max(0.0),
-                    BAR - 8.0
+                    (x(to) - left).max(0.5),
+                    BAR - 8.0,
+                    clock(from),
+                    clock(to)
+                );
+            }
+            if setup.stays_in {
+                // A bracket over the gap: the samples stay in the chamber.
+                let at = x(setup.heat_up.map_or(load.start_s, |(from, _)| from));
+                let _ = writeln!(
+                    svg,
+                    r##"<path d="M{:.2} {:.1} V{:.1} H{:.2} V{:.1}" fill="none" stroke="#1f2933" stroke-width="1.5"><title>samples stay in</title></path>"##,
+                    at - 10.0,
+                    bar_top + 2.0,
+                    bar_top - 4.0,
+                    x(load.start_s) + 10.0,
+                    bar_top + 2.0
+                );
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{:.2}" y="{:.1}" font-size="9" fill="#1f2933">samples stay in</text>"##,
+                    x(load.start_s) + 13.0,
+                    bar_top - 1.0
                 );
             }
             let protocol = &program.protocols[load.protocol];
             let step = &protocol.steps[load.step];
             let colour = PALETTE[load.protocol % PALETTE.len()];
+            let (name, verb) = if load.transfer {
+                (format!("to {}", step.name), "transfer")
+            } else {
+                (step.name.to_string(), &*step.verb)
+            };
             let (left, right) = (x(load.start_s), x(load.end_s));
             let width = (right - left).max(1.0);
             let count = if load.samples.is_empty() {
@@ -173,15 +222,15 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
                 escape(&format!(
                     "{} / {} ({}), load {}, {}-{}, samples {}",
                     protocol.name,
-                    step.name,
-                    step.verb,
+                    name,
+                    verb,
                     load.index + 1,
                     clock(load.start_s),
                     clock(load.end_s),
                     count
                 ))
             );
-            let label = format!("{} {count}", step.name);
+            let label = format!("{name} {count}");
             if width > label.chars().count() as f64 * CHAR_WIDTH + 6.0 {
                 let _ = writeln!(
                     svg,

@@ -12,7 +12,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::{ParamTarget, bind_params, quantity_value};
 use super::chemistry::Chemistry;
-use super::library::{Effect, Library, ParamSpec, ReagentKind};
+use super::declarations::choice;
+use super::library::{Effect, HeatUp, Library, ParamSpec, ReagentKind};
 use super::materials::MaterialDb;
 use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;
@@ -76,6 +77,7 @@ pub(crate) fn tool_params() -> Vec<ParamSpec> {
     vec![
         spec("capacity", "count", false),
         spec("pump_down", "time", false),
+        spec("vent", "time", false),
         spec("ramp", "temperature ramp", false),
     ]
 }
@@ -227,14 +229,36 @@ impl<'a, 't> Resolver<'a, 't> {
             }
         }
         let mut diagnostics = Vec::new();
+        // `heat_up` takes a word, which `bind_params` does not.
+        let (heat_up_params, others): (Vec<ast::Param>, Vec<ast::Param>) =
+            tool.params.iter().cloned().partition(|p| p.key.text == "heat_up");
         let params = bind_params(
             ParamTarget::Declaration("tool"),
             &tool_params(),
-            &tool.params,
+            &others,
             &[],
             Some(tool.name.span),
             &mut diagnostics,
         );
+        let heat_up = match heat_up_params.first().map(|p| &p.value) {
+            Some(ast::Value::Name(word)) => choice(word, HeatUp::NAMES, "heat-up", &mut diagnostics),
+            Some(other) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        "a heat-up is `inside` or `preheated`",
+                        other.span(),
+                        "not a heat-up",
+                    )
+                    .with_help("write `heat_up: inside` (the ramp runs with the samples in) or `heat_up: preheated`"),
+                );
+                None
+            }
+            None => None,
+        };
+        let heat_up = heat_up
+            .or_else(|| self.library.tool_kinds.get(&*tool.kind.text).map(|kind| kind.heat_up))
+            .unwrap_or(HeatUp::Inside);
         self.diagnostics.extend(diagnostics);
         // `bind` has checked that a capacity is a whole number of at least 1.
         let capacity = params
@@ -246,7 +270,9 @@ impl<'a, 't> Resolver<'a, 't> {
             environment: environment.into(),
             capacity,
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
+            vent_s: params.get("vent").map_or(0.0, |v| v.si),
             ramp_k_per_s: params.get("ramp").map(|v| v.si),
+            heat_up,
             protocol,
             misplaced,
             span: tool.span,
