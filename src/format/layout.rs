@@ -171,7 +171,12 @@ impl<'a> Printer<'a> {
         let mut doc: Option<Doc<'a>> = None;
         while let Some(comment) = self.peek(before) {
             self.next += 1;
-            let lead = if comment.own_line { self.arena.hardline() } else { self.space() };
+            // Only the first can follow code on its line: two comments never share one.
+            let lead = if comment.own_line || doc.is_some() {
+                self.arena.hardline()
+            } else {
+                self.space()
+            };
             let piece = lead.append(self.comment_text(comment));
             doc = Some(match doc {
                 Some(doc) => doc.append(piece),

@@ -126,6 +126,16 @@ mod tests {
     }
 
     #[test]
+    fn two_comments_inside_an_item_get_a_line_each() {
+        let formatted = fmt("protocol \"p\" {\n step a: dry // c1\n at // c2\n 60 degC // c3\n}\n");
+        assert_eq!(
+            formatted,
+            "protocol \"p\" {\n    step a: dry at // c1\n        // c2\n        60 degC // c3\n}\n"
+        );
+        assert_eq!(fmt(&formatted), formatted);
+    }
+
+    #[test]
     fn a_long_block_breaks_one_entry_per_line() {
         let long = "x".repeat(100);
         let source = format!("environment e {{ {long}: 1 K, b: 2 }}");
