@@ -13,6 +13,7 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod format;
 pub mod lsp;
 pub mod model;
 pub mod plan;

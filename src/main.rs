@@ -28,9 +28,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a recipe and report its problems.
+    /// Check recipes and report their problems (exit code: the worst of the files').
     Check {
-        file: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// `human` for people, `json` for tools (one JSON array on stdout).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -80,6 +81,18 @@ enum Command {
     /// Explain a diagnostic code (`seipc explain E0201`) or a material of the built-in
     /// table, with its data and sources (`seipc explain LiF`).
     Explain { name: String },
+    /// Rewrite recipes in the canonical layout (files with syntax errors are left alone).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a shell completion script, as in `seipc completions bash > seipc.bash`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), as in `seipc man > seipc.1`.
+    Man,
     /// List the words the compiler knows: materials, operations, tool kinds,
     /// environments or units, optionally only those whose name contains PATTERN.
     List {
@@ -119,14 +132,7 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { file, message_format } => {
-            check(file, seip::Keep::Diagnostics, *message_format, cli.color).map(|(compilation, code)| {
-                // The process ends next: freeing a program of 10^5 steps piece by piece takes
-                // longer than the operating system takes to reclaim it.
-                std::mem::forget(compilation);
-                code
-            })
-        }
+        Command::Check { files, message_format } => check_files(files, *message_format, cli.color),
         Command::Build {
             file,
             out,
@@ -158,6 +164,16 @@ fn main() -> ExitCode {
         }),
         Command::VerifySchedule { problem, schedule } => verify_schedule(problem, schedule),
         Command::Explain { name } => explain(name),
+        Command::Fmt { files, check } => fmt(files, *check, cli.color),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "seipc", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| UsageError(format!("cannot write the manual page: {e}"))),
         Command::List { what, pattern } => {
             let what = match what {
                 ListWhat::Materials => Vocabulary::Materials,
@@ -235,27 +251,67 @@ fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageF
 
 /// Compiles a file and reports; returns the compilation (when the text could be read)
 /// and the exit code.
+/// With a `json_sink`, JSON diagnostics go into it instead of onto stdout (several files
+/// give one array).
 fn check(
     path: &Path,
     keep: seip::Keep,
     format: MessageFormat,
     color: ColorChoice,
+    mut json_sink: Option<&mut Vec<serde_json::Value>>,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
     let (source, decode_error) = seip::decode(&bytes);
+    let mut report = |diagnostics: &[Diagnostic]| match (format, json_sink.as_deref_mut()) {
+        (MessageFormat::Json, Some(sink)) => sink.extend(
+            json::to_json(diagnostics, &display, &source)
+                .iter()
+                .filter_map(|entry| serde_json::to_value(entry).ok()),
+        ),
+        _ => report(diagnostics, &display, &source, format, color),
+    };
     if let Some(diagnostic) = decode_error {
-        report(&[diagnostic], &display, &source, format, color);
+        report(&[diagnostic]);
         return Ok((None, ExitCode::from(1)));
     }
     let compilation = seip::compile_keeping(&source, keep);
-    report(&compilation.diagnostics, &display, &source, format, color);
+    report(&compilation.diagnostics);
     let code = if compilation.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     };
     Ok((Some(compilation), code))
+}
+
+/// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
+/// that cannot be read is reported and counts as 2).
+fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    if let [path] = paths {
+        let (compilation, code) = check(path, seip::Keep::Diagnostics, format, color, None)?;
+        // The process ends next: freeing a program of 10^5 steps piece by piece takes
+        // longer than the operating system takes to reclaim it.
+        std::mem::forget(compilation);
+        return Ok(code);
+    }
+    let mut sink = Vec::new();
+    let mut worst = 0u8;
+    for path in paths {
+        let code = match check(path, seip::Keep::Diagnostics, format, color, Some(&mut sink)) {
+            Ok((_, code)) if code == ExitCode::SUCCESS => 0,
+            Ok(_) => 1,
+            Err(UsageError(message)) => {
+                eprintln!("error: {message}");
+                2
+            }
+        };
+        worst = worst.max(code);
+    }
+    if let MessageFormat::Json = format {
+        println!("{}", serde_json::to_string_pretty(&sink).unwrap_or_else(|_| "[]".to_owned()));
+    }
+    Ok(ExitCode::from(worst))
 }
 
 /// Compiles and schedules; reports the scheduling diagnostics too. Returns the
@@ -306,7 +362,7 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
 }
 
 fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
-    let (compilation, code) = check(path, seip::Keep::Everything, format, color)?;
+    let (compilation, code) = check(path, seip::Keep::Everything, format, color, None)?;
     if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
         if json {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -468,4 +524,46 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
         .map_or(rest.len(), |i| i + heading.len() + 1);
     print!("{}", &rest[..end]);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `seipc fmt`: formats each file in place, or with `check` names those that would
+/// change. Exit code: 2 if a file cannot be read or written, else 1 if one has syntax
+/// errors or (with `check`) would change, else 0.
+fn fmt(paths: &[PathBuf], check: bool, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let mut worst = 0u8;
+    for path in paths {
+        let code = fmt_one(path, check, color).unwrap_or_else(|UsageError(message)| {
+            eprintln!("error: {message}");
+            2
+        });
+        worst = worst.max(code);
+    }
+    Ok(ExitCode::from(worst))
+}
+
+fn fmt_one(path: &Path, check: bool, color: ColorChoice) -> Result<u8, UsageError> {
+    let bytes = read_source(path)?;
+    let display = path.display().to_string();
+    let (source, decode_error) = seip::decode(&bytes);
+    if let Some(diagnostic) = decode_error {
+        report(&[diagnostic], &display, &source, MessageFormat::Human, color);
+        return Ok(1);
+    }
+    let formatted = match seip::format::format(&source) {
+        Ok(formatted) => formatted,
+        Err(diagnostics) => {
+            report(&diagnostics, &display, &source, MessageFormat::Human, color);
+            return Ok(1);
+        }
+    };
+    if formatted == source {
+        return Ok(0);
+    }
+    if check {
+        println!("{display}");
+        return Ok(1);
+    }
+    std::fs::write(path, formatted).map_err(|e| UsageError(format!("cannot write `{display}`: {e}")))?;
+    eprintln!("formatted {display}");
+    Ok(0)
 }

@@ -231,4 +231,60 @@ fn an_exported_problem_verifies_its_schedule() {
         dir.join("nothing.json").to_str().unwrap(),
     ]);
     assert_eq!(missing.status.code(), Some(2));
+
+#[test]
+fn fmt_rewrites_in_place_and_check_names_the_files_that_would_change() {
+    let messy = scratch("fmt_messy.seip", b"protocol \"p\" {substrate li:Li foil\n step a : dry at 60 degC // why\n}");
+    let tidy = scratch("fmt_tidy.seip", b"// tidy\nenvironment e { dew_point: -40 degC }\n");
+    let (messy, tidy) = (messy.to_str().unwrap(), tidy.to_str().unwrap());
+    let output = seipc(&["fmt", "--check", messy, tidy]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), format!("{messy}\n"));
+    let output = seipc(&["fmt", messy, tidy]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        std::fs::read_to_string(messy).unwrap(),
+        "protocol \"p\" {\n    substrate li: Li foil\n    step a: dry at 60 degC // why\n}\n"
+    );
+    assert_eq!(seipc(&["fmt", "--check", messy, tidy]).status.code(), Some(0));
+}
+
+#[test]
+fn fmt_refuses_a_file_with_a_syntax_error_and_leaves_it_alone() {
+    let broken = b"protocol \"p\" { step : }\n";
+    let path = scratch("fmt_broken.seip", broken);
+    let output = seipc(&["fmt", "--color", "never", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E0103"));
+    assert_eq!(std::fs::read(&path).unwrap(), broken);
+    assert_eq!(seipc(&["fmt", "no/such/file.seip"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_takes_several_files_and_exits_with_the_worst() {
+    let good = scratch("many_good.seip", GOOD.as_bytes());
+    let bad = scratch("many_bad.seip", b"protocol \"p\" { step : }");
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    assert_eq!(seipc(&["check", good, good]).status.code(), Some(0));
+    assert_eq!(seipc(&["check", good, bad]).status.code(), Some(1));
+    assert_eq!(seipc(&["check", bad, "no/such/file.seip", good]).status.code(), Some(2));
+    let output = seipc(&["check", "--message-format", "json", bad, good, bad]);
+    let entries: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON array");
+    let files: Vec<&str> = entries.as_array().unwrap().iter().filter_map(|e| e["file"].as_str()).collect();
+    assert_eq!(files, [bad, bad]);
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = seipc(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0));
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains("fmt") && script.contains("explain"), "{shell}");
+    }
+    let output = seipc(&["man"]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.starts_with(".ie") || page.contains(".TH seipc"), "{page}");
+    assert!(page.contains("check"));
 }

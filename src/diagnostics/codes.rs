@@ -50,6 +50,7 @@ codes! {
     INVALID_UTF8 = "E0107", "invalid-utf8";
     TOO_MANY_ERRORS = "E0108", "too-many-errors";
     TOO_MANY_PROTOCOLS = "E0109", "too-many-protocols";
+    FORMAT_CHANGES_MEANING = "E0130", "format-changes-meaning";
     NO_PROTOCOL = "W0101", "no-protocol";
     // E02xx: names
     UNKNOWN_MATERIAL = "E0201", "unknown-material";

@@ -8,6 +8,8 @@
 //!   This is what lets `K`, `M`, `s` or `h` be units after numbers and names elsewhere,
 //!   and keeps the grammar LALR(1).
 //! - It streams with two tokens of look-ahead, so memory does not grow with the file.
+//! - It keeps the byte spans of the `//` comments (for the formatter), found in the gaps
+//!   between tokens: logos skips them, and a gap holds only whitespace and comments.
 
 use std::collections::VecDeque;
 
@@ -24,7 +26,12 @@ pub struct Lexer<'src> {
     inner: logos::Lexer<'src, Tok<'src>>,
     lookahead: VecDeque<Spanned<'src>>,
     previous_was_number: bool,
+    /// Where the last token lexed ended: comments are looked for from there.
+    last_end: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The comments passed so far, in order; each runs from `//` to the end of its line
+    /// (the newline excluded).
+    pub comments: Vec<Span>,
 }
 
 impl<'src> Lexer<'src> {
@@ -34,7 +41,9 @@ impl<'src> Lexer<'src> {
             inner: Tok::lexer(source),
             lookahead: VecDeque::with_capacity(2),
             previous_was_number: false,
+            last_end: 0,
             diagnostics: Vec::new(),
+            comments: Vec::new(),
         }
     }
 
@@ -43,6 +52,7 @@ impl<'src> Lexer<'src> {
     pub fn starting_at(source: &'src str, start: usize) -> Self {
         let mut lexer = Lexer::new(source);
         lexer.inner.bump(start);
+        lexer.last_end = start;
         lexer
     }
 
@@ -63,8 +73,30 @@ impl<'src> Lexer<'src> {
     }
 
     fn lex_one(&mut self) -> Option<Spanned<'src>> {
-        let result = self.inner.next()?;
+        let Some(result) = self.inner.next() else {
+            self.note_comments(self.source.len());
+            return None;
+        };
         let span = self.inner.span();
+        self.note_comments(span.start);
+        let token = self.classify(result, span);
+        self.last_end = token.2;
+        Some(token)
+    }
+
+    /// Records the comments between the last token and `next_start`.
+    fn note_comments(&mut self, next_start: usize) {
+        let mut at = self.last_end;
+        while let Some(found) = self.source[at..next_start].find("//") {
+            let start = at + found;
+            let end = self.source[start..next_start].find('\n').map_or(next_start, |i| start + i);
+            self.comments.push(Span::new(start, end));
+            at = end;
+        }
+        self.last_end = next_start;
+    }
+
+    fn classify(&mut self, result: Result<Tok<'src>, ()>, span: std::ops::Range<usize>) -> Spanned<'src> {
         match result {
             Ok(Tok::Number(text)) if !text.parse::<f64>().is_ok_and(f64::is_finite) => {
                 // The token stays a number, so the quantity keeps its place in the
@@ -78,10 +110,10 @@ impl<'src> Lexer<'src> {
                     )
                     .with_help("check the exponent; numbers go up to about 1e308"),
                 );
-                Some((span.start, Tok::Number(text), span.end))
+                (span.start, Tok::Number(text), span.end)
             }
-            Ok(token) => Some((span.start, token, span.end)),
-            Err(()) => Some(self.error_token(span.start, span.end)),
+            Ok(token) => (span.start, token, span.end),
+            Err(()) => self.error_token(span.start, span.end),
         }
     }
 
@@ -242,6 +274,15 @@ mod tests {
     #[test]
     fn comments_and_strings() {
         assert_eq!(tokens("// note\n\"PVDF-HFP\" in"), vec![Tok::Str("PVDF-HFP"), Tok::In]);
+    }
+
+    #[test]
+    fn comments_are_kept_with_their_spans() {
+        let source = "// head\nstep a: x // tail\n  // own\n\"//not\" //";
+        let mut lexer = Lexer::new(source);
+        let _ = lexer.by_ref().count();
+        let texts: Vec<&str> = lexer.comments.iter().map(|span| &source[span.range()]).collect();
+        assert_eq!(texts, ["// head", "// tail", "// own", "//"]);
     }
 
     #[test]

@@ -68,6 +68,7 @@ struct RawParse<'src> {
     file: Option<File<'src>>,
     recoveries: Vec<Recovery<'src>>,
     lexer_diagnostics: Vec<Diagnostic>,
+    comments: Vec<Span>,
 }
 
 impl RawParse<'_> {
@@ -102,6 +103,7 @@ fn parse_range(source: &str, start: usize, end: usize) -> RawParse<'_> {
         file,
         recoveries,
         lexer_diagnostics: lexer.diagnostics,
+        comments: lexer.comments,
     }
 }
 
@@ -138,13 +140,34 @@ fn parse_in_halves(source: &str, cut: usize) -> Option<RawParse<'_>> {
             items.extend(file.items);
             File { items }
         });
-        Some(RawParse { file, ..second })
+        let mut comments = first.comments;
+        comments.extend(second.comments);
+        Some(RawParse {
+            file,
+            comments,
+            ..second
+        })
     })
+}
+
+/// A parsed file with what the tree leaves out: its comments.
+#[derive(Debug)]
+pub struct Parsed<'src> {
+    pub file: File<'src>,
+    /// The byte spans of the `//` comments, in order, each without its newline.
+    pub comments: Vec<Span>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Parses a whole file. Always returns a tree: the parts that could not be read are
 /// `Error` nodes, and each is explained by a diagnostic.
 pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
+    let parsed = parse_with_comments(source);
+    (parsed.file, parsed.diagnostics)
+}
+
+/// [`parse`], keeping the comments too (for the formatter).
+pub fn parse_with_comments(source: &str) -> Parsed<'_> {
     let raw = (source.len() >= PARALLEL_PARSE_BYTES)
         .then(|| split_point(source))
         .flatten()
@@ -153,12 +176,13 @@ pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
     diagnose(source, raw)
 }
 
-/// The tree, and the diagnostics of the lexer and the parser's recoveries.
-fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnostic>) {
+/// The tree, its comments, and the diagnostics of the lexer and the parser's recoveries.
+fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> Parsed<'src> {
     let RawParse {
         file,
         recoveries,
         lexer_diagnostics: mut diagnostics,
+        comments,
     } = raw;
     let file = file.unwrap_or(File { items: Vec::new() });
     let mut syntax_errors: Vec<Diagnostic> = Vec::new();
@@ -198,7 +222,11 @@ fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnos
         );
     }
     diagnostics.extend(syntax_errors);
-    (file, diagnostics)
+    Parsed {
+        file,
+        comments,
+        diagnostics,
+    }
 }
 
 /// Whether `text` holds only whitespace and comments.
