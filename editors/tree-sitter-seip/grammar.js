@@ -98,7 +98,7 @@ module.exports = grammar({
 
     // `reaction "SiCl4 + 4 Li -> 4 LiCl + Si" { trigger: contact  extent: 1 }`
     reaction_declaration: $ => seq(
-      'reaction', field('equation', $.string), field('body', $.declaration_body),
+      'reaction', field('equation', $._name), field('body', $.declaration_body),
     ),
 
     declaration_body: $ => seq('{', repeat(choice($.field, $.param_declaration)), '}'),
