@@ -11,7 +11,6 @@ sed -e 's/@number/@constant.numeric/' \
     -e 's/@property/@variable.other.member/' \
     -e 's/@module/@namespace/' \
     -e 's/@function\.call/@function/' \
-    -e 's/ @spell//' \
     "$here/../tree-sitter-seip/queries/highlights.scm" > "$queries/highlights.scm"
 cp "$here/queries/seip/indents.scm" "$queries/indents.scm"
 hx --grammar build

@@ -2,7 +2,7 @@
 ; the tree-sitter CLI. Each node is captured by one pattern only, so the result is the
 ; same whether an editor lets the first or the last matching pattern win.
 
-(comment) @comment @spell
+(comment) @comment
 
 (string) @string
 
