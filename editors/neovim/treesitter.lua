@@ -1,6 +1,6 @@
 -- seip's tree-sitter grammar for Neovim (0.11 or later: the parser is ABI 15).
 -- Put this in your config (init.lua or a plugin file) and set SEIP to your checkout.
--- The LSP client (`seipc lsp`) is configured separately, in its own file beside this one.
+-- The LSP client (`seipc lsp`) is configured separately, in seip.lua beside this file.
 local seip = vim.env.SEIP or (vim.fn.expand('~') .. '/src/seip')
 local grammar = seip .. '/editors/tree-sitter-seip'
 
