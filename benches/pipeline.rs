@@ -44,9 +44,9 @@ fn stages(criterion: &mut Criterion) {
         let materials = seip::sema::materials::MaterialDb::builtin();
         let (file, _) = seip::syntax::parser::parse(&source);
         group.bench_with_input(BenchmarkId::new("resolve", steps), &file, |b, file| {
-            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, materials, &[]))
+            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, materials, &[], &[]))
         });
-        let (program, library, _) = seip::sema::resolve(&file, library, materials, &[]);
+        let (program, library, _) = seip::sema::resolve(&file, library, materials, &[], &[]);
         drop(file);
         group.bench_with_input(BenchmarkId::new("phases", steps), &program, |b, program| {
             b.iter_with_large_drop(|| seip::sema::phases::check(black_box(program), &library, materials))

@@ -50,6 +50,9 @@ codes! {
     INVALID_UTF8 = "E0107", "invalid-utf8";
     TOO_MANY_ERRORS = "E0108", "too-many-errors";
     TOO_MANY_PROTOCOLS = "E0109", "too-many-protocols";
+    KEYWORD_CASE = "E0110", "keyword-case";
+    UNIT_NOTATION = "E0111", "unit-notation";
+    UNCLOSED_BLOCK = "E0112", "unclosed-block";
     NO_PROTOCOL = "W0101", "no-protocol";
     // E02xx: names
     UNKNOWN_MATERIAL = "E0201", "unknown-material";

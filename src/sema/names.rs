@@ -43,6 +43,8 @@ pub struct Resolver<'a, 't> {
     library: &'a Library,
     /// Where the parser reported errors, to keep their echoes quiet.
     syntax_errors: &'a [Span],
+    /// Names declared by items the parser could not read: their uses are not unknown.
+    lost_names: &'a [&'a str],
     materials: &'a MaterialDb,
     /// Which protocol declared a protocol-level material: it is unknown elsewhere.
     chemistry: &'a Chemistry,
@@ -96,10 +98,16 @@ pub(crate) fn generic_step_params() -> Vec<ParamSpec> {
 }
 
 impl<'a, 't> Resolver<'a, 't> {
-    pub fn new(library: &'a Library, chemistry: &'a Chemistry, syntax_errors: &'a [Span]) -> Self {
+    pub fn new(
+        library: &'a Library,
+        chemistry: &'a Chemistry,
+        syntax_errors: &'a [Span],
+        lost_names: &'a [&'a str],
+    ) -> Self {
         Resolver {
             library,
             syntax_errors,
+            lost_names,
             materials: &chemistry.materials,
             chemistry,
             protocol: None,
@@ -162,22 +170,38 @@ impl<'a, 't> Resolver<'a, 't> {
         } else {
             None
         };
-        declare(
-            &mut self.diagnostics,
-            &mut scope.tools,
-            outer,
-            &tool.name,
-            self.tools.len(),
-            "tool",
-        );
-        let kind_known = self.library.tool_kinds.contains_key(&*tool.kind.text);
-        if !kind_known {
+        // `tool dip_tank: bath in ...`: the kind written where the name goes, and the
+        // other way round. The tool is declared as meant, so its uses resolve.
+        let swapped = !self.library.tool_kinds.contains_key(&*tool.kind.text)
+            && self.library.tool_kinds.contains_key(&*tool.name.text);
+        let (name, kind) = if swapped {
+            (&tool.kind, &tool.name)
+        } else {
+            (&tool.name, &tool.kind)
+        };
+        declare(&mut self.diagnostics, &mut scope.tools, outer, name, self.tools.len(), "tool");
+        let kind_known = self.library.tool_kinds.contains_key(&*kind.text);
+        if swapped {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_TOOL_KIND,
+                    format!("unknown tool kind `{}`", tool.kind.text),
+                    tool.kind.span,
+                    "not a tool kind",
+                )
+                .with_label(tool.name.span, format!("`{}` is a tool kind", tool.name.text))
+                .with_help(format!(
+                    "the tool's name comes first, then its kind: `tool {}: {} in {}`",
+                    tool.kind.text, tool.name.text, tool.environment.text
+                )),
+            );
+        } else if !kind_known {
             self.diagnostics.push(
                 suggest::unknown(
                     codes::UNKNOWN_TOOL_KIND,
                     "tool kind",
-                    &tool.kind.text,
-                    tool.kind.span,
+                    &kind.text,
+                    kind.span,
                     self.library.tool_kinds.keys().map(String::as_str),
                 )
                 .with_note(format!(
@@ -207,22 +231,22 @@ impl<'a, 't> Resolver<'a, 't> {
                 )),
             );
         } else if kind_known {
-            let kind = &self.library.tool_kinds[&*tool.kind.text];
-            if !self.library.can_stand(&tool.kind.text, environment) {
+            let kind_row = &self.library.tool_kinds[&*kind.text];
+            if !self.library.can_stand(&kind.text, environment) {
                 misplaced = true;
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::TOOL_WRONG_ENVIRONMENT,
-                        format!("a tool of kind `{}` cannot stand in `{environment}`", tool.kind.text),
+                        format!("a tool of kind `{}` cannot stand in `{environment}`", kind.text),
                         tool.environment.span,
                         format!(
                             "`{}` tools work in {}",
-                            tool.kind.text,
-                            join_backticked(&kind.environments)
+                            kind.text,
+                            join_backticked(&kind_row.environments)
                         ),
                     )
-                    .with_label(tool.kind.span, kind.note.to_string())
-                    .with_help(format!("put the tool in {}", join_backticked(&kind.environments))),
+                    .with_label(kind.span, kind_row.note.to_string())
+                    .with_help(format!("put the tool in {}", join_backticked(&kind_row.environments))),
                 );
             }
         }
@@ -232,7 +256,7 @@ impl<'a, 't> Resolver<'a, 't> {
             &tool_params(),
             &tool.params,
             &[],
-            Some(tool.name.span),
+            Some(name.span),
             &mut diagnostics,
         );
         self.diagnostics.extend(diagnostics);
@@ -241,8 +265,8 @@ impl<'a, 't> Resolver<'a, 't> {
             .get("capacity")
             .map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
         self.tools.push(Tool {
-            name: tool.name.text.to_string(),
-            kind: tool.kind.text.to_string(),
+            name: name.text.to_string(),
+            kind: kind.text.to_string(),
             environment: environment.into(),
             capacity,
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
@@ -264,6 +288,9 @@ impl<'a, 't> Resolver<'a, 't> {
                 Some(&owner) if Some(owner) != self.protocol => declared_elsewhere = Some(owner),
                 _ => return Some(material.key.clone()),
             }
+        }
+        if self.lost(name) {
+            return None;
         }
         // In a step, any reagent in scope: the protocol's own and the file's.
         let file_reagents = reagents.map(|_| self.file_scope.reagents.keys().copied());
@@ -513,7 +540,11 @@ impl<'a, 't> Resolver<'a, 't> {
         // lower; renumber `after` references to the steps that remain.
         let mut kept_position: Vec<Option<usize>> = vec![None; steps_by_name.len()];
         for (position, step) in steps.iter().enumerate() {
-            if let Some(declared) = steps_by_name.get(&*step.name) {
+            // A duplicate step (already reported) stays in the program, so that what it
+            // does to the foil is still checked, but `after` names the first one.
+            if let Some(declared) = steps_by_name.get(&*step.name)
+                && kept_position[declared.index].is_none()
+            {
                 kept_position[declared.index] = Some(position);
             }
         }
@@ -839,14 +870,6 @@ impl<'a, 't> Resolver<'a, 't> {
             );
         }
         self.diagnostics.extend(diagnostics);
-        // A duplicate step (already reported) is dropped; the first definition stays.
-        if context
-            .steps
-            .get(&*step.name.text)
-            .is_some_and(|d| d.span != step.name.span)
-        {
-            return None;
-        }
         Some(Step {
             name: step.name.text.as_ref().into(),
             verb: operation.verb.clone(),
@@ -947,6 +970,9 @@ impl<'a, 't> Resolver<'a, 't> {
         if let Some(declared) = context.workpiece_names.get(&*name.text) {
             return Some(declared.index);
         }
+        if self.lost(name) {
+            return None;
+        }
         let names: Vec<String> = context.workpiece_names.keys().map(|n| (*n).to_owned()).collect();
         let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().copied()).or_else(|| {
             (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)))
@@ -971,6 +997,9 @@ impl<'a, 't> Resolver<'a, 't> {
             .or_else(|| self.file_scope.tools.get(&*name.text))
         {
             return Some(declared.index);
+        }
+        if self.lost(name) {
+            return None;
         }
         let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).copied();
         let declared: Vec<String> = context
@@ -1000,7 +1029,15 @@ impl<'a, 't> Resolver<'a, 't> {
         None
     }
 
+    /// Whether `name` was declared by an item the parser could not read.
+    fn lost(&self, name: &ast::Name) -> bool {
+        self.lost_names.contains(&&*name.text)
+    }
+
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
+        if self.lost(name) {
+            return;
+        }
         let names: Vec<String> = context.steps.keys().map(|n| (*n).to_owned()).collect();
         let help = suggest::similar("step", &name.text, context.steps.keys().copied()).or_else(|| {
             (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)))
