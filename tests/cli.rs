@@ -166,3 +166,15 @@ fn the_vocabulary_is_listed_and_materials_explained() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("`MgF2`"));
 }
+
+#[test]
+fn stack_prints_the_table_beside_an_exceeded_budget() {
+    let source = format!("{}    budget coating <= 5 nm\n}}\n", GOOD.trim_end().trim_end_matches('}'));
+    let path = scratch("stack_over_budget.seip", source.as_bytes());
+    let output = seipc(&["stack", "--color", "never", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0601"), "{stderr}");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("coat"), "no table on stdout: {table}");
+}

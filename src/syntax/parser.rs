@@ -534,6 +534,18 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_may_stand_before_its_material() {
+        let (file, diagnostics) = parse("reagent bsl = 0.1 M SnF2 + LiNO3 5 wt% in DMSO");
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let Item::Reagent(reagent) = &file.items[0] else {
+            panic!("not a reagent")
+        };
+        assert_eq!(reagent.components[0].material.text, "SnF2");
+        assert!(reagent.components[0].amount.as_ref().is_some_and(|q| q.unit.text == "M"));
+        assert_eq!(reagent.components[1].material.text, "LiNO3");
+    }
+
+    #[test]
     fn reports_two_independent_syntax_errors() {
         let (_, diagnostics) =
             parse("protocol \"p\" {\n step a: dry at 60 for using t\n step b: dry { x = 1 }\n step c: dry\n}");
