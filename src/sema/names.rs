@@ -299,7 +299,15 @@ impl<'a, 't> Resolver<'a, 't> {
             .flat_map(|reagents| reagents.keys().copied())
             .chain(file_reagents.into_iter().flatten());
         let candidates = self.materials.names().chain(reagent_names);
-        let help = suggest::similar("material", &name.text, candidates);
+        // A unit word where a material stands is a quantity that lost its number.
+        let help = if super::units::parse_unit(&name.text).is_ok() {
+            Some(format!(
+                "`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`",
+                name.text
+            ))
+        } else {
+            suggest::similar("material", &name.text, candidates)
+        };
         self.diagnostics.push(
             Diagnostic::new(
                 codes::UNKNOWN_MATERIAL,
@@ -680,6 +688,13 @@ impl<'a, 't> Resolver<'a, 't> {
             );
             return None;
         };
+        // A unit word where a material stands (`sputter MoS2 nm`) is a quantity that lost
+        // its number: reported as such, and the parameter it was for not also missing.
+        let lost_number = step.operands.iter().any(|operand| {
+            matches!(operand, ast::Operand::Material(name)
+                if self.materials.lookup(&name.text).is_none() && super::units::parse_unit(&name.text).is_ok())
+        });
+        let damaged = damaged || lost_number;
         let mut workpiece = None;
         let mut onto = None;
         let mut tool = None;
