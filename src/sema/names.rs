@@ -161,6 +161,11 @@ impl<'a, 't> Resolver<'a, 't> {
             tools: self.tools,
             protocols,
         };
+        // A step lost to an error may be the one that used a tool: unused declarations
+        // are only worth a warning in a file that otherwise reads cleanly.
+        if self.syntax_errors.is_empty() && !crate::diagnostics::has_errors(&self.diagnostics) {
+            self.diagnostics.extend(unused(&program));
+        }
         (program, self.diagnostics)
     }
 
@@ -1088,6 +1093,60 @@ fn item_span(item: &ast::ProtocolItem) -> Span {
         ast::ProtocolItem::Budget(d) => d.span,
         ast::ProtocolItem::Error(span) => *span,
     }
+}
+
+/// Warnings for what a file declares and never uses: a protocol without steps, a tool no
+/// step runs on, a protocol's reagent no step names.
+fn unused(program: &Program) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut tool_used = vec![false; program.tools.len()];
+    for protocol in &program.protocols {
+        if protocol.steps.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::PROTOCOL_WITHOUT_STEPS,
+                    format!("protocol `{}` has no steps", protocol.name),
+                    protocol.span,
+                    "nothing is done to the foil here",
+                )
+                .with_help("add the steps, as in `step dry: dry at 60 degC for 30 min using plate`, or remove the protocol"),
+            );
+        }
+        let mut reagent_used = vec![false; protocol.reagents.len()];
+        for step in &protocol.steps {
+            if let Some(tool) = step.tool {
+                tool_used[tool] = true;
+            }
+            if let Some(ReagentUse::Reagent { index, .. }) = step.reagent {
+                reagent_used[index] = true;
+            }
+        }
+        for (reagent, _) in protocol.reagents.iter().zip(&reagent_used).filter(|(_, used)| !**used) {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::UNUSED_REAGENT,
+                    format!("reagent `{}` is never used", reagent.name),
+                    reagent.span,
+                    "no step names it",
+                )
+                .with_help(format!("name it in a step, as in `immerse in {}`, or remove it", reagent.name)),
+            );
+        }
+    }
+    // A file of tools alone is W0101, said once.
+    let tools = if program.protocols.is_empty() { &[][..] } else { &program.tools[..] };
+    for (tool, _) in tools.iter().zip(&tool_used).filter(|(_, used)| !**used) {
+        diagnostics.push(
+            Diagnostic::new(
+                codes::UNUSED_TOOL,
+                format!("tool `{}` is never used", tool.name),
+                tool.span,
+                "no step runs on it",
+            )
+            .with_help(format!("run a step on it with `using {}`, or remove it", tool.name)),
+        );
+    }
+    diagnostics
 }
 
 fn join_backticked(items: &[String]) -> String {
