@@ -169,7 +169,10 @@ fn the_vocabulary_is_listed_and_materials_explained() {
 
 #[test]
 fn stack_prints_the_table_beside_an_exceeded_budget() {
-    let source = format!("{}    budget coating <= 5 nm\n}}\n", GOOD.trim_end().trim_end_matches('}'));
+    let source = format!(
+        "{}    budget coating <= 5 nm\n}}\n",
+        GOOD.trim_end().trim_end_matches('}')
+    );
     let path = scratch("stack_over_budget.seip", source.as_bytes());
     let output = seipc(&["stack", "--color", "never", path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -184,7 +184,14 @@ impl<'a, 't> Resolver<'a, 't> {
         } else {
             (&tool.name, &tool.kind)
         };
-        declare(&mut self.diagnostics, &mut scope.tools, outer, name, self.tools.len(), "tool");
+        declare(
+            &mut self.diagnostics,
+            &mut scope.tools,
+            outer,
+            name,
+            self.tools.len(),
+            "tool",
+        );
         let kind_known = self.library.tool_kinds.contains_key(&*kind.text);
         if swapped {
             self.diagnostics.push(
@@ -1109,7 +1116,9 @@ fn unused(program: &Program) -> Vec<Diagnostic> {
                     protocol.span,
                     "nothing is done to the foil here",
                 )
-                .with_help("add the steps, as in `step dry: dry at 60 degC for 30 min using plate`, or remove the protocol"),
+                .with_help(
+                    "add the steps, as in `step dry: dry at 60 degC for 30 min using plate`, or remove the protocol",
+                ),
             );
         }
         let mut reagent_used = vec![false; protocol.reagents.len()];
@@ -1129,12 +1138,19 @@ fn unused(program: &Program) -> Vec<Diagnostic> {
                     reagent.span,
                     "no step names it",
                 )
-                .with_help(format!("name it in a step, as in `immerse in {}`, or remove it", reagent.name)),
+                .with_help(format!(
+                    "name it in a step, as in `immerse in {}`, or remove it",
+                    reagent.name
+                )),
             );
         }
     }
     // A file of tools alone is W0101, said once.
-    let tools = if program.protocols.is_empty() { &[][..] } else { &program.tools[..] };
+    let tools = if program.protocols.is_empty() {
+        &[][..]
+    } else {
+        &program.tools[..]
+    };
     for (tool, _) in tools.iter().zip(&tool_used).filter(|(_, used)| !**used) {
         diagnostics.push(
             Diagnostic::new(

@@ -212,7 +212,10 @@ impl<'src> Lexer<'src> {
     /// Whether only blanks stand between the start of the line and `at`.
     fn starts_line(&self, at: usize) -> bool {
         let line_start = self.source[..at].rfind('\n').map_or(0, |i| i + 1);
-        self.source[line_start..at].trim_start_matches('\u{feff}').trim().is_empty()
+        self.source[line_start..at]
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .is_empty()
     }
 
     /// `Step` at the start of a line is the keyword `step` written with a capital: it is
@@ -241,9 +244,9 @@ impl<'src> Lexer<'src> {
     /// parser then sees the unit whole, and `parser::unit_text` reads it as `cm2`.
     fn unit(&mut self, start: usize, token: Tok<'src>, end: usize) -> Spanned<'src> {
         let rest = &self.source[end..];
-        let digits = rest
-            .strip_prefix('^')
-            .map_or(0, |power| power.len() - power.trim_start_matches(|c: char| c.is_ascii_digit()).len());
+        let digits = rest.strip_prefix('^').map_or(0, |power| {
+            power.len() - power.trim_start_matches(|c: char| c.is_ascii_digit()).len()
+        });
         if digits == 0 {
             return (start, token, end);
         }

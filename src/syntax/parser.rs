@@ -249,7 +249,12 @@ pub fn lost_declarations<'src>(source: &'src str, file: &File<'src>) -> Vec<&'sr
         let mut tokens = Lexer::starting_at(&source[..end], start).map(|token| token.map(|(_, t, _)| t));
         let declares = matches!(
             tokens.next(),
-            Some(Ok(Tok::Tool | Tok::Reagent | Tok::Substrate | Tok::Step | Tok::Environment | Tok::Material))
+            Some(Ok(Tok::Tool
+                | Tok::Reagent
+                | Tok::Substrate
+                | Tok::Step
+                | Tok::Environment
+                | Tok::Material))
         );
         if let (true, Some(Ok(Tok::Ident(name) | Tok::Str(name)))) = (declares, tokens.next()) {
             names.push(name);
@@ -420,7 +425,9 @@ fn syntax_help(found: &Tok, expected: &[String], after_number: bool) -> Option<S
         Tok::Colon if expects("=") => {
             Some("a reagent is defined with `=`, as in `reagent bsl = SnF2 0.1 M in DMSO`".to_owned())
         }
-        _ if expects("unit") && after_number => Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned()),
+        _ if expects("unit") && after_number => {
+            Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned())
+        }
         Tok::Ident(_) if expects(":") && expected.len() == 1 => {
             Some("a name being declared is followed by `:`, as in `tool bath: dip_tank in glovebox`".to_owned())
         }
@@ -541,7 +548,12 @@ mod tests {
             panic!("not a reagent")
         };
         assert_eq!(reagent.components[0].material.text, "SnF2");
-        assert!(reagent.components[0].amount.as_ref().is_some_and(|q| q.unit.text == "M"));
+        assert!(
+            reagent.components[0]
+                .amount
+                .as_ref()
+                .is_some_and(|q| q.unit.text == "M")
+        );
         assert_eq!(reagent.components[1].material.text, "LiNO3");
     }
 
