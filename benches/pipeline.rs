@@ -43,9 +43,9 @@ fn stages(criterion: &mut Criterion) {
         let library = seip::sema::library::Library::builtin();
         let (file, _) = seip::syntax::parser::parse(&source);
         group.bench_with_input(BenchmarkId::new("resolve", steps), &file, |b, file| {
-            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, &[]))
+            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, &[], &[]))
         });
-        let (program, library, chemistry, _) = seip::sema::resolve(&file, library, &[]);
+        let (program, library, chemistry, _) = seip::sema::resolve(&file, library, &[], &[]);
         drop(file);
         group.bench_with_input(BenchmarkId::new("phases", steps), &program, |b, program| {
             b.iter_with_large_drop(|| seip::sema::phases::check(black_box(program), &library, &chemistry))

@@ -245,7 +245,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
         return refused(library, diagnostics);
     }
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
-    let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors);
+    let lost_names = syntax::parser::lost_declarations(source, &file);
+    let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors, &lost_names);
     // The tree is not needed past this point; freeing it now lowers the peak memory of
     // the stages that follow.
     drop(file);

@@ -363,7 +363,14 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
 
 fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
     let (compilation, code) = check(path, seip::Keep::Everything, format, color, None)?;
-    if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
+    // An exceeded budget is an error about the stack, not in it: the table is what shows
+    // by how much, so it is printed beside the error.
+    let printable = |c: &&seip::Compilation| {
+        c.diagnostics
+            .iter()
+            .all(|d| !d.is_error() || d.code == codes::BUDGET_EXCEEDED || d.code == codes::OVER_STRIP)
+    };
+    if let Some(compilation) = compilation.as_ref().filter(printable) {
         if json {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             seip::emit::json::write_stacks(compilation, &mut out)

@@ -287,4 +287,17 @@ fn completions_and_the_manual_page_come_from_the_command_line_definition() {
     let page = String::from_utf8_lossy(&output.stdout);
     assert!(page.starts_with(".ie") || page.contains(".TH seipc"), "{page}");
     assert!(page.contains("check"));
+#[test]
+fn stack_prints_the_table_beside_an_exceeded_budget() {
+    let source = format!(
+        "{}    budget coating <= 5 nm\n}}\n",
+        GOOD.trim_end().trim_end_matches('}')
+    );
+    let path = scratch("stack_over_budget.seip", source.as_bytes());
+    let output = seipc(&["stack", "--color", "never", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0601"), "{stderr}");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("coat"), "no table on stdout: {table}");
 }

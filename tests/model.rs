@@ -515,9 +515,11 @@ fn a_stack_past_the_layer_limit_is_no_longer_modelled() {
         .map(|i| format!("    step s{i}: sputter Al2O3 1 nm at 1 nm/min using pvd\n"))
         .collect();
     let c = compile(&recipe(&steps, "budget coating <= 1 mm\nbudget time <= 1000 h"));
-    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
-    assert_eq!(codes, ["W0603", "W0602"], "{:#?}", c.diagnostics);
-    assert!(c.diagnostics[0].message.contains(&format!("after `s{limit}`")));
+    // `recipe` declares tools this recipe does not use (W0201).
+    let model: Vec<_> = c.diagnostics.iter().filter(|d| d.code.id != "W0201").collect();
+    let codes: Vec<&str> = model.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["W0603", "W0602"], "{model:#?}");
+    assert!(model[0].message.contains(&format!("after `s{limit}`")));
     let after = &c.stacks[0].after_steps;
     let at = |step: usize| after[step].product.as_deref().expect("a product");
     assert!(at(limit - 1).coating.is_some());
