@@ -25,7 +25,10 @@ fn table() -> BTreeMap<String, Row> {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), COLUMNS.len(), "field count of `{line}`");
         let (key, phase, source, note) = (f[0], f[1], f[4], f[5]);
-        assert!(["s", "l", "g"].contains(&phase), "phase of `{key}` is `{phase}`, not s/l/g");
+        assert!(
+            ["s", "l", "g"].contains(&phase),
+            "phase of `{key}` is `{phase}`, not s/l/g"
+        );
         let number = |s: &str| -> Option<f64> {
             (!s.is_empty()).then(|| {
                 let v: f64 = s.parse().unwrap_or_else(|_| panic!("`{s}` of `{key}` is not a number"));
@@ -39,10 +42,17 @@ fn table() -> BTreeMap<String, Row> {
             assert_ne!(source, "none found", "`{key}` has values but says no source gives them");
         }
         if dh.is_none() || dg.is_none() {
-            assert!(!note.is_empty(), "`{key}` leaves a value empty without a note saying why");
+            assert!(
+                !note.is_empty(),
+                "`{key}` leaves a value empty without a note saying why"
+            );
         }
         if note.starts_with("element in its standard state") {
-            assert_eq!((dh, dg), (Some(0.0), Some(0.0)), "`{key}` is an element in its standard state");
+            assert_eq!(
+                (dh, dg),
+                (Some(0.0), Some(0.0)),
+                "`{key}` is an element in its standard state"
+            );
         }
         let old = rows.insert(key.to_owned(), Row { dh, dg });
         assert!(old.is_none(), "`{key}` is listed twice");
@@ -54,7 +64,10 @@ fn table() -> BTreeMap<String, Row> {
 fn every_row_is_a_sourced_material() {
     let db = MaterialDb::builtin();
     for key in table().keys() {
-        assert!(db.lookup(key).is_some(), "`{key}` of data/thermo.tsv is not a built-in material");
+        assert!(
+            db.lookup(key).is_some(),
+            "`{key}` of data/thermo.tsv is not a built-in material"
+        );
     }
 }
 
@@ -64,7 +77,11 @@ fn every_species_of_the_reactions_has_a_row() {
     assert!(rows.contains_key("Li"));
     for r in Chemistry::builtin().reactions.values() {
         for key in std::iter::once(&r.reactant).chain(r.products.iter().map(|(_, k)| k)) {
-            assert!(rows.contains_key(key), "`{key}` of the `{}` reaction has no row", r.reactant);
+            assert!(
+                rows.contains_key(key),
+                "`{key}` of the `{}` reaction has no row",
+                r.reactant
+            );
         }
     }
 }
@@ -90,7 +107,11 @@ fn per_li(
         Ok(v) => sum -= v,
         Err(k) => missing.insert(0, k),
     }
-    if missing.is_empty() { Ok(sum / li) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(sum / li)
+    } else {
+        Err(missing)
+    }
 }
 
 fn dh(r: &Row) -> Option<f64> {
@@ -115,7 +136,13 @@ fn reaction_free_energies_per_mol_li() {
     for r in Chemistry::builtin().reactions.values() {
         let h = per_li(&rows, dh, &r.reactant, r.li_per_unit, &r.products);
         let g = per_li(&rows, dg, &r.reactant, r.li_per_unit, &r.products);
-        println!("{:<18} n = {:<9} ΔrH/n {}   ΔrG/n {}", r.reactant, r.li_per_unit, show(&h), show(&g));
+        println!(
+            "{:<18} n = {:<9} ΔrH/n {}   ΔrG/n {}",
+            r.reactant,
+            r.li_per_unit,
+            show(&h),
+            show(&g)
+        );
         computed.insert(r.reactant.clone(), (h, g));
     }
 
@@ -139,7 +166,10 @@ fn reaction_free_energies_per_mol_li() {
         let got = per_li(&rows, value, reactant, li, &products)
             .unwrap_or_else(|m| panic!("`{reactant}` lacks values for {m:?}"));
         println!("{reactant:<18} n = {li:<9} {what} {got:8.1}   review {expected:8.1}");
-        assert!((got - expected).abs() <= 10.0, "`{reactant}`: {got:.1} kJ/mol Li, review {expected}");
+        assert!(
+            (got - expected).abs() <= 10.0,
+            "`{reactant}`: {got:.1} kJ/mol Li, review {expected}"
+        );
     }
 
     // Where the built-in row is the review's equation, its computed value is the same.
