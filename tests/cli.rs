@@ -231,6 +231,7 @@ fn an_exported_problem_verifies_its_schedule() {
         dir.join("nothing.json").to_str().unwrap(),
     ]);
     assert_eq!(missing.status.code(), Some(2));
+}
 
 #[test]
 fn fmt_rewrites_in_place_and_check_names_the_files_that_would_change() {
@@ -287,6 +288,8 @@ fn completions_and_the_manual_page_come_from_the_command_line_definition() {
     let page = String::from_utf8_lossy(&output.stdout);
     assert!(page.starts_with(".ie") || page.contains(".TH seipc"), "{page}");
     assert!(page.contains("check"));
+}
+
 #[test]
 fn stack_prints_the_table_beside_an_exceeded_budget() {
     let source = format!(
