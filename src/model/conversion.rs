@@ -19,7 +19,7 @@ use super::quantity::Estimate;
 use super::state::Piece;
 use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use crate::sema::library::Effect;
-use crate::sema::materials::MaterialDb;
+use crate::sema::materials::{MaterialDb, Phase};
 
 /// What one formula unit of reactant becomes, in volumes.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,10 @@ impl Stoichiometry {
         };
         let mut products = Vec::with_capacity(reaction.products.len());
         for (coefficient, key) in &reaction.products {
+            // A gaseous by-product (the H2 of an acid) leaves: it is no part of the layer.
+            if db.lookup(key).is_some_and(|m| m.phase_25c == Phase::Gas) {
+                continue;
+            }
             let (volume, flags) = molar_volume(db, key)?;
             merge(&mut unverified, flags);
             products.push((key.clone(), coefficient * volume));
