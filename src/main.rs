@@ -309,7 +309,10 @@ fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> 
         worst = worst.max(code);
     }
     if let MessageFormat::Json = format {
-        println!("{}", serde_json::to_string_pretty(&sink).unwrap_or_else(|_| "[]".to_owned()));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&sink).unwrap_or_else(|_| "[]".to_owned())
+        );
     }
     Ok(ExitCode::from(worst))
 }

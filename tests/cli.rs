@@ -235,14 +235,22 @@ fn an_exported_problem_verifies_its_schedule() {
 
 #[test]
 fn fmt_rewrites_in_place_and_check_names_the_files_that_would_change() {
-    let messy = scratch("fmt_messy.seip", b"protocol \"p\" {substrate li:Li foil\n step a : dry at 60 degC // why\n}");
+    let messy = scratch(
+        "fmt_messy.seip",
+        b"protocol \"p\" {substrate li:Li foil\n step a : dry at 60 degC // why\n}",
+    );
     let tidy = scratch("fmt_tidy.seip", b"// tidy\nenvironment e { dew_point: -40 degC }\n");
     let (messy, tidy) = (messy.to_str().unwrap(), tidy.to_str().unwrap());
     let output = seipc(&["fmt", "--check", messy, tidy]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&output.stdout), format!("{messy}\n"));
     let output = seipc(&["fmt", messy, tidy]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(messy).unwrap(),
         "protocol \"p\" {\n    substrate li: Li foil\n    step a: dry at 60 degC // why\n}\n"
@@ -271,7 +279,12 @@ fn check_takes_several_files_and_exits_with_the_worst() {
     assert_eq!(seipc(&["check", bad, "no/such/file.seip", good]).status.code(), Some(2));
     let output = seipc(&["check", "--message-format", "json", bad, good, bad]);
     let entries: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON array");
-    let files: Vec<&str> = entries.as_array().unwrap().iter().filter_map(|e| e["file"].as_str()).collect();
+    let files: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
     assert_eq!(files, [bad, bad]);
 }
 

@@ -66,7 +66,12 @@ fn formatting_is_a_fixpoint_and_keeps_the_meaning() {
         formatted_count += 1;
         let twice = seip::format::format(&once).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         assert_eq!(once, twice, "{}: not a fixpoint", path.display());
-        assert_eq!(meaning(&source), meaning(&once), "{}: the meaning changed", path.display());
+        assert_eq!(
+            meaning(&source),
+            meaning(&once),
+            "{}: the meaning changed",
+            path.display()
+        );
     }
     assert!(formatted_count > 50, "only {formatted_count} files formatted");
 }
@@ -75,15 +80,23 @@ fn formatting_is_a_fixpoint_and_keeps_the_meaning() {
 fn the_shipped_examples_are_formatted() {
     for (path, source) in corpus() {
         if path.components().any(|c| c.as_os_str() == "examples") {
-            assert_eq!(seip::format::format(&source).as_ref(), Ok(&source), "{}", path.display());
+            assert_eq!(
+                seip::format::format(&source).as_ref(),
+                Ok(&source),
+                "{}",
+                path.display()
+            );
         }
     }
 }
 
 #[test]
 fn files_with_syntax_errors_are_refused_with_their_diagnostics() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/syntax/syntax_error.seip"))
-        .expect("case file");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/syntax/syntax_error.seip"
+    ))
+    .expect("case file");
     let diagnostics = seip::format::format(&source).unwrap_err();
     assert!(diagnostics.iter().any(|d| d.code.id == "E0103"), "{diagnostics:?}");
 }

@@ -627,3 +627,21 @@ fn the_features_hold_at_every_offset_of_every_example_and_case() {
         }
     }
 }
+
+#[test]
+fn formatting_gives_the_layout_of_seipc_fmt() {
+    let messy = "protocol \"p\" {substrate li:Li foil\n step a : dry at 60 degC // why\n}";
+    let mut client = Client::new();
+    client.open(messy);
+    client.diagnostics();
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        )
+        .unwrap();
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], seip::format::format(messy).unwrap());
+    assert_eq!(edits[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+}

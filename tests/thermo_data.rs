@@ -107,11 +107,7 @@ fn per_li(
         Ok(v) => sum -= v,
         Err(k) => missing.insert(0, k),
     }
-    if missing.is_empty() {
-        Ok(sum / li)
-    } else {
-        Err(missing)
-    }
+    if missing.is_empty() { Ok(sum / li) } else { Err(missing) }
 }
 
 fn dh(r: &Row) -> Option<f64> {

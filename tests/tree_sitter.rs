@@ -69,7 +69,9 @@ fn first_error(node: Node) -> Option<String> {
 #[test]
 fn tree_sitter_and_the_compiler_agree_on_every_example_and_case() {
     let mut parser = Parser::new();
-    parser.set_language(&language()).expect("the grammar's ABI is supported");
+    parser
+        .set_language(&language())
+        .expect("the grammar's ABI is supported");
     let files = seip_files();
     assert!(files.len() > 50, "found only {} .seip files", files.len());
     let mut disagreements = Vec::new();
@@ -82,7 +84,9 @@ fn tree_sitter_and_the_compiler_agree_on_every_example_and_case() {
             .iter()
             .find(|diagnostic| SYNTAX_CODES.contains(&diagnostic.code))
             .map(|diagnostic| diagnostic.code.id);
-        let tree = parser.parse(source.as_bytes(), None).expect("no timeout or cancellation is set");
+        let tree = parser
+            .parse(source.as_bytes(), None)
+            .expect("no timeout or cancellation is set");
         let tree_sitter_error = first_error(tree.root_node());
         with_errors += usize::from(compiler_error.is_some());
         // `nm per min` is words to a grammar: only the compiler's lexer knows `per`
@@ -97,24 +101,43 @@ fn tree_sitter_and_the_compiler_agree_on_every_example_and_case() {
             ));
         }
     }
-    assert!(disagreements.is_empty(), "the parsers disagree:\n{}", disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "the parsers disagree:\n{}",
+        disagreements.join("\n")
+    );
     // Both directions are exercised: files with and without syntax errors.
-    assert!(with_errors >= 8 && with_errors < files.len() - 20, "{with_errors} of {} files", files.len());
+    assert!(
+        with_errors >= 8 && with_errors < files.len() - 20,
+        "{with_errors} of {} files",
+        files.len()
+    );
 }
 
 #[test]
 fn every_example_has_no_error_node() {
     let mut parser = Parser::new();
     parser.set_language(&language()).unwrap();
-    for path in seip_files().iter().filter(|path| path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))) {
+    for path in seip_files()
+        .iter()
+        .filter(|path| path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")))
+    {
         let source = std::fs::read_to_string(path).unwrap();
         let tree = parser.parse(&source, None).unwrap();
         assert_eq!(first_error(tree.root_node()), None, "{}", path.display());
         // The grammar reads the file as the compiler does: one protocol node per protocol.
         let (file, _) = seip::syntax::parser::parse(&source);
-        let protocols = file.items.iter().filter(|item| matches!(item, seip::syntax::ast::Item::Protocol(_))).count();
+        let protocols = file
+            .items
+            .iter()
+            .filter(|item| matches!(item, seip::syntax::ast::Item::Protocol(_)))
+            .count();
         let mut cursor = tree.root_node().walk();
-        let tree_sitter_protocols = tree.root_node().children(&mut cursor).filter(|node| node.kind() == "protocol").count();
+        let tree_sitter_protocols = tree
+            .root_node()
+            .children(&mut cursor)
+            .filter(|node| node.kind() == "protocol")
+            .count();
         assert_eq!(tree_sitter_protocols, protocols, "{}", path.display());
     }
 }
@@ -124,7 +147,9 @@ fn every_example_has_no_error_node() {
 fn units_follow_the_lexer() {
     let mut parser = Parser::new();
     parser.set_language(&language()).unwrap();
-    let tree = parser.parse("tool t: k in e { capacity: 6 pump_down: 20 min rate: 1 nm/min }", None).unwrap();
+    let tree = parser
+        .parse("tool t: k in e { capacity: 6 pump_down: 20 min rate: 1 nm/min }", None)
+        .unwrap();
     assert_eq!(
         tree.root_node().to_sexp(),
         "(source_file (tool_declaration name: (identifier) kind: (identifier) environment: (identifier) \
@@ -132,7 +157,9 @@ fn units_follow_the_lexer() {
          (parameter key: (identifier) value: (quantity value: (number) unit: (unit (identifier)))) \
          (parameter key: (identifier) value: (quantity value: (number) unit: (unit (identifier) (identifier)))))))"
     );
-    let tree = parser.parse("protocol p { step h: anneal at 250 for 30 min }", None).unwrap();
+    let tree = parser
+        .parse("protocol p { step h: anneal at 250 for 30 min }", None)
+        .unwrap();
     assert!(tree.root_node().has_error());
 }
 

@@ -132,7 +132,10 @@ impl<'a> Printer<'a> {
     /// A number as written, without what may stand between its sign and its digits.
     fn number_text(&self, start: u32, end: u32) -> Cow<'a, str> {
         let written = &self.source[start as usize..end as usize];
-        if written.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+        if written
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        {
             return Cow::Borrowed(written);
         }
         let mut text = String::new();
@@ -210,7 +213,11 @@ impl<'a> Printer<'a> {
                 doc = doc.append(self.name_token(separator.clone(), name));
             } else {
                 doc = doc.append(self.text(joiner.trim_end()));
-                let gap = if joiner.ends_with(' ') { self.space() } else { self.arena.nil() };
+                let gap = if joiner.ends_with(' ') {
+                    self.space()
+                } else {
+                    self.arena.nil()
+                };
                 doc = doc.append(self.name_token(gap, name));
             }
         }
@@ -249,17 +256,28 @@ impl<'a> Printer<'a> {
             } else {
                 self.arena.nil().flat_alt(self.text(",")).append(self.arena.line())
             };
-            inner = inner.append(self.name_token(separator, &param.key)).append(self.text(":"));
+            inner = inner
+                .append(self.name_token(separator, &param.key))
+                .append(self.text(":"));
             let space = self.space();
             inner = inner.append(self.value(space, &param.value));
         }
         let closing = self.comments_before(close);
-        let end = if closing.is_some() { self.arena.hardline() } else { self.arena.line() };
+        let end = if closing.is_some() {
+            self.arena.hardline()
+        } else {
+            self.arena.line()
+        };
         if let Some(closing) = closing {
             inner = inner.append(closing);
         }
-        self.space()
-            .append(self.text("{").append(inner.nest(INDENT)).append(end).append(self.text("}")).group())
+        self.space().append(
+            self.text("{")
+                .append(inner.nest(INDENT))
+                .append(end)
+                .append(self.text("}"))
+                .group(),
+        )
     }
 
     /// Where a block's `}` stands, from the span of what ends with it.
@@ -294,7 +312,9 @@ impl<'a> Printer<'a> {
                 // A comment ending a line does not count towards its width.
                 let text = self.comment_text(comment).into_doc();
                 let invisible = self.arena.alloc(RawDoc::RenderLen(0, text));
-                doc = doc.append(self.space()).append(DocBuilder(self.arena, invisible.into()));
+                doc = doc
+                    .append(self.space())
+                    .append(DocBuilder(self.arena, invisible.into()));
                 end = end.max(comment.span.end);
             }
             lines.push(Line { blank_before, doc });
@@ -345,7 +365,9 @@ impl<'a> Printer<'a> {
             }
             inner = inner.append(line.doc);
         }
-        doc.append(inner.nest(INDENT)).append(self.arena.hardline()).append(self.text("}"))
+        doc.append(inner.nest(INDENT))
+            .append(self.arena.hardline())
+            .append(self.text("}"))
     }
 
     /// For each entry, the spaces that line its columns up with the other entries of its
@@ -362,7 +384,10 @@ impl<'a> Printer<'a> {
                 }
                 end += 1;
             }
-            let widths: Vec<[usize; 2]> = columns[start..end].iter().map(|c| c.map_or([0, 0], |c| c.widths())).collect();
+            let widths: Vec<[usize; 2]> = columns[start..end]
+                .iter()
+                .map(|c| c.map_or([0, 0], |c| c.widths()))
+                .collect();
             let most = [0, 1].map(|k| widths.iter().map(|w| w[k]).max().unwrap_or(0));
             for (offset, w) in widths.iter().enumerate() {
                 pads[start + offset] = [most[0] - w[0], most[1] - w[1]];
@@ -400,9 +425,7 @@ impl<'a> Printer<'a> {
                 ProtocolItem::Budget(b) => b.span,
                 ProtocolItem::Error(span) => *span,
             },
-            Entry::Decl(DeclEntry::Field { key, values }) => {
-                key.span.to(values.last().map_or(key.span, Value::span))
-            }
+            Entry::Decl(DeclEntry::Field { key, values }) => key.span.to(values.last().map_or(key.span, Value::span)),
             Entry::Decl(DeclEntry::Param { span, .. }) => *span,
         }
     }
@@ -506,7 +529,9 @@ impl<'a> Printer<'a> {
     }
 
     fn substrate(&mut self, substrate: &SubstrateDecl, pad: usize) -> Doc<'a> {
-        let mut doc = self.head("substrate", substrate.span.start, &substrate.name).append(self.text(":"));
+        let mut doc = self
+            .head("substrate", substrate.span.start, &substrate.name)
+            .append(self.text(":"));
         let gap = self.gap(pad);
         doc = doc.append(self.name_token(gap, &substrate.material));
         if let Some(form) = &substrate.form {
@@ -518,7 +543,9 @@ impl<'a> Printer<'a> {
     }
 
     fn environment(&mut self, environment: &EnvironmentDecl) -> Doc<'a> {
-        let head = self.head("environment", environment.span.start, &environment.name).nest(INDENT);
+        let head = self
+            .head("environment", environment.span.start, &environment.name)
+            .nest(INDENT);
         head.append(self.params(&environment.params, Self::closing_brace(environment.span)))
     }
 
@@ -563,17 +590,22 @@ impl<'a> Printer<'a> {
                 Operand::From(names) => self.keyword_names("from", names, ", "),
             });
         }
-        doc.nest(INDENT).append(self.params(&step.params, Self::closing_brace(step.span)))
+        doc.nest(INDENT)
+            .append(self.params(&step.params, Self::closing_brace(step.span)))
     }
 
     fn keyword_names(&mut self, keyword: &'static str, names: &[Name], joiner: &'static str) -> Doc<'a> {
         let space = self.space();
-        self.space().append(self.text(keyword)).append(self.names(space, names, joiner))
+        self.space()
+            .append(self.text(keyword))
+            .append(self.names(space, names, joiner))
     }
 
     fn keyword_quantity(&mut self, keyword: &'static str, quantity: &Quantity) -> Doc<'a> {
         let space = self.space();
-        self.space().append(self.text(keyword)).append(self.quantity(space, quantity))
+        self.space()
+            .append(self.text(keyword))
+            .append(self.quantity(space, quantity))
     }
 
     fn budget(&mut self, budget: &Budget) -> Doc<'a> {

@@ -52,7 +52,10 @@ fn verify(source: &str, original: &Parsed, formatted: &str) -> Result<(), Diagno
         return Err(changed(Span::new(0, 0), "does not parse"));
     }
     let comment_texts = |text: &str, spans: &[Span]| -> Vec<String> {
-        spans.iter().map(|span| text[span.range()].trim_end().to_owned()).collect()
+        spans
+            .iter()
+            .map(|span| text[span.range()].trim_end().to_owned())
+            .collect()
     };
     if comment_texts(source, &original.comments) != comment_texts(formatted, &reparsed.comments) {
         let first = original.comments.first().copied().unwrap_or_default();
@@ -139,7 +142,10 @@ mod tests {
     fn a_long_block_breaks_one_entry_per_line() {
         let long = "x".repeat(100);
         let source = format!("environment e {{ {long}: 1 K, b: 2 }}");
-        assert_eq!(fmt(&source), format!("environment e {{\n    {long}: 1 K\n    b: 2\n}}\n"));
+        assert_eq!(
+            fmt(&source),
+            format!("environment e {{\n    {long}: 1 K\n    b: 2\n}}\n")
+        );
     }
 
     #[test]
@@ -155,7 +161,8 @@ mod tests {
 
     #[test]
     fn numbers_and_units_are_kept_as_written() {
-        let source = "protocol \"p\" { step s: ald Al2O3 from TMA ,water 1.50e1 cycles at - 40 degC { rate: 0.5 nm / min } }";
+        let source =
+            "protocol \"p\" { step s: ald Al2O3 from TMA ,water 1.50e1 cycles at - 40 degC { rate: 0.5 nm / min } }";
         assert_eq!(
             fmt(source),
             "protocol \"p\" {\n    step s: ald Al2O3 from TMA, water 1.50e1 cycles at -40 degC { rate: 0.5 nm/min }\n}\n"
@@ -179,7 +186,11 @@ mod tests {
         let source = "environment e { a: 1 K } // c\n";
         let original = parser::parse_with_comments(source);
         assert!(verify(source, &original, "environment e { a: 1 K } // c\n").is_ok());
-        for wrong in ["environment e { a: 2 K } // c\n", "environment e { a: 1 K }\n", "environment {"] {
+        for wrong in [
+            "environment e { a: 2 K } // c\n",
+            "environment e { a: 1 K }\n",
+            "environment {",
+        ] {
             let error = verify(source, &original, wrong).unwrap_err();
             assert_eq!(error.code, codes::FORMAT_CHANGES_MEANING, "{wrong}");
         }

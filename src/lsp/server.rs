@@ -12,8 +12,8 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest,
-    References, Rename, Request as _, Shutdown,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _, Shutdown,
 };
 use lsp_types::{self as types, Uri};
 
@@ -88,6 +88,7 @@ fn capabilities(unit: ColumnUnit) -> types::ServerCapabilities {
         }),
         document_symbol_provider: Some(types::OneOf::Left(true)),
         code_action_provider: Some(types::CodeActionProviderCapability::Simple(true)),
+        document_formatting_provider: Some(types::OneOf::Left(true)),
         ..Default::default()
     }
 }
@@ -288,6 +289,17 @@ impl Server<'_> {
                 let end = view.offset(&p.range.end);
                 Ok(Some(view.quick_fixes(start, end)))
             }),
+            // The formatter of `seipc fmt`; a file with syntax errors is left as it is.
+            Formatting::METHOD => self.answer::<Formatting>(request, |view, _| {
+                let Ok(formatted) = crate::format::format(view.text) else {
+                    return Ok(None);
+                };
+                if formatted == view.text {
+                    return Ok(Some(Vec::new()));
+                }
+                let whole = view.range(Span::new(0, view.text.len()));
+                Ok(Some(vec![types::TextEdit::new(whole, formatted)]))
+            }),
             method => Err(Response::new_err(
                 id.clone(),
                 ErrorCode::MethodNotFound as i32,
@@ -365,6 +377,7 @@ document_request! {
     types::CompletionParams => |p| &p.text_document_position.text_document.uri;
     types::DocumentSymbolParams => |p| &p.text_document.uri;
     types::CodeActionParams => |p| &p.text_document.uri;
+    types::DocumentFormattingParams => |p| &p.text_document.uri;
 }
 
 /// One document as a request sees it, with the conversions of its positions.

@@ -106,7 +106,9 @@ impl<'src> Lexer<'src> {
         let mut at = self.last_end;
         while let Some(found) = self.source[at..next_start].find("//") {
             let start = at + found;
-            let end = self.source[start..next_start].find('\n').map_or(next_start, |i| start + i);
+            let end = self.source[start..next_start]
+                .find('\n')
+                .map_or(next_start, |i| start + i);
             self.comments.push(Span::new(start, end));
             at = end;
         }
