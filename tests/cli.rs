@@ -130,6 +130,37 @@ fn build_writes_its_outputs() {
     assert_eq!(program["protocols"][0]["name"], "p");
 }
 
+/// A tool renamed in the recipe leaves no run sheet of its old name behind; the sheets
+/// show the setpoints in the units written, and `max_wait` as a constraint.
+#[test]
+fn build_removes_stale_run_sheets_and_keeps_written_units() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-build-stale");
+    let _ = std::fs::remove_dir_all(&out);
+    let first = scratch("stale-1.seip", GOOD.as_bytes());
+    assert_eq!(
+        seipc(&["build", first.to_str().unwrap(), "--out", out.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert!(out.join("runsheet-pvd.md").exists());
+    let renamed = r#"
+protocol "p" {
+    substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+    tool press: roll_press in glovebox
+    tool chamber: sputter in vacuum
+    step flatten: roll_press at 0.5 MPa for 1 min using press { max_wait: 10 min }
+    step coat: sputter LiF 20 nm at 1 nm/min using chamber
+}
+"#;
+    let second = scratch("stale-2.seip", renamed.as_bytes());
+    let output = seipc(&["build", second.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!out.join("runsheet-pvd.md").exists(), "the stale sheet is removed");
+    let sheet = std::fs::read_to_string(out.join("runsheet-press.md")).expect("the press's sheet");
+    assert!(sheet.contains("pressure 0.5 MPa"), "{sheet}");
+    assert!(!sheet.contains("max_wait 10 min"), "{sheet}");
+    assert!(sheet.contains("start coat within 10 min of the end"), "{sheet}");
+}
+
 #[test]
 fn stack_json_is_the_stacks_value() {
     let path = scratch("stack.seip", GOOD.as_bytes());

@@ -233,11 +233,19 @@ pub fn timeline(compilation: &Compilation, expansion: &Expansion, schedule: &Sch
     out
 }
 
-/// The setpoints of a step, as an operator reads them: `thickness 10 nm, rate 0.5 nm/min`.
+/// The setpoints of a step, as an operator reads them, in the units the recipe wrote:
+/// `MoS2, thickness 10 nm, rate 0.5 nm/min`. A carrier pressed onto a foil names the
+/// foil; `max_wait` is a constraint, not a setpoint (see [`constraints`]).
 fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String {
     let protocol = &compilation.program.protocols[protocol];
     let step = &protocol.steps[step];
     let mut parts: Vec<String> = Vec::new();
+    if let (Some(piece), Some(target)) = (step.workpiece, step.onto) {
+        parts.push(format!(
+            "press {} onto {}",
+            protocol.workpieces[piece].name, protocol.workpieces[target].name
+        ));
+    }
     match &step.reagent {
         Some(ReagentUse::Reagent { index, .. }) => {
             let reagent = &protocol.reagents[*index];
@@ -245,7 +253,7 @@ fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String 
                 .components
                 .iter()
                 .map(|c| match &c.amount {
-                    Some(amount) => format!("{} {}", c.material, display(amount.si, amount.dimension)),
+                    Some(amount) => format!("{} {}", c.material, amount.as_written()),
                     None => c.material.clone(),
                 })
                 .collect();
@@ -266,9 +274,35 @@ fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String 
     parts.extend(
         step.params
             .iter()
-            .map(|(name, value)| format!("{name} {}", display(value.si, value.dimension))),
+            .filter(|(name, _)| !CONSTRAINTS.contains(name))
+            .map(|(name, value)| format!("{name} {}", value.as_written())),
     );
     parts.join(", ")
+}
+
+/// Parameters that bound the plan rather than set the tool.
+const CONSTRAINTS: [&str; 1] = ["max_wait"];
+
+/// What the operator must keep to around a step: `start coat within 10 min`.
+fn constraints(compilation: &Compilation, protocol_index: usize, step_index: usize) -> String {
+    let protocol = &compilation.program.protocols[protocol_index];
+    let Some(max_wait) = protocol.steps[step_index].params.get("max_wait") else {
+        return String::new();
+    };
+    let next: Vec<&str> = compilation
+        .graphs
+        .get(protocol_index)
+        .map(|graph| graph.successor_steps(step_index))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|step| &*protocol.steps[step].name)
+        .collect();
+    let next = if next.is_empty() {
+        "the next step".to_owned()
+    } else {
+        next.join(", ")
+    };
+    format!("start {next} within {} of the end", max_wait.as_written())
 }
 
 /// One run sheet per tool, in Markdown: its loads in order with their setpoints.
@@ -303,8 +337,8 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
             if on_tool.is_empty() {
                 sheet.push_str("No loads are planned on this tool.\n");
             } else {
-                sheet.push_str("| load | start | end | protocol | step | operation | samples | setpoints |\n");
-                sheet.push_str("| ---: | ---: | ---: | --- | --- | --- | --- | --- |\n");
+                sheet.push_str("| load | start | end | protocol | step | operation | samples | setpoints | constraints |\n");
+                sheet.push_str("| ---: | ---: | ---: | --- | --- | --- | --- | --- | --- |\n");
                 for load in on_tool {
                     let protocol = &program.protocols[load.protocol];
                     let step = &protocol.steps[load.step];
@@ -316,7 +350,7 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                         .unwrap_or(false);
                     let _ = writeln!(
                         sheet,
-                        "| {} | {} | {} | {} | {} | {}{} | {} | {} |",
+                        "| {} | {} | {} | {} | {} | {}{} | {} | {} | {} |",
                         load.index + 1,
                         clock(load.start_s),
                         clock(load.end_s),
@@ -325,7 +359,8 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                         step.verb,
                         if assumed { " (duration assumed)" } else { "" },
                         sample_ranges(&load.samples),
-                        setpoints(compilation, load.protocol, load.step).replace('|', "/")
+                        setpoints(compilation, load.protocol, load.step).replace('|', "/"),
+                        constraints(compilation, load.protocol, load.step).replace('|', "/")
                     );
                 }
             }

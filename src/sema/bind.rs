@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::library::{Operation, ParamSpec};
 use super::program::{Params, Value};
-use super::units::{Dimension, parse_unit, trim_number};
+use super::units::{Dimension, WrittenUnit, parse_unit, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::span::Span;
 use crate::syntax::ast;
@@ -96,6 +96,7 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     Some(Value {
         si,
         dimension: unit.dimension,
+        unit: WrittenUnit::of(&quantity.unit.text),
         span: quantity.span,
     })
 }
@@ -124,6 +125,7 @@ fn number_value(
         return Some(Value {
             si: number.value,
             dimension: spec.dimension,
+            unit: None,
             span: number.span,
         });
     }

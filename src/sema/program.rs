@@ -6,7 +6,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::units::Dimension;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+use super::units::{Dimension, WrittenUnit, display, si_unit};
 use crate::span::Span;
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,12 +118,13 @@ impl ReagentUse {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(into = "ValueJson")]
 pub struct Value {
     /// The value in SI units (kelvin for temperatures).
     pub si: f64,
-    #[serde(serialize_with = "serialize_dimension")]
     pub dimension: Dimension,
-    #[serde(skip)]
+    /// The unit the recipe wrote (`None` for a bare number), to show the value as written.
+    pub unit: Option<WrittenUnit>,
     pub span: Span,
 }
 
@@ -127,8 +132,48 @@ fn serialize_precursors<S: serde::Serializer>(precursors: &[(String, Span)], ser
     serializer.collect_seq(precursors.iter().map(|(key, _)| key))
 }
 
-fn serialize_dimension<S: serde::Serializer>(dimension: &Dimension, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&dimension.name())
+impl Value {
+    /// `0.5 MPa` where the recipe wrote `0.5 MPa`; in the usual unit of its dimension
+    /// when no unit was written.
+    pub fn as_written(&self) -> String {
+        match self.unit {
+            Some(unit) => unit.show(self.si),
+            None => display(self.si, self.dimension),
+        }
+    }
+}
+
+/// A value as JSON: SI with its unit, the dimension, and the recipe's own writing.
+#[derive(Serialize, JsonSchema)]
+pub struct ValueJson {
+    /// The value in SI units (kelvin for temperatures).
+    si: f64,
+    /// The SI unit of `si`, as base units with exponents: `m-1 kg s-2`, `1` for a count.
+    si_unit: String,
+    dimension: String,
+    /// The value as the recipe wrote it (`0.5 MPa`); for a bare number, in the usual unit.
+    as_written: String,
+}
+
+impl From<Value> for ValueJson {
+    fn from(value: Value) -> ValueJson {
+        ValueJson {
+            si: value.si,
+            si_unit: si_unit(value.dimension),
+            dimension: value.dimension.name(),
+            as_written: value.as_written(),
+        }
+    }
+}
+
+impl JsonSchema for Value {
+    fn schema_name() -> Cow<'static, str> {
+        "Value".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        ValueJson::json_schema(generator)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
