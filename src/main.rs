@@ -194,8 +194,8 @@ fn read_source(path: &Path) -> Result<Vec<u8>, UsageError> {
 fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageFormat, color: ColorChoice) {
     match format {
         MessageFormat::Json => {
-            let entries = json::to_json(diagnostics, path, source);
-            let text = serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".to_owned());
+            let document = json::document(diagnostics, path, source);
+            let text = serde_json::to_string_pretty(&document).unwrap_or_default();
             println!("{text}");
         }
         MessageFormat::Human => {

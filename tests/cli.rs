@@ -44,8 +44,9 @@ fn errors_exit_one_and_json_lists_them() {
     let path = scratch("bad.seip", GOOD.replace("LiF", "LiFF").as_bytes());
     let output = seipc(&["check", "--message-format", "json", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    let first = &diagnostics[0];
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(document["format_version"], seip::emit::json::FORMAT_VERSION);
+    let first = &document["diagnostics"][0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["code"], "E0201");
     assert_eq!(first["line"], 5);
@@ -55,6 +56,10 @@ fn errors_exit_one_and_json_lists_them() {
     assert!(first["labels"][0]["message"].is_string());
     assert!(first["notes"].is_array());
     assert!(first["file"].as_str().unwrap().ends_with("bad.seip"));
+    let suggestion = &first["suggestions"][0];
+    assert_eq!(suggestion["replacement"], "LiF");
+    assert_eq!((&suggestion["line"], &suggestion["column"]), (&first["line"], &first["column"]));
+    assert_eq!(suggestion["applicability"], "maybe-incorrect");
 }
 
 #[test]

@@ -4,4 +4,5 @@ pub mod dot;
 pub mod gantt;
 pub mod json;
 pub mod schedule;
+pub mod schema;
 pub mod vocabulary;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::Compilation;
@@ -53,22 +54,42 @@ pub fn loads(expansion: &Expansion, schedule: &Schedule) -> Vec<Load> {
     grouped.into_values().collect()
 }
 
-#[derive(Serialize)]
-struct JsonOperation<'a> {
+/// `schedule.json`.
+#[derive(Serialize, JsonSchema)]
+pub struct ScheduleDocument<'a> {
+    pub format_version: u32,
+    pub makespan_s: f64,
+    pub lower_bound_s: f64,
+    /// How far the makespan may be above the best possible, as a fraction of the bound.
+    pub gap: f64,
+    pub assumed_durations: Vec<AssumedDuration<'a>>,
+    pub operations: Vec<JsonOperation<'a>>,
+}
+
+/// One sample's (or the batch's) pass through one step. Names, with the indices into
+/// `program.json` beside them.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonOperation<'a> {
     protocol: &'a str,
+    protocol_index: usize,
     /// From 1; `null` for a once-per-batch step.
     sample: Option<u32>,
     step: &'a str,
+    step_index: usize,
     tool: Option<&'a str>,
+    tool_index: Option<usize>,
+    /// The load's number on its tool, from 0, in time order.
     load: Option<usize>,
     start_s: f64,
     end_s: f64,
 }
 
-#[derive(Serialize)]
-struct AssumedDuration<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct AssumedDuration<'a> {
     protocol: &'a str,
+    protocol_index: usize,
     step: &'a str,
+    step_index: usize,
     duration_s: f64,
 }
 
@@ -83,9 +104,12 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
             let protocol = &program.protocols[origin.protocol];
             JsonOperation {
                 protocol: &protocol.name,
+                protocol_index: origin.protocol,
                 sample: origin.sample.map(|s| s + 1),
                 step: &protocol.steps[origin.step].name,
+                step_index: origin.step,
                 tool: operation.machine.map(|m| program.tools[m].name.as_str()),
+                tool_index: operation.machine,
                 load: scheduled.load,
                 start_s: scheduled.start_s,
                 end_s: scheduled.end_s,
@@ -96,15 +120,19 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
         .protocols
         .iter()
         .zip(&expansion.assumed)
-        .flat_map(|(protocol, flags)| {
+        .enumerate()
+        .flat_map(|(protocol_index, (protocol, flags))| {
             protocol
                 .steps
                 .iter()
                 .zip(flags)
-                .filter(|(_, assumed)| **assumed)
-                .map(|(step, _)| AssumedDuration {
+                .enumerate()
+                .filter(|(_, (_, assumed))| **assumed)
+                .map(move |(step_index, (step, _))| AssumedDuration {
                     protocol: &protocol.name,
+                    protocol_index,
                     step: &step.name,
+                    step_index,
                     duration_s: compilation
                         .library
                         .operations
@@ -114,13 +142,15 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
                 })
         })
         .collect();
-    let mut value = serde_json::json!({
-        "makespan_s": schedule.makespan_s,
-        "lower_bound_s": schedule.lower_bound_s,
-        "gap": gap(schedule),
-        "assumed_durations": assumed,
-        "operations": operations,
-    });
+    let document = ScheduleDocument {
+        format_version: super::json::FORMAT_VERSION,
+        makespan_s: schedule.makespan_s,
+        lower_bound_s: schedule.lower_bound_s,
+        gap: gap(schedule),
+        assumed_durations: assumed,
+        operations,
+    };
+    let mut value = serde_json::to_value(document).unwrap_or(serde_json::Value::Null);
     super::json::round_numbers(&mut value);
     value
 }

@@ -244,17 +244,20 @@ pub fn bind_params(
     let mut given: Vec<Arc<str>> = Vec::new();
     for param in explicit {
         let Some(spec) = specs.iter().find(|spec| *spec.name == *param.key.text) else {
-            let help = suggest::similar("parameter", &param.key.text, specs.iter().map(|s| &*s.name));
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::UNKNOWN_PARAMETER,
-                    format!("{} has no parameter `{}`", target.owner(), param.key.text),
-                    param.key.span,
-                    "unknown parameter",
-                )
-                .with_help_opt(help)
-                .with_note(target.signature_note(specs)),
-            );
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_PARAMETER,
+                format!("{} has no parameter `{}`", target.owner(), param.key.text),
+                param.key.span,
+                "unknown parameter",
+            )
+            .with_note(target.signature_note(specs));
+            diagnostics.push(suggest::did_you_mean(
+                diagnostic,
+                "parameter",
+                &param.key.text,
+                param.key.span,
+                specs.iter().map(|s| &*s.name),
+            ));
             continue;
         };
         given.push(spec.name.clone());

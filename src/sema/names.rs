@@ -272,25 +272,22 @@ impl<'a, 't> Resolver<'a, 't> {
             .flat_map(|reagents| reagents.keys().copied())
             .chain(file_reagents.into_iter().flatten());
         let candidates = self.materials.names().chain(reagent_names);
-        let help = suggest::similar("material", &name.text, candidates);
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_MATERIAL,
-                format!("unknown material `{}`", name.text),
-                name.span,
-                "not in the materials table",
-            )
-            .with_help_opt(if declared_elsewhere.is_some() {
-                Some(format!("declare `{}` at file level to use it in every protocol", name.text))
-            } else {
-                help
-            })
-            .with_note(if declared_elsewhere.is_some() {
-                "a material declared inside a protocol is known in that protocol only".to_owned()
-            } else {
-                "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name".to_owned()
-            }),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_MATERIAL,
+            format!("unknown material `{}`", name.text),
+            name.span,
+            "not in the materials table",
         );
+        let diagnostic = if declared_elsewhere.is_some() {
+            diagnostic
+                .with_help(format!("declare `{}` at file level to use it in every protocol", name.text))
+                .with_note("a material declared inside a protocol is known in that protocol only")
+        } else {
+            suggest::did_you_mean(diagnostic, "material", &name.text, name.span, candidates).with_note(
+                "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name",
+            )
+        };
+        self.diagnostics.push(diagnostic);
         None
     }
 

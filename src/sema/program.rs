@@ -13,7 +13,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use super::units::{Dimension, WrittenUnit, display, si_unit};
 use crate::span::Span;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Program {
     /// Every tool of the file, those declared at file level first; protocols share
     /// file-level tools.
@@ -27,7 +27,7 @@ impl Program {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub kind: String,
@@ -49,13 +49,15 @@ pub struct Tool {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Protocol {
     pub name: String,
     pub batch: u32,
     pub workpieces: Vec<Workpiece>,
     /// The file-level reagents its steps name (in the order declared), then its own.
     pub reagents: Vec<Reagent>,
+    /// Written by `emit::json` with the names of what each step refers to.
+    #[serde(skip)]
     pub steps: Vec<Step>,
     pub budgets: Vec<Budget>,
     #[serde(skip)]
@@ -63,7 +65,7 @@ pub struct Protocol {
 }
 
 /// A substrate: a piece of foil that steps act on.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Workpiece {
     pub name: String,
     /// Key in the materials table.
@@ -76,7 +78,7 @@ pub struct Workpiece {
 }
 
 /// A named mixture: solutes with their amounts, in a solvent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Reagent {
     pub name: String,
     pub components: Vec<Component>,
@@ -86,7 +88,7 @@ pub struct Reagent {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Component {
     pub material: String,
     pub amount: Option<Value>,
@@ -94,7 +96,7 @@ pub struct Component {
 
 /// What a step applies to the foil: a declared reagent, or a material named directly
 /// (possibly a solvent mixture, `in DOL/DME`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReagentUse {
     Reagent {
@@ -176,7 +178,7 @@ impl JsonSchema for Value {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Step {
     /// Shared with the stacks predicted after the step.
     pub name: Arc<str>,
@@ -192,11 +194,13 @@ pub struct Step {
     /// What the film grows from (`ald Al2O3 from TMA, water`): material keys with the
     /// span of each name, in the order written.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "serialize_precursors")]
+    #[schemars(with = "Vec<String>", default)]
     pub precursors: Vec<(String, Span)>,
     /// Bound parameters by name, SI values.
     pub params: Params,
     /// Steps this one waits for (`after`), with the span of each name.
     #[serde(serialize_with = "serialize_after")]
+    #[schemars(with = "Vec<usize>")]
     pub after: Vec<(usize, Span)>,
     #[serde(skip)]
     pub span: Span,
@@ -240,6 +244,16 @@ impl Params {
     }
 }
 
+impl JsonSchema for Params {
+    fn schema_name() -> Cow<'static, str> {
+        "Params".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        std::collections::BTreeMap::<String, Value>::json_schema(generator)
+    }
+}
+
 impl Serialize for Params {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
@@ -268,7 +282,7 @@ impl Step {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetMetric {
     /// Total thickness of the layers on the Li.
@@ -300,7 +314,7 @@ impl BudgetMetric {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Budget {
     pub metric: BudgetMetric,
     pub at_most: bool,
