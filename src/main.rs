@@ -353,7 +353,7 @@ fn build(
     write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
     write_file(
         &out.join("stack.svg"),
-        &seip::model::svg::stack_svg(&compilation.program, &compilation.stacks),
+        &seip::emit::stack_svg::stack_svg(&compilation.program, &compilation.stacks),
     )?;
     let sheets = plan.as_ref().map_or_else(Vec::new, |plan| {
         seip::emit::schedule::run_sheets(&compilation, &plan.expansion, &plan.schedule)

@@ -5,4 +5,6 @@ pub mod gantt;
 pub mod json;
 pub mod schedule;
 pub mod schema;
+pub mod stack_svg;
+pub mod text;
 pub mod vocabulary;
