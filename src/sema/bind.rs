@@ -282,6 +282,7 @@ pub fn bind_params(
                     "yes" | "no" => Some(Value {
                         si: if name.text == "yes" { 1.0 } else { 0.0 },
                         dimension: spec.dimension,
+                        unit: None,
                         span: name.span,
                     }),
                     _ => {

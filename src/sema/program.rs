@@ -140,6 +140,9 @@ impl Value {
     pub fn as_written(&self) -> String {
         match self.unit {
             Some(unit) => unit.show(self.si),
+            None if self.dimension == const { Dimension::called("yes or no") } => {
+                (if self.si != 0.0 { "yes" } else { "no" }).to_owned()
+            }
             None => display(self.si, self.dimension),
         }
     }
