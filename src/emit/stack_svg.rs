@@ -583,6 +583,35 @@ impl<'a> Panel<'a> {
             px(MARGIN + 17.0),
             px(y)
         );
+        // The substrates of the other workpieces drawn (a Cu carrier), beside the Li.
+        let mut carriers: Vec<String> = Vec::new();
+        for state in self.shown.iter().filter_map(|&i| self.stack.after_steps.get(i)) {
+            for other in &state.others {
+                let piece = self.protocol.workpieces.get(other.workpiece);
+                if let Some(piece) = piece.filter(|p| p.material != "Li") {
+                    let entry = format!("{} ({}, not to scale)", formula(&piece.material), piece.name);
+                    if !carriers.contains(&entry) {
+                        carriers.push(entry);
+                    }
+                }
+            }
+        }
+        for (index, carrier) in carriers.iter().enumerate() {
+            let x = MARGIN + 210.0 * (index + 1) as f64;
+            let _ = writeln!(
+                svg,
+                r##"<rect x="{}" y="{}" width="12" height="12" fill="{OTHER_FILL}" stroke="#8a939c" stroke-width="0.8"/>"##,
+                px(x),
+                px(y - 10.0)
+            );
+            let _ = writeln!(
+                svg,
+                r##"<text x="{}" y="{}" font-size="12" fill="#333">{}</text>"##,
+                px(x + 17.0),
+                px(y),
+                escape(carrier)
+            );
+        }
         let mut key = String::from(
             "whisker: range of the total coating;  * rests on unverified data;  ~ rests on an assumed range",
         );
