@@ -159,6 +159,21 @@ mod tests {
     }
 
     #[test]
+    fn a_close_name_is_an_edit_of_the_span() {
+        use crate::diagnostics::{Applicability, codes};
+        use crate::span::Span;
+        let span = Span::new(10, 13);
+        let typo = unknown(codes::UNKNOWN_TOOL, "tool", "pdv", span, ["pvd", "bath"]);
+        assert_eq!(typo.help.as_deref(), Some("a tool with a similar name exists: `pvd`"));
+        let edit = &typo.suggestions[0];
+        assert_eq!((edit.span, edit.replacement.as_str()), (span, "pvd"));
+        assert_eq!(edit.applicability, Applicability::MaybeIncorrect);
+        let case = unknown(codes::UNKNOWN_TOOL, "tool", "PVD", span, ["pvd"]);
+        assert_eq!(case.suggestions[0].applicability, Applicability::MachineApplicable);
+        assert!(unknown(codes::UNKNOWN_TOOL, "tool", "zzz", span, ["pvd"]).suggestions.is_empty());
+    }
+
+    #[test]
     fn suggests_nothing_far_fetched() {
         assert_eq!(closest("banana", ["MoS2", "LiF"]), None);
         assert_eq!(closest("x", []), None);

@@ -945,18 +945,19 @@ impl<'a, 't> Resolver<'a, 't> {
             return Some(declared.index);
         }
         let names: Vec<String> = context.workpiece_names.keys().map(|n| (*n).to_owned()).collect();
-        let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().copied()).or_else(|| {
-            (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)))
-        });
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_WORKPIECE,
-                format!("unknown substrate `{}`", name.text),
-                name.span,
-                "no substrate of this name",
-            )
-            .with_help_opt(help),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_WORKPIECE,
+            format!("unknown substrate `{}`", name.text),
+            name.span,
+            "no substrate of this name",
         );
+        let candidates = context.workpiece_names.keys().copied();
+        let diagnostic = suggest::did_you_mean(diagnostic, "substrate", &name.text, name.span, candidates);
+        let listed = (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)));
+        self.diagnostics.push(match listed {
+            Some(listed) => diagnostic.or_help(listed),
+            None => diagnostic,
+        });
         None
     }
 
@@ -977,40 +978,38 @@ impl<'a, 't> Resolver<'a, 't> {
             .chain(self.file_scope.tools.keys())
             .map(|n| (*n).to_owned())
             .collect();
-        let help = suggest::similar("tool", &name.text, candidates).unwrap_or_else(|| {
-            let known = if declared.is_empty() {
-                String::new()
-            } else {
-                format!("; the tools here are {}", join_backticked(&declared))
-            };
-            format!("declare it: `tool {}: kind in environment`{known}", name.text)
-        });
+        let known = if declared.is_empty() {
+            String::new()
+        } else {
+            format!("; the tools here are {}", join_backticked(&declared))
+        };
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_TOOL,
+            format!("unknown tool `{}`", name.text),
+            name.span,
+            "no tool of this name",
+        );
         self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_TOOL,
-                format!("unknown tool `{}`", name.text),
-                name.span,
-                "no tool of this name",
-            )
-            .with_help(help),
+            suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates)
+                .or_help(format!("declare it: `tool {}: kind in environment`{known}", name.text)),
         );
         None
     }
 
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
         let names: Vec<String> = context.steps.keys().map(|n| (*n).to_owned()).collect();
-        let help = suggest::similar("step", &name.text, context.steps.keys().copied()).or_else(|| {
-            (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)))
-        });
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_STEP,
-                format!("unknown step `{}`", name.text),
-                name.span,
-                "no step of this name in this protocol",
-            )
-            .with_help_opt(help),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_STEP,
+            format!("unknown step `{}`", name.text),
+            name.span,
+            "no step of this name in this protocol",
         );
+        let diagnostic = suggest::did_you_mean(diagnostic, "step", &name.text, name.span, context.steps.keys().copied());
+        let listed = (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)));
+        self.diagnostics.push(match listed {
+            Some(listed) => diagnostic.or_help(listed),
+            None => diagnostic,
+        });
     }
 }
 
