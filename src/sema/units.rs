@@ -437,10 +437,8 @@ impl WrittenUnit {
             index
         });
         let mut parts = [WrittenUnit::NONE; WrittenUnit::PARTS];
-        let mut count = 0;
-        for symbol in text.split('/') {
-            *parts.get_mut(count)? = *index.get(symbol)?;
-            count += 1;
+        for (position, symbol) in text.split('/').enumerate() {
+            *parts.get_mut(position)? = *index.get(symbol)?;
         }
         Some(WrittenUnit(parts))
     }
