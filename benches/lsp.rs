@@ -69,7 +69,10 @@ fn lsp(criterion: &mut Criterion) {
     let hover = json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } });
     // The first check, outside the timing.
     let first = client.request("textDocument/hover", hover.clone());
-    assert!(first["contents"]["value"].as_str().unwrap().contains("**step"), "{first}");
+    assert!(
+        first["contents"]["value"].as_str().unwrap().contains("**step"),
+        "{first}"
+    );
 
     let mut group = criterion.benchmark_group("lsp");
     group

@@ -41,21 +41,20 @@ fn stages(criterion: &mut Criterion) {
             b.iter_with_large_drop(|| seip::syntax::parser::parse(black_box(source)))
         });
         let library = seip::sema::library::Library::builtin();
-        let materials = seip::sema::materials::MaterialDb::builtin();
         let (file, _) = seip::syntax::parser::parse(&source);
         group.bench_with_input(BenchmarkId::new("resolve", steps), &file, |b, file| {
-            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, materials, &[]))
+            b.iter_with_large_drop(|| seip::sema::resolve(black_box(file), library, &[], &[]))
         });
-        let (program, library, _) = seip::sema::resolve(&file, library, materials, &[]);
+        let (program, library, chemistry, _) = seip::sema::resolve(&file, library, &[], &[]);
         drop(file);
         group.bench_with_input(BenchmarkId::new("phases", steps), &program, |b, program| {
-            b.iter_with_large_drop(|| seip::sema::phases::check(black_box(program), &library, materials))
+            b.iter_with_large_drop(|| seip::sema::phases::check(black_box(program), &library, &chemistry))
         });
         group.bench_with_input(BenchmarkId::new("dag", steps), &program, |b, program| {
             b.iter_with_large_drop(|| seip::plan::dag::build(black_box(program), &library))
         });
         group.bench_with_input(BenchmarkId::new("stack", steps), &program, |b, program| {
-            b.iter_with_large_drop(|| seip::model::stack::predict(black_box(program), &library))
+            b.iter_with_large_drop(|| seip::model::stack::predict(black_box(program), &library, &chemistry))
         });
         group.bench_with_input(BenchmarkId::new("check", steps), &source, |b, source| {
             b.iter(|| seip::compile_keeping(black_box(source), seip::Keep::Diagnostics))

@@ -103,8 +103,8 @@ fn job_shop_table() {
         let schedule = match solve(
             &problem,
             &SolveOptions {
-                time_limit: limit,
-                seed,
+                work_limit: bench_work(),
+                ..SolveOptions::new(limit, seed)
             },
         ) {
             Ok(schedule) => schedule,
@@ -150,8 +150,8 @@ fn bench_ft06(criterion: &mut Criterion) {
     let Ok(shop) = jssp::parse(&text) else { return };
     let problem = shop.to_problem();
     let options = SolveOptions {
-        time_limit: Duration::from_secs(5),
-        seed: 1,
+        work_limit: bench_work(),
+        ..SolveOptions::new(Duration::from_secs(5), 1)
     };
     criterion.bench_function("solve ft06", |b| b.iter(|| solve(black_box(&problem), &options)));
 }
@@ -167,6 +167,7 @@ fn batch_problem(samples: usize, sputter_capacity: u32, distinct_keys: bool) -> 
         capacity,
         setup_s,
         ramp_k_per_s,
+        ..Machine::default()
     };
     let machines = vec![
         machine("dip-a", 8, 30.0, None),
@@ -213,13 +214,23 @@ fn batch_problem(samples: usize, sputter_capacity: u32, distinct_keys: bool) -> 
         machines,
         operations,
         precedences,
+        ..Problem::default()
     }
+}
+
+/// The benches compare the solver at equal time: the work limit is lifted unless
+/// `SEIP_BENCH_WORK` sets one.
+fn bench_work() -> u64 {
+    std::env::var("SEIP_BENCH_WORK")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(u64::MAX)
 }
 
 fn bench_batch(criterion: &mut Criterion) {
     let options = SolveOptions {
-        time_limit: Duration::from_secs(3),
-        seed: 1,
+        work_limit: bench_work(),
+        ..SolveOptions::new(Duration::from_secs(3), 1)
     };
     let variants = [
         ("sputter takes 4", 4, false),

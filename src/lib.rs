@@ -12,8 +12,9 @@
 //! business of the `seipc` binary.
 
 pub mod diagnostics;
-pub mod lsp;
 pub mod emit;
+pub mod format;
+pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod sema;
@@ -86,7 +87,7 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     let Some(expansion) = expansion else {
         return (None, diagnostics);
     };
-    let options = plan::schedule::SolveOptions { time_limit, seed: 0 };
+    let options = plan::schedule::SolveOptions::new(time_limit, 0);
     match plan::schedule::solve(&expansion.problem, &options) {
         Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
         Err(error) => {
@@ -244,7 +245,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
         return refused(library, diagnostics);
     }
     let syntax_errors: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
-    let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors);
+    let lost_names = syntax::parser::lost_declarations(source, &file);
+    let (program, library, chemistry, sema_diagnostics) = sema::resolve(&file, library, &syntax_errors, &lost_names);
     // The tree is not needed past this point; freeing it now lowers the peak memory of
     // the stages that follow.
     drop(file);

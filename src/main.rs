@@ -28,9 +28,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a recipe and report its problems.
+    /// Check recipes and report their problems (exit code: the worst of the files').
     Check {
-        file: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// `human` for people, `json` for tools (one JSON array on stdout).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -63,15 +64,35 @@ enum Command {
         /// Print one JSON object (makespan, lower bound, every operation) instead.
         #[arg(long)]
         json: bool,
-        /// Seconds the optimiser may search (it stops earlier at the lower bound).
+        /// Seconds the optimiser may search at most (it stops earlier when its work is
+        /// done, at the lower bound, or when it stagnates).
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
+        /// Also write the scheduling problem the compiler derived to FILE, as JSON
+        /// (`spec/problem.schema.json`).
+        #[arg(long, value_name = "FILE")]
+        export_problem: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Check a schedule against a problem, both JSON (`seipc schedule --export-problem`,
+    /// `seipc schedule --json`, or any solver's): exit 0 if it meets every rule.
+    VerifySchedule { problem: PathBuf, schedule: PathBuf },
     /// Explain a diagnostic code (`seipc explain E0201`) or a material of the built-in
     /// table, with its data and sources (`seipc explain LiF`).
     Explain { name: String },
+    /// Rewrite recipes in the canonical layout (files with syntax errors are left alone).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a shell completion script, as in `seipc completions bash > seipc.bash`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), as in `seipc man > seipc.1`.
+    Man,
     /// List the words the compiler knows: materials, operations, tool kinds,
     /// environments or units, optionally only those whose name contains PATTERN.
     List {
@@ -111,14 +132,7 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { file, message_format } => {
-            check(file, seip::Keep::Diagnostics, *message_format, cli.color).map(|(compilation, code)| {
-                // The process ends next: freeing a program of 10^5 steps piece by piece takes
-                // longer than the operating system takes to reclaim it.
-                std::mem::forget(compilation);
-                code
-            })
-        }
+        Command::Check { files, message_format } => check_files(files, *message_format, cli.color),
         Command::Build {
             file,
             out,
@@ -136,9 +150,30 @@ fn main() -> ExitCode {
             file,
             json,
             time_limit,
+            export_problem,
             message_format,
-        } => time_limit_of(*time_limit).and_then(|limit| schedule(file, *json, limit, *message_format, cli.color)),
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            schedule(
+                file,
+                *json,
+                limit,
+                export_problem.as_deref(),
+                *message_format,
+                cli.color,
+            )
+        }),
+        Command::VerifySchedule { problem, schedule } => verify_schedule(problem, schedule),
         Command::Explain { name } => explain(name),
+        Command::Fmt { files, check } => fmt(files, *check, cli.color),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "seipc", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| UsageError(format!("cannot write the manual page: {e}"))),
         Command::List { what, pattern } => {
             let what = match what {
                 ListWhat::Materials => Vocabulary::Materials,
@@ -216,27 +251,70 @@ fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageF
 
 /// Compiles a file and reports; returns the compilation (when the text could be read)
 /// and the exit code.
+/// With a `json_sink`, JSON diagnostics go into it instead of onto stdout (several files
+/// give one array).
 fn check(
     path: &Path,
     keep: seip::Keep,
     format: MessageFormat,
     color: ColorChoice,
+    mut json_sink: Option<&mut Vec<serde_json::Value>>,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
     let (source, decode_error) = seip::decode(&bytes);
+    let mut report = |diagnostics: &[Diagnostic]| match (format, json_sink.as_deref_mut()) {
+        (MessageFormat::Json, Some(sink)) => sink.extend(
+            json::to_json(diagnostics, &display, &source)
+                .iter()
+                .filter_map(|entry| serde_json::to_value(entry).ok()),
+        ),
+        _ => report(diagnostics, &display, &source, format, color),
+    };
     if let Some(diagnostic) = decode_error {
-        report(&[diagnostic], &display, &source, format, color);
+        report(&[diagnostic]);
         return Ok((None, ExitCode::from(1)));
     }
     let compilation = seip::compile_keeping(&source, keep);
-    report(&compilation.diagnostics, &display, &source, format, color);
+    report(&compilation.diagnostics);
     let code = if compilation.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     };
     Ok((Some(compilation), code))
+}
+
+/// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
+/// that cannot be read is reported and counts as 2).
+fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    if let [path] = paths {
+        let (compilation, code) = check(path, seip::Keep::Diagnostics, format, color, None)?;
+        // The process ends next: freeing a program of 10^5 steps piece by piece takes
+        // longer than the operating system takes to reclaim it.
+        std::mem::forget(compilation);
+        return Ok(code);
+    }
+    let mut sink = Vec::new();
+    let mut worst = 0u8;
+    for path in paths {
+        let code = match check(path, seip::Keep::Diagnostics, format, color, Some(&mut sink)) {
+            Ok((_, code)) if code == ExitCode::SUCCESS => 0,
+            Ok(_) => 1,
+            Err(UsageError(message)) => {
+                eprintln!("error: {message}");
+                2
+            }
+        };
+        worst = worst.max(code);
+    }
+    if let MessageFormat::Json = format {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&sink).unwrap_or_else(|_| "[]".to_owned())
+        );
+    }
+    Ok(ExitCode::from(worst))
 }
 
 /// Compiles and schedules; reports the scheduling diagnostics too. Returns the
@@ -287,8 +365,15 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
 }
 
 fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
-    let (compilation, code) = check(path, seip::Keep::Everything, format, color)?;
-    if let Some(compilation) = compilation.as_ref().filter(|c| !c.has_errors()) {
+    let (compilation, code) = check(path, seip::Keep::Everything, format, color, None)?;
+    // An exceeded budget is an error about the stack, not in it: the table is what shows
+    // by how much, so it is printed beside the error.
+    let printable = |c: &&seip::Compilation| {
+        c.diagnostics
+            .iter()
+            .all(|d| !d.is_error() || d.code == codes::BUDGET_EXCEEDED || d.code == codes::OVER_STRIP)
+    };
+    if let Some(compilation) = compilation.as_ref().filter(printable) {
         if json {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             seip::emit::json::write_stacks(compilation, &mut out)
@@ -311,10 +396,17 @@ fn schedule(
     path: &Path,
     json: bool,
     time_limit: std::time::Duration,
+    export_problem: Option<&Path>,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
     let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
+    if let (Some(path), Some(plan)) = (export_problem, &plan) {
+        let value = seip::emit::schedule::problem_json(&plan.expansion);
+        write_with(path, |file| {
+            serde_json::to_writer_pretty(&mut *file, &value).map_err(std::io::Error::other)
+        })?;
+    }
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
         if json {
             let value = seip::emit::schedule::to_json(compilation, &plan.expansion, &plan.schedule);
@@ -413,6 +505,30 @@ fn remove_stale_run_sheets(out: &Path, sheets: &[(String, String)]) -> Result<()
 }
 
 /// The section of `spec/diagnostics.md` about one code.
+fn verify_schedule(problem: &Path, schedule: &Path) -> Result<ExitCode, UsageError> {
+    let read = |path: &Path| -> Result<serde_json::Value, UsageError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| UsageError(format!("`{}` is not JSON: {e}", path.display())))
+    };
+    let problem: seip::plan::schedule::Problem = serde_json::from_value(read(problem)?)
+        .map_err(|e| UsageError(format!("`{}` is not a scheduling problem: {e}", problem.display())))?;
+    let schedule = seip::emit::schedule::from_json(&problem, &read(schedule)?)
+        .map_err(|e| UsageError(format!("`{}` is not a schedule: {e}", schedule.display())))?;
+    match seip::plan::schedule::verify(&problem, &schedule) {
+        Ok(()) => {
+            println!("the schedule meets every rule of the problem");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(complaints) => {
+            for complaint in complaints {
+                println!("{complaint}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn explain(name: &str) -> Result<ExitCode, UsageError> {
     let chemistry = Chemistry::builtin();
     if let Some(material) = chemistry.materials.lookup(name) {
@@ -442,4 +558,46 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
         .map_or(rest.len(), |i| i + heading.len() + 1);
     print!("{}", &rest[..end]);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `seipc fmt`: formats each file in place, or with `check` names those that would
+/// change. Exit code: 2 if a file cannot be read or written, else 1 if one has syntax
+/// errors or (with `check`) would change, else 0.
+fn fmt(paths: &[PathBuf], check: bool, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let mut worst = 0u8;
+    for path in paths {
+        let code = fmt_one(path, check, color).unwrap_or_else(|UsageError(message)| {
+            eprintln!("error: {message}");
+            2
+        });
+        worst = worst.max(code);
+    }
+    Ok(ExitCode::from(worst))
+}
+
+fn fmt_one(path: &Path, check: bool, color: ColorChoice) -> Result<u8, UsageError> {
+    let bytes = read_source(path)?;
+    let display = path.display().to_string();
+    let (source, decode_error) = seip::decode(&bytes);
+    if let Some(diagnostic) = decode_error {
+        report(&[diagnostic], &display, &source, MessageFormat::Human, color);
+        return Ok(1);
+    }
+    let formatted = match seip::format::format(&source) {
+        Ok(formatted) => formatted,
+        Err(diagnostics) => {
+            report(&diagnostics, &display, &source, MessageFormat::Human, color);
+            return Ok(1);
+        }
+    };
+    if formatted == source {
+        return Ok(0);
+    }
+    if check {
+        println!("{display}");
+        return Ok(1);
+    }
+    std::fs::write(path, formatted).map_err(|e| UsageError(format!("cannot write `{display}`: {e}")))?;
+    eprintln!("formatted {display}");
+    Ok(0)
 }

@@ -58,7 +58,10 @@ fn errors_exit_one_and_json_lists_them() {
     assert!(first["file"].as_str().unwrap().ends_with("bad.seip"));
     let suggestion = &first["suggestions"][0];
     assert_eq!(suggestion["replacement"], "LiF");
-    assert_eq!((&suggestion["line"], &suggestion["column"]), (&first["line"], &first["column"]));
+    assert_eq!(
+        (&suggestion["line"], &suggestion["column"]),
+        (&first["line"], &first["column"])
+    );
     assert_eq!(suggestion["applicability"], "maybe-incorrect");
 }
 
@@ -143,7 +146,9 @@ fn build_removes_stale_run_sheets_and_keeps_written_units() {
     let _ = std::fs::remove_dir_all(&out);
     let first = scratch("stale-1.seip", GOOD.as_bytes());
     assert_eq!(
-        seipc(&["build", first.to_str().unwrap(), "--out", out.to_str().unwrap()]).status.code(),
+        seipc(&["build", first.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .status
+            .code(),
         Some(0)
     );
     assert!(out.join("runsheet-pvd.md").exists());
@@ -152,18 +157,23 @@ protocol "p" {
     substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
     tool press: roll_press in glovebox
     tool chamber: sputter in vacuum
-    step flatten: roll_press at 0.5 MPa for 1 min using press { max_wait: 10 min }
+    step flatten: roll_press at 0.5 MPa for 1 min using press { max_wait: 60 min }
     step coat: sputter LiF 20 nm at 1 nm/min using chamber
 }
 "#;
     let second = scratch("stale-2.seip", renamed.as_bytes());
     let output = seipc(&["build", second.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(!out.join("runsheet-pvd.md").exists(), "the stale sheet is removed");
     let sheet = std::fs::read_to_string(out.join("runsheet-press.md")).expect("the press's sheet");
     assert!(sheet.contains("pressure 0.5 MPa"), "{sheet}");
-    assert!(!sheet.contains("max_wait 10 min"), "{sheet}");
-    assert!(sheet.contains("start coat within 10 min of the end"), "{sheet}");
+    assert!(!sheet.contains("max_wait 60 min"), "{sheet}");
+    assert!(sheet.contains("start coat within 60 min of the end"), "{sheet}");
 }
 
 #[test]
@@ -201,4 +211,155 @@ fn the_vocabulary_is_listed_and_materials_explained() {
     let unknown = seipc(&["explain", "MgF3"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("`MgF2`"));
+}
+
+/// `schedule --export-problem` writes the problem; `verify-schedule` accepts the plan
+/// `schedule --json` printed for it (exit 0) and rejects one with a sample moved before
+/// its predecessor (exit 1, the rule it breaks on stdout).
+#[test]
+fn an_exported_problem_verifies_its_schedule() {
+    let recipe = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shared_lab_lb_rgo.seip"))
+        .expect("the example");
+    let path = scratch("export.seip", recipe.as_bytes());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    let problem = dir.join("problem.json");
+    let output = seipc(&[
+        "schedule",
+        "--json",
+        "--time-limit",
+        "1",
+        "--export-problem",
+        problem.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&problem).expect("problem.json")).expect("JSON");
+    assert_eq!(exported["format"], seip::emit::schedule::PROBLEM_FORMAT);
+    assert!(
+        exported["machines"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["name"] == "vacuum-antechamber"))
+    );
+    let schedule = dir.join("schedule.json");
+    std::fs::write(&schedule, &output.stdout).expect("scratch file");
+    let verified = seipc(&["verify-schedule", problem.to_str().unwrap(), schedule.to_str().unwrap()]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+
+    let mut broken: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let (before, after) = {
+        let pair = &exported["precedences"][0];
+        (pair[0].as_u64().unwrap() as usize, pair[1].as_u64().unwrap() as usize)
+    };
+    let end = broken["operations"][before]["end_s"].as_f64().unwrap();
+    let length = broken["operations"][after]["end_s"].as_f64().unwrap()
+        - broken["operations"][after]["start_s"].as_f64().unwrap();
+    broken["operations"][after]["start_s"] = serde_json::json!(end - 1.0);
+    broken["operations"][after]["end_s"] = serde_json::json!(end - 1.0 + length);
+    std::fs::write(&schedule, serde_json::to_string(&broken).unwrap()).expect("scratch file");
+    let rejected = seipc(&["verify-schedule", problem.to_str().unwrap(), schedule.to_str().unwrap()]);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&rejected.stdout).contains(&format!("operation {after} starts")));
+
+    let missing = seipc(&[
+        "verify-schedule",
+        problem.to_str().unwrap(),
+        dir.join("nothing.json").to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn fmt_rewrites_in_place_and_check_names_the_files_that_would_change() {
+    let messy = scratch(
+        "fmt_messy.seip",
+        b"protocol \"p\" {substrate li:Li foil\n step a : dry at 60 degC // why\n}",
+    );
+    let tidy = scratch("fmt_tidy.seip", b"// tidy\nenvironment e { dew_point: -40 degC }\n");
+    let (messy, tidy) = (messy.to_str().unwrap(), tidy.to_str().unwrap());
+    let output = seipc(&["fmt", "--check", messy, tidy]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), format!("{messy}\n"));
+    let output = seipc(&["fmt", messy, tidy]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(messy).unwrap(),
+        "protocol \"p\" {\n    substrate li: Li foil\n    step a: dry at 60 degC // why\n}\n"
+    );
+    assert_eq!(seipc(&["fmt", "--check", messy, tidy]).status.code(), Some(0));
+}
+
+#[test]
+fn fmt_refuses_a_file_with_a_syntax_error_and_leaves_it_alone() {
+    let broken = b"protocol \"p\" { step : }\n";
+    let path = scratch("fmt_broken.seip", broken);
+    let output = seipc(&["fmt", "--color", "never", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E0103"));
+    assert_eq!(std::fs::read(&path).unwrap(), broken);
+    assert_eq!(seipc(&["fmt", "no/such/file.seip"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_takes_several_files_and_exits_with_the_worst() {
+    let good = scratch("many_good.seip", GOOD.as_bytes());
+    let bad = scratch("many_bad.seip", b"protocol \"p\" { step : }");
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    assert_eq!(seipc(&["check", good, good]).status.code(), Some(0));
+    assert_eq!(seipc(&["check", good, bad]).status.code(), Some(1));
+    assert_eq!(seipc(&["check", bad, "no/such/file.seip", good]).status.code(), Some(2));
+    let output = seipc(&["check", "--message-format", "json", bad, good, bad]);
+    let entries: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON array");
+    let files: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
+    assert_eq!(files, [bad, bad]);
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = seipc(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0));
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains("fmt") && script.contains("explain"), "{shell}");
+    }
+    let output = seipc(&["man"]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.starts_with(".ie") || page.contains(".TH seipc"), "{page}");
+    assert!(page.contains("check"));
+}
+
+#[test]
+fn stack_prints_the_table_beside_an_exceeded_budget() {
+    let source = format!(
+        "{}    budget coating <= 5 nm\n}}\n",
+        GOOD.trim_end().trim_end_matches('}')
+    );
+    let path = scratch("stack_over_budget.seip", source.as_bytes());
+    let output = seipc(&["stack", "--color", "never", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0601"), "{stderr}");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("coat"), "no table on stdout: {table}");
 }

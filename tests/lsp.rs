@@ -58,7 +58,9 @@ impl Client {
         loop {
             match self.connection.receiver.recv().expect("the server hung up") {
                 Message::Response(response) if response.id == id => {
-                    return response.response_result.map_err(|error| serde_json::to_value(error).unwrap());
+                    return response
+                        .response_result
+                        .map_err(|error| serde_json::to_value(error).unwrap());
                 }
                 Message::Notification(notification) => self.pending.push(notification),
                 other => panic!("unexpected message {other:?}"),
@@ -183,10 +185,18 @@ fn diagnostics_are_those_of_check_with_utf16_ranges() {
     assert_eq!(d["code"], "E0201");
     assert_eq!(d["severity"], 1);
     assert_eq!(d["source"], "seipc");
-    assert!(d["codeDescription"]["href"].as_str().unwrap().ends_with("spec/diagnostics.md#e0201"));
+    assert!(
+        d["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("spec/diagnostics.md#e0201")
+    );
     let message = d["message"].as_str().unwrap();
     assert!(message.starts_with("unknown material `MoS3`"), "{message}");
-    assert!(message.contains("help: a material with a similar name exists: `MoS2`"), "{message}");
+    assert!(
+        message.contains("help: a material with a similar name exists: `MoS2`"),
+        "{message}"
+    );
     assert_eq!(d["range"]["start"], client.at(MISSPELT, "MoS3", 0, 0));
     assert_eq!(d["range"]["end"], client.at(MISSPELT, "MoS3", 0, 4));
 }
@@ -220,8 +230,18 @@ fn secondary_labels_become_related_information() {
     let related = wet["relatedInformation"].as_array().unwrap();
     assert_eq!(related.len(), 1);
     assert_eq!(related[0]["location"]["uri"], URI);
-    assert!(related[0]["message"].as_str().unwrap().contains("`DMSO` is left on the sample here"));
-    assert!(wet["message"].as_str().unwrap().contains("note: residual solvent outgasses"));
+    assert!(
+        related[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`DMSO` is left on the sample here")
+    );
+    assert!(
+        wet["message"]
+            .as_str()
+            .unwrap()
+            .contains("note: residual solvent outgasses")
+    );
 }
 
 #[test]
@@ -312,7 +332,9 @@ fn definition_references_and_rename() {
     client.open(EXAMPLE);
     client.diagnostics();
     let use_of_bath = client.at(EXAMPLE, "bath", 2, 2);
-    let definition = client.at_position("textDocument/definition", use_of_bath.clone()).unwrap();
+    let definition = client
+        .at_position("textDocument/definition", use_of_bath.clone())
+        .unwrap();
     assert_eq!(definition["uri"], URI);
     assert_eq!(definition["range"]["start"], client.at(EXAMPLE, "bath", 0, 0));
 
@@ -377,11 +399,19 @@ fn completion_by_context() {
     client.open(EXAMPLE);
     client.diagnostics();
     let body_end = EXAMPLE.rfind('}').unwrap();
-    let with_line = |line: &str| (format!("{}    {line}\n}}\n", &EXAMPLE[..body_end]), body_end + 4 + line.len());
+    let with_line = |line: &str| {
+        (
+            format!("{}    {line}\n}}\n", &EXAMPLE[..body_end]),
+            body_end + 4 + line.len(),
+        )
+    };
 
     let (text, cursor) = with_line("step heat: ");
     let verbs = complete(&mut client, &text, cursor);
-    assert!(verbs.contains(&"sputter".to_owned()) && verbs.contains(&"anneal".to_owned()), "{verbs:?}");
+    assert!(
+        verbs.contains(&"sputter".to_owned()) && verbs.contains(&"anneal".to_owned()),
+        "{verbs:?}"
+    );
 
     let (text, cursor) = with_line("step heat: dry using pl");
     let tools = complete(&mut client, &text, cursor);
@@ -389,8 +419,14 @@ fn completion_by_context() {
 
     let (text, cursor) = with_line("step heat: dry for 10 ");
     let units = complete(&mut client, &text, cursor);
-    assert!(units.contains(&"min".to_owned()) && units.contains(&"h".to_owned()), "{units:?}");
-    assert!(!units.contains(&"nm".to_owned()) && !units.contains(&"degC".to_owned()), "{units:?}");
+    assert!(
+        units.contains(&"min".to_owned()) && units.contains(&"h".to_owned()),
+        "{units:?}"
+    );
+    assert!(
+        !units.contains(&"nm".to_owned()) && !units.contains(&"degC".to_owned()),
+        "{units:?}"
+    );
 
     let (text, cursor) = with_line("step heat: dry at 60 d");
     let units = complete(&mut client, &text, cursor);
@@ -399,7 +435,10 @@ fn completion_by_context() {
 
     let (text, cursor) = with_line("step heat: immerse in ");
     let operands = complete(&mut client, &text, cursor);
-    assert!(operands.contains(&"bsl".to_owned()) && operands.contains(&"DMSO".to_owned()), "{operands:?}");
+    assert!(
+        operands.contains(&"bsl".to_owned()) && operands.contains(&"DMSO".to_owned()),
+        "{operands:?}"
+    );
 
     let (text, cursor) = with_line("step heat: dry after ");
     let steps = complete(&mut client, &text, cursor);
@@ -407,7 +446,10 @@ fn completion_by_context() {
 
     let (text, cursor) = with_line("step heat: dry at 60 degC for 1 h using plate { ");
     let params = complete(&mut client, &text, cursor);
-    assert!(params.contains(&"max_wait".to_owned()) && params.contains(&"temperature".to_owned()), "{params:?}");
+    assert!(
+        params.contains(&"max_wait".to_owned()) && params.contains(&"temperature".to_owned()),
+        "{params:?}"
+    );
 
     let (text, cursor) = with_line("tool oven: ");
     let kinds = complete(&mut client, &text, cursor);
@@ -435,7 +477,10 @@ fn document_symbols_are_protocols_and_their_steps() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(children, ["li", "stirrer", "bath", "plate", "bsl", "mix", "dip", "rinse", "dry"]);
+    assert_eq!(
+        children,
+        ["li", "stirrer", "bath", "plate", "bsl", "mix", "dip", "rinse", "dry"]
+    );
     let dip = &symbols[0]["children"][6];
     assert_eq!(dip["detail"], "immerse");
     assert_eq!(dip["selectionRange"]["start"], client.at(EXAMPLE, "step dip", 0, 5));
@@ -475,7 +520,10 @@ fn a_did_you_mean_is_a_quick_fix() {
 fn an_unknown_request_is_an_error_not_a_hang() {
     let mut client = Client::new();
     let error = client
-        .request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": URI } }))
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": URI } }),
+        )
         .unwrap_err();
     assert_eq!(error["code"], -32601);
 }
@@ -496,7 +544,8 @@ fn a_second_shutdown_is_answered_and_later_requests_refused() {
 
 #[test]
 fn declared_materials_and_precursors_are_names_too() {
-    let source = "material TMA2 { formula: C6H18Al2 phase: liquid boils: 125 degC li_reaction: violent source: \"lab\" }
+    let source =
+        "material TMA2 { formula: C6H18Al2 phase: liquid boils: 125 degC li_reaction: violent source: \"lab\" }
 protocol \"ald\" {
     substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
     tool reactor: ald_reactor in vacuum
@@ -536,12 +585,20 @@ fn the_features_hold_at_every_offset_of_every_example_and_case() {
         .map(|e| e.unwrap().path())
         .collect();
     for stage in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases")).unwrap() {
-        files.extend(std::fs::read_dir(stage.unwrap().path()).unwrap().map(|e| e.unwrap().path()));
+        files.extend(
+            std::fs::read_dir(stage.unwrap().path())
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
     }
     files.retain(|path| path.extension().is_some_and(|e| e == "seip"));
     assert!(files.len() > 20);
     for path in files {
-        let every = if path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")) { 1 } else { 4 };
+        let every = if path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")) {
+            1
+        } else {
+            4
+        };
         let bytes = std::fs::read(&path).unwrap();
         let source = String::from_utf8_lossy(&bytes);
         let analysis = Analysis::new(&source);
@@ -554,10 +611,18 @@ fn the_features_hold_at_every_offset_of_every_example_and_case() {
                 assert!(valid(span) && !text.is_empty(), "{}: hover at {offset}", path.display());
             }
             let _ = seip::lsp::completion::complete(&analysis, &source, offset);
-            assert!(analysis.definition(offset).is_none_or(valid), "{}: definition at {offset}", path.display());
+            assert!(
+                analysis.definition(offset).is_none_or(valid),
+                "{}: definition at {offset}",
+                path.display()
+            );
             assert!(analysis.references(offset, true).into_iter().all(valid));
             if let Ok(edits) = analysis.rename(offset, "renamed") {
-                assert!(edits.iter().all(|(span, _)| valid(*span)), "{}: rename at {offset}", path.display());
+                assert!(
+                    edits.iter().all(|(span, _)| valid(*span)),
+                    "{}: rename at {offset}",
+                    path.display()
+                );
             }
         }
     }

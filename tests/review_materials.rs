@@ -36,7 +36,15 @@ fn every_review_material_resolves_to_a_table_key() {
 #[test]
 fn the_list_covers_the_materials_issue_10_names() {
     let keys: Vec<&str> = entries().into_iter().map(|(_, _, key)| key).collect();
-    for key in ["polyurea", "silk_fibroin", "glass_fibre", "stainless_steel", "UiO-66", "Zn-MOF", "BDSF"] {
+    for key in [
+        "polyurea",
+        "silk_fibroin",
+        "glass_fibre",
+        "stainless_steel",
+        "UiO-66",
+        "Zn-MOF",
+        "BDSF",
+    ] {
         assert!(keys.contains(&key), "{key} is not in the list");
     }
     assert!(keys.len() > 100, "{} entries", keys.len());

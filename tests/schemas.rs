@@ -39,7 +39,11 @@ fn validate(schema: &str, document: &serde_json::Value, what: &str) {
         .map(|error| format!("{} at {}", error, error.instance_path()))
         .take(10)
         .collect();
-    assert!(errors.is_empty(), "{what} does not match {schema}:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what} does not match {schema}:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn files(dir: &str) -> Vec<PathBuf> {
@@ -73,7 +77,11 @@ fn every_example_output_matches_its_schema() {
         validate("schedule.schema.json", &schedule, &what);
         diagnostics.extend(compilation.diagnostics.iter().cloned());
         let document = seip::diagnostics::json::document(&diagnostics, "example.seip", &source);
-        validate("diagnostics.schema.json", &serde_json::to_value(document).unwrap(), &what);
+        validate(
+            "diagnostics.schema.json",
+            &serde_json::to_value(document).unwrap(),
+            &what,
+        );
     }
 }
 

@@ -50,7 +50,12 @@ codes! {
     INVALID_UTF8 = "E0107", "invalid-utf8";
     TOO_MANY_ERRORS = "E0108", "too-many-errors";
     TOO_MANY_PROTOCOLS = "E0109", "too-many-protocols";
+    KEYWORD_CASE = "E0110", "keyword-case";
+    UNIT_NOTATION = "E0111", "unit-notation";
+    UNCLOSED_BLOCK = "E0112", "unclosed-block";
+    FORMAT_CHANGES_MEANING = "E0130", "format-changes-meaning";
     NO_PROTOCOL = "W0101", "no-protocol";
+    PROTOCOL_WITHOUT_STEPS = "W0102", "protocol-without-steps";
     // E02xx: names
     UNKNOWN_MATERIAL = "E0201", "unknown-material";
     DUPLICATE_DEFINITION = "E0202", "duplicate-definition";
@@ -65,6 +70,8 @@ codes! {
     AMBIGUOUS_WORKPIECE = "E0211", "ambiguous-workpiece";
     UNKNOWN_BUDGET = "E0212", "unknown-budget";
     DUPLICATE_BATCH = "E0213", "duplicate-batch";
+    UNUSED_TOOL = "W0201", "unused-tool";
+    UNUSED_REAGENT = "W0202", "unused-reagent";
     // E03xx: units and parameters
     UNKNOWN_UNIT = "E0301", "unknown-unit";
     DIMENSION_MISMATCH = "E0302", "dimension-mismatch";

@@ -1,7 +1,8 @@
 //! "Did you mean": the closest known name to a misspelt one.
 
 /// Returns the candidate closest to `wanted`: an exact match ignoring case first, then the
-/// smallest edit distance within `max(len / 3, 1)`, then a candidate `wanted` abbreviates
+/// smallest edit distance within `max(len / 3, 1)` (at equal distance, a candidate that
+/// starts with `wanted` first), then a candidate `wanted` abbreviates
 /// (`pwr` for `power`: same first letter, the rest in order). Ties go to the
 /// alphabetically first candidate, so the answer is deterministic. Returns `None` when
 /// nothing is close: a far-fetched suggestion is worse than none.
@@ -9,7 +10,7 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != wanted).collect();
     let wanted_lower = wanted.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(1);
-    let mut best: Option<(usize, &'a str)> = None;
+    let mut best: Option<(usize, bool, &'a str)> = None;
     for &candidate in &candidates {
         let candidate_lower = candidate.to_lowercase();
         let distance = if candidate_lower == wanted_lower {
@@ -20,11 +21,16 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
                 None => continue,
             }
         };
-        if best.is_none_or(|(best_distance, best_name)| (distance, candidate) < (best_distance, best_name)) {
-            best = Some((distance, candidate));
+        // At the same distance, a name that `wanted` begins is the likelier one: `MoS`
+        // was `MoS2` cut short more often than `Mo` with a stray letter.
+        let cut_short = !candidate_lower.starts_with(&wanted_lower);
+        if best.is_none_or(|(best_distance, best_cut, best_name)| {
+            (distance, cut_short, candidate) < (best_distance, best_cut, best_name)
+        }) {
+            best = Some((distance, cut_short, candidate));
         }
     }
-    best.map(|(_, name)| name).or_else(|| {
+    best.map(|(_, _, name)| name).or_else(|| {
         let mut abbreviated: Vec<&'a str> = candidates
             .iter()
             .copied()
@@ -149,6 +155,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_cut_short_is_offered_its_whole_form_first() {
+        assert_eq!(closest("MoS", ["Mo", "MoS2", "Mg"]), Some("MoS2"));
+        assert_eq!(closest("Mox", ["Mo", "MoS2"]), Some("Mo"));
+    }
+
+    #[test]
     fn suggests_the_nearest_name() {
         assert_eq!(closest("MoS3", ["MoS2", "Mo", "LiF"]), Some("MoS2"));
         assert_eq!(closest("dmso", ["DMSO", "DME"]), Some("DMSO"));
@@ -170,7 +182,11 @@ mod tests {
         assert_eq!(edit.applicability, Applicability::MaybeIncorrect);
         let case = unknown(codes::UNKNOWN_TOOL, "tool", "PVD", span, ["pvd"]);
         assert_eq!(case.suggestions[0].applicability, Applicability::MachineApplicable);
-        assert!(unknown(codes::UNKNOWN_TOOL, "tool", "zzz", span, ["pvd"]).suggestions.is_empty());
+        assert!(
+            unknown(codes::UNKNOWN_TOOL, "tool", "zzz", span, ["pvd"])
+                .suggestions
+                .is_empty()
+        );
     }
 
     #[test]

@@ -52,9 +52,9 @@ pub fn to_dot(compilation: &Compilation) -> String {
                 .steps
                 .iter()
                 .position(|step| step.workpiece == Some(piece_index) || step.onto == Some(piece_index));
-            let size = piece
-                .thickness_m
-                .map_or(String::new(), |t| format!(", {}", super::text::units(&crate::model::format::length(t, 3))));
+            let size = piece.thickness_m.map_or(String::new(), |t| {
+                format!(", {}", super::text::units(&crate::model::format::length(t, 3)))
+            });
             let label = format!(
                 "{}\n{} {}{size}",
                 piece.name,

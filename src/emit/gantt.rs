@@ -1,20 +1,30 @@
-//! The schedule as a Gantt chart in SVG: a row per tool, one bar per load (coloured by
-//! protocol, labelled with its step and sample count, hatched when its duration is
-//! assumed), the pump-down before each load in grey, and a time axis in the unit that
-//! fits the plan. A load too short for its label is labelled beside it when there is
-//! room, else by a letter explained in the key below the chart.
+//! The schedule as a Gantt chart in SVG: a row per tool and antechamber (a long name
+//! wrapped), one bar per load (coloured by protocol, labelled with its step and sample
+//! count, hatched when its duration is assumed), the set-ups around each load (preheat,
+//! pump-down with the samples inside, heat-up with them inside, vent; a bracket where the
+//! samples stay in between two steps), and a time axis in the unit that fits the plan. A
+//! load too short for its label is labelled beside it when there is room, else by a
+//! letter explained in the key below the chart.
 
 use std::fmt::Write;
 
 use crate::Compilation;
-use crate::emit::schedule::{Load, clock, loads, summary};
+use crate::emit::schedule::{Load, clock, loads, station_name, summary};
 use crate::emit::text::escape;
-use crate::plan::expand::Expansion;
+use crate::plan::expand::{Expansion, Station};
 use crate::plan::schedule::Schedule;
 
 /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555",
+];
+
+/// The set-ups around a load, in the order of `Setup`'s phases.
+const SETUPS: [(&str, &str); 4] = [
+    ("#f5c26b", "preheat"),
+    ("#9aa5b1", "pump-down, samples in"),
+    ("#e8827a", "heat-up, samples in"),
+    ("#a9d3f5", "vent"),
 ];
 
 const WIDTH: f64 = 1200.0;
@@ -34,8 +44,28 @@ const LINE: f64 = 14.0;
 /// A tick spacing giving at most about twelve ticks.
 fn tick_step(span_s: f64) -> f64 {
     const STEPS: [f64; 22] = [
-        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0,
-        21_600.0, 43_200.0, 86_400.0, 172_800.0, 604_800.0, 1_209_600.0, 2_419_200.0,
+        1.0,
+        2.0,
+        5.0,
+        10.0,
+        15.0,
+        30.0,
+        60.0,
+        120.0,
+        300.0,
+        600.0,
+        900.0,
+        1800.0,
+        3600.0,
+        7200.0,
+        10_800.0,
+        21_600.0,
+        43_200.0,
+        86_400.0,
+        172_800.0,
+        604_800.0,
+        1_209_600.0,
+        2_419_200.0,
     ];
     STEPS
         .iter()
@@ -117,8 +147,13 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
     let span = schedule.makespan_s.max(1.0);
     let plot = WIDTH - LEFT - RIGHT;
     let x = |t: f64| LEFT + t / span * plot;
-    let names: Vec<Vec<String>> = program.tools.iter().map(|tool| wrap(&tool.name)).collect();
-    let row_heights: Vec<f64> = names.iter().map(|lines| ROW + LINE * (lines.len() - 1) as f64).collect();
+    let names: Vec<Vec<String>> = (0..expansion.problem.machines.len())
+        .map(|machine| wrap(station_name(expansion, machine)))
+        .collect();
+    let row_heights: Vec<f64> = names
+        .iter()
+        .map(|lines| ROW + LINE * (lines.len() - 1) as f64)
+        .collect();
     let row_tops: Vec<f64> = row_heights
         .iter()
         .scan(TOP, |top, height| {
@@ -128,13 +163,14 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         })
         .collect();
     let rows_height = row_heights.iter().sum::<f64>().max(ROW);
-    let assumed = |protocol: usize, step: usize| {
-        expansion
-            .assumed
-            .get(protocol)
-            .and_then(|flags| flags.get(step))
-            .copied()
-            .unwrap_or(false)
+    let assumed = |load: &Load| {
+        !load.transfer
+            && expansion
+                .assumed
+                .get(load.protocol)
+                .and_then(|flags| flags.get(load.step))
+                .copied()
+                .unwrap_or(false)
     };
     // Where each load's label goes: inside, beside (room before the next load on the
     // row), or a key letter; the steps given letters, in order of first need.
@@ -143,7 +179,7 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         Beside,
         Key(usize),
     }
-    let mut keyed: Vec<(usize, usize)> = Vec::new();
+    let mut keyed: Vec<(usize, usize, bool)> = Vec::new();
     let placements: Vec<Placement> = loads
         .iter()
         .enumerate()
@@ -160,7 +196,7 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
             } else if next_start - x(load.end_s) > needed {
                 Placement::Beside
             } else {
-                let step = (load.protocol, load.step);
+                let step = (load.protocol, load.step, load.transfer);
                 let index = keyed.iter().position(|s| *s == step).unwrap_or_else(|| {
                     keyed.push(step);
                     keyed.len() - 1
@@ -170,8 +206,15 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         })
         .collect();
     let key_rows = keyed.len().div_ceil(3);
-    let hatched = loads.iter().any(|load| assumed(load.protocol, load.step));
-    let height = TOP + rows_height + 50.0 + if key_rows > 0 { 24.0 + key_rows as f64 * 16.0 } else { 0.0 };
+    let hatched = loads.iter().any(&assumed);
+    let height = TOP
+        + rows_height
+        + 50.0
+        + if key_rows > 0 {
+            24.0 + key_rows as f64 * 16.0
+        } else {
+            0.0
+        };
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -223,25 +266,35 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         );
         legend_x += 16.0 + label.chars().count() as f64 * CHAR_WIDTH + 18.0;
     }
-    let _ = writeln!(
-        svg,
-        r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="#cbd2d9"/>"##
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="{}" y="68" font-size="11" fill="#1f2933">pump-down / set-up</text>"##,
-        legend_x + 16.0
-    );
-    if hatched {
-        legend_x += 16.0 + 18.0 * CHAR_WIDTH + 18.0;
+    for (colour, label) in SETUPS {
         let _ = writeln!(
             svg,
-            r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="#7b8794"/><rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="url(#assumed)"/>"##
+            r##"<rect x="{legend_x}" y="58" width="12" height="12" rx="2" fill="{colour}"/>"##
         );
         let _ = writeln!(
             svg,
-            r##"<text x="{}" y="68" font-size="11" fill="#1f2933">hatched: duration assumed (the operation's default)</text>"##,
+            r##"<text x="{}" y="68" font-size="11" fill="#1f2933">{label}</text>"##,
             legend_x + 16.0
+        );
+        legend_x += 16.0 + label.chars().count() as f64 * CHAR_WIDTH + 18.0;
+    }
+    if hatched {
+        const HATCHED: &str = "hatched: duration assumed (the operation's default)";
+        // On a line of its own when the set-ups filled the first.
+        let (entry_x, entry_y) = if legend_x + 16.0 + HATCHED.len() as f64 * CHAR_WIDTH > WIDTH - RIGHT {
+            (LEFT, 76.0)
+        } else {
+            (legend_x, 58.0)
+        };
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{entry_x}" y="{entry_y}" width="12" height="12" rx="2" fill="#7b8794"/><rect x="{entry_x}" y="{entry_y}" width="12" height="12" rx="2" fill="url(#assumed)"/>"##
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="{}" font-size="11" fill="#1f2933">{HATCHED}</text>"##,
+            entry_x + 16.0,
+            entry_y + 10.0
         );
     }
 
@@ -278,9 +331,14 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         unit.title()
     );
     // The key: the steps whose loads are too short for a label.
-    for (index, &(protocol, step)) in keyed.iter().enumerate() {
+    for (index, &(protocol, step, transfer)) in keyed.iter().enumerate() {
         let protocol_ = &program.protocols[protocol];
         let step_ = &protocol_.steps[step];
+        let (name, verb) = if transfer {
+            (format!("to {}", step_.name), "transfer")
+        } else {
+            (step_.name.to_string(), &*step_.verb)
+        };
         let _ = writeln!(
             svg,
             r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#1f2933"><tspan font-weight="bold">{}</tspan> = {} / {} ({})</text>"##,
@@ -288,12 +346,13 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
             axis_y + 56.0 + (index / 3) as f64 * 16.0,
             key_letter(index),
             escape(&protocol_.name),
-            escape(&step_.name),
-            escape(&step_.verb)
+            escape(&name),
+            escape(verb)
         );
     }
 
-    for (row, tool) in program.tools.iter().enumerate() {
+    for row in 0..expansion.problem.machines.len() {
+        let machine = &expansion.problem.machines[row];
         let top = row_tops[row];
         let row_height = row_heights[row];
         let fill = if row % 2 == 0 { "#f5f7fa" } else { "#ffffff" };
@@ -309,7 +368,13 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
                 escape(text)
             );
         }
-        let detail = format!("{} · {} · cap {}", tool.kind, tool.environment, tool.capacity);
+        let detail = match &expansion.stations[row] {
+            Station::Tool(tool) => {
+                let tool = &program.tools[*tool];
+                format!("{} · {} · cap {}", tool.kind, tool.environment, tool.capacity)
+            }
+            Station::Antechamber(room) => format!("into {room} · cap {}", machine.capacity),
+        };
         let _ = writeln!(
             svg,
             r##"<text x="12" y="{}" font-size="10" fill="#616e7c">{}</text>"##,
@@ -321,19 +386,48 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
         let mut last_letter: Option<(usize, f64)> = None;
         for (load, placement) in loads.iter().zip(&placements).filter(|(l, _)| l.tool == row) {
             let bar_top = top + (row_height - BAR) / 2.0;
-            if tool.pump_down_s > 0.0 {
-                let setup_start = x((load.start_s - tool.pump_down_s).max(0.0));
+            let setup = &load.setup;
+            let phases = [setup.preheat, setup.pump_down, setup.heat_up, setup.vent];
+            for ((colour, label), phase) in SETUPS.iter().zip(phases) {
+                let Some((from, to)) = phase else { continue };
+                let left = x(from.max(0.0));
                 let _ = writeln!(
                     svg,
-                    r##"<rect x="{setup_start:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="#cbd2d9"/>"##,
+                    r##"<rect x="{left:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="{colour}"><title>{label} {}-{}</title></rect>"##,
                     bar_top + 4.0,
-                    (x(load.start_s) - setup_start).max(0.0),
-                    BAR - 8.0
+                    (x(to) - left).max(0.5),
+                    BAR - 8.0,
+                    clock(from),
+                    clock(to)
+                );
+            }
+            if setup.stays_in {
+                // A bracket over the gap: the samples stay in the chamber.
+                let at = x(setup.heat_up.map_or(load.start_s, |(from, _)| from));
+                let _ = writeln!(
+                    svg,
+                    r##"<path d="M{:.2} {:.1} V{:.1} H{:.2} V{:.1}" fill="none" stroke="#1f2933" stroke-width="1.5"><title>samples stay in</title></path>"##,
+                    at - 10.0,
+                    bar_top + 2.0,
+                    bar_top - 4.0,
+                    x(load.start_s) + 10.0,
+                    bar_top + 2.0
+                );
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{:.2}" y="{:.1}" font-size="9" fill="#1f2933">samples stay in</text>"##,
+                    x(load.start_s) + 13.0,
+                    bar_top - 1.0
                 );
             }
             let protocol = &program.protocols[load.protocol];
             let step = &protocol.steps[load.step];
             let colour = PALETTE[load.protocol % PALETTE.len()];
+            let (name, verb) = if load.transfer {
+                (format!("to {}", step.name), "transfer")
+            } else {
+                (step.name.to_string(), &*step.verb)
+            };
             let (left, right) = (x(load.start_s), x(load.end_s));
             let width = (right - left).max(1.0);
             let count = if load.samples.is_empty() {
@@ -347,15 +441,15 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
                 escape(&format!(
                     "{} / {} ({}), load {}, {}-{}, samples {}",
                     protocol.name,
-                    step.name,
-                    step.verb,
+                    name,
+                    verb,
                     load.index + 1,
                     clock(load.start_s),
                     clock(load.end_s),
                     count
                 ))
             );
-            if assumed(load.protocol, load.step) {
+            if assumed(load) {
                 let _ = writeln!(
                     svg,
                     r##"<rect x="{left:.2}" y="{bar_top:.1}" width="{width:.2}" height="{BAR}" rx="3" fill="url(#assumed)"/>"##
@@ -407,10 +501,11 @@ pub fn to_svg(compilation: &Compilation, expansion: &Expansion, schedule: &Sched
 /// A load's label: its step and how many samples it holds.
 fn label_of(program: &crate::sema::program::Program, load: &Load) -> String {
     let step = &program.protocols[load.protocol].steps[load.step];
+    let to = if load.transfer { "to " } else { "" };
     if load.samples.is_empty() {
-        format!("{} batch", step.name)
+        format!("{to}{} batch", step.name)
     } else {
-        format!("{} ×{}", step.name, load.samples.len())
+        format!("{to}{} ×{}", step.name, load.samples.len())
     }
 }
 

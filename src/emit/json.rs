@@ -52,12 +52,19 @@ fn step_output<'a>(tools: &'a [Tool], protocol: &'a Protocol, step: &'a Step) ->
         step,
         workpiece_name: step.workpiece.and_then(workpiece),
         onto_name: step.onto.and_then(workpiece),
-        tool_name: step.tool.and_then(|tool| tools.get(tool)).map(|tool| tool.name.as_str()),
+        tool_name: step
+            .tool
+            .and_then(|tool| tools.get(tool))
+            .map(|tool| tool.name.as_str()),
         reagent_name: match &step.reagent {
             Some(ReagentUse::Reagent { index, .. }) => protocol.reagents.get(*index).map(|r| r.name.as_str()),
             _ => None,
         },
-        after_names: step.after.iter().map(|(after, _)| &*protocol.steps[*after].name).collect(),
+        after_names: step
+            .after
+            .iter()
+            .map(|(after, _)| &*protocol.steps[*after].name)
+            .collect(),
     }
 }
 
@@ -70,7 +77,11 @@ fn protocol_outputs(compilation: &Compilation) -> impl Iterator<Item = ProtocolO
         .enumerate()
         .map(move |(index, protocol)| ProtocolOutput {
             protocol,
-            steps: protocol.steps.iter().map(|step| step_output(tools, protocol, step)).collect(),
+            steps: protocol
+                .steps
+                .iter()
+                .map(|step| step_output(tools, protocol, step))
+                .collect(),
             order: compilation.graphs.get(index).and_then(|graph| {
                 graph
                     .order

@@ -10,9 +10,21 @@ use crate::emit::schedule::ScheduleDocument;
 /// Each document's schema file name and schema, in a fixed order.
 pub fn all() -> [(&'static str, serde_json::Value); 4] {
     [
-        ("program.schema.json", schemars::schema_for!(ProgramDocument<'static>).to_value()),
-        ("schedule.schema.json", schemars::schema_for!(ScheduleDocument<'static>).to_value()),
-        ("stack.schema.json", schemars::schema_for!(StacksDocument<'static>).to_value()),
-        ("diagnostics.schema.json", schemars::schema_for!(JsonDocument<'static>).to_value()),
+        (
+            "program.schema.json",
+            schemars::schema_for!(ProgramDocument<'static>).to_value(),
+        ),
+        (
+            "schedule.schema.json",
+            schemars::schema_for!(ScheduleDocument<'static>).to_value(),
+        ),
+        (
+            "stack.schema.json",
+            schemars::schema_for!(StacksDocument<'static>).to_value(),
+        ),
+        (
+            "diagnostics.schema.json",
+            schemars::schema_for!(JsonDocument<'static>).to_value(),
+        ),
     ]
 }

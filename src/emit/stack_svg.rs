@@ -190,7 +190,10 @@ impl<'a> Panel<'a> {
         let title = format!(
             "\u{201c}{}\u{201d}: cross-section of {} after the last step",
             protocol.name,
-            product.map_or_else(|| "the foil".to_owned(), |w| format!("{} ({} {})", w.name, w.material, w.form.as_deref().unwrap_or("foil")))
+            product.map_or_else(
+                || "the foil".to_owned(),
+                |w| format!("{} ({} {})", w.name, w.material, w.form.as_deref().unwrap_or("foil"))
+            )
         );
         let _ = writeln!(
             svg,
@@ -742,7 +745,6 @@ fn px(value: f64) -> String {
     let text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
     if text == "-0" { "0".to_owned() } else { text }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -11,11 +11,9 @@ const PALETTE: [&str; 12] = [
 /// The palette slot of a material: a hash of its name (FNV-1a), so the same material has
 /// the same colour in every picture and every file, whatever else is drawn beside it.
 pub fn material_slot(material: &str) -> usize {
-    let hash = material
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = material.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
     (hash % PALETTE.len() as u64) as usize
 }
 
@@ -53,8 +51,8 @@ pub fn units(text: &str) -> String {
     while let Some(index) = rest.find("um") {
         let before = rest[..index].chars().next_back();
         let after = rest[index + 2..].chars().next();
-        let is_unit = before.is_none_or(|c| c == ' ' || c.is_ascii_digit())
-            && after.is_none_or(|c| !c.is_alphanumeric());
+        let is_unit =
+            before.is_none_or(|c| c == ' ' || c.is_ascii_digit()) && after.is_none_or(|c| !c.is_alphanumeric());
         out.push_str(&rest[..index]);
         out.push_str(if is_unit { "µm" } else { "um" });
         rest = &rest[index + 2..];

@@ -46,7 +46,10 @@ const ITEM_KEYWORDS: [&str; 12] = [
 ];
 
 pub fn complete(analysis: &Analysis, source: &str, offset: usize) -> Vec<Candidate> {
-    let offset = (0..=offset.min(source.len())).rev().find(|&i| source.is_char_boundary(i)).unwrap_or(0);
+    let offset = (0..=offset.min(source.len()))
+        .rev()
+        .find(|&i| source.is_char_boundary(i))
+        .unwrap_or(0);
     let before = &source[..offset];
     // Inside a comment, nothing.
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -88,7 +91,10 @@ fn statement_start(before: &str, line_start: usize) -> usize {
     let mut start = line_start;
     for _ in 0..MAX_STATEMENT_LINES {
         let line = before[start..].lines().next().unwrap_or("").trim_start();
-        let first_word = line.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
+        let first_word = line
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
         if ITEM_KEYWORDS.contains(&first_word) {
             return start + (before[start..].len() - before[start..].trim_start().len());
         }
@@ -194,7 +200,12 @@ impl Context<'_> {
         let at_key = entry_tokens.is_empty()
             || matches!(
                 entry_tokens,
-                [Tok::Ident(_), Tok::Colon, .., Tok::Number(_) | Tok::Unit(_) | Tok::Ident(_)]
+                [
+                    Tok::Ident(_),
+                    Tok::Colon,
+                    ..,
+                    Tok::Number(_) | Tok::Unit(_) | Tok::Ident(_)
+                ]
             ) && entry_tokens.len() > 2;
         if !at_key {
             return Vec::new();
@@ -384,6 +395,9 @@ fn unit_candidates(dimensions: impl IntoIterator<Item = Dimension>) -> Vec<Candi
 #[test]
 fn item_keywords_are_keywords() {
     for keyword in ITEM_KEYWORDS {
-        assert!(crate::syntax::token::KEYWORDS.iter().any(|(k, _)| *k == keyword), "{keyword}");
+        assert!(
+            crate::syntax::token::KEYWORDS.iter().any(|(k, _)| *k == keyword),
+            "{keyword}"
+        );
     }
 }

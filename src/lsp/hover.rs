@@ -81,7 +81,10 @@ fn stack_after(text: &mut String, protocol: &Protocol, after: &StackAfterStep, w
     let Some(snapshot) = &after.product else {
         return;
     };
-    let product = protocol.workpieces.get(snapshot.workpiece).map_or("?", |w| w.name.as_str());
+    let product = protocol
+        .workpieces
+        .get(snapshot.workpiece)
+        .map_or("?", |w| w.name.as_str());
     let _ = write!(text, "\n\n**{when}, `{product}`** (bottom to top):\n");
     if snapshot.layers_elided {
         text.push_str("\n- (layers not listed past this many steps; see `seipc stack`)");
@@ -90,9 +93,18 @@ fn stack_after(text: &mut String, protocol: &Protocol, after: &StackAfterStep, w
     }
     if !snapshot.layers_elided {
         for run in runs(&snapshot.layers) {
-            let thickness = run.thickness.map_or_else(|| "thickness unknown".to_owned(), |t| estimate(t, |v| length(v, 3)));
-            let times = if run.count > 1 { format!(" x{}", run.count) } else { String::new() };
-            let made_by = protocol.steps.get(run.last_step).map_or(String::new(), |s| format!(", by `{}`", s.name));
+            let thickness = run
+                .thickness
+                .map_or_else(|| "thickness unknown".to_owned(), |t| estimate(t, |v| length(v, 3)));
+            let times = if run.count > 1 {
+                format!(" x{}", run.count)
+            } else {
+                String::new()
+            };
+            let made_by = protocol
+                .steps
+                .get(run.last_step)
+                .map_or(String::new(), |s| format!(", by `{}`", s.name));
             let _ = write!(text, "\n- `{}`{times}: {thickness}{made_by}", run.first.material);
         }
     }
@@ -118,7 +130,11 @@ fn stack_after(text: &mut String, protocol: &Protocol, after: &StackAfterStep, w
 fn operation(analysis: &Analysis, verb: &str) -> Option<String> {
     let library = &analysis.compilation.library;
     let operation = library.operations.get(verb)?;
-    let mut text = format!("**operation `{verb}`** ({})\n\n```\n{}\n```", operation.family, operation.signature());
+    let mut text = format!(
+        "**operation `{verb}`** ({})\n\n```\n{}\n```",
+        operation.family,
+        operation.signature()
+    );
     let _ = write!(text, "\n\ntakes {}", operation.reagent.describe());
     if operation.reagent_optional {
         text.push_str(" (optional)");
@@ -168,7 +184,11 @@ fn tool(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
     }
     for (protocol, steps) in loads.iter().take(8) {
         let shown: Vec<String> = steps.iter().take(6).map(|s| format!("`{s}`")).collect();
-        let more = if steps.len() > 6 { format!(" and {} more", steps.len() - 6) } else { String::new() };
+        let more = if steps.len() > 6 {
+            format!(" and {} more", steps.len() - 6)
+        } else {
+            String::new()
+        };
         let _ = write!(
             text,
             "\n\n\"{}\" (batch {}): {}{more}",
@@ -204,7 +224,10 @@ fn reagent(symbol: &Symbol, source: &str) -> Option<String> {
 
 fn substrate(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
     let (_, protocol) = program_protocol(analysis, symbol)?;
-    let workpiece = protocol.workpieces.iter().find(|w| Some(w.span) == symbol.declaration)?;
+    let workpiece = protocol
+        .workpieces
+        .iter()
+        .find(|w| Some(w.span) == symbol.declaration)?;
     let mut text = format!("**substrate `{}`**: `{}`", workpiece.name, workpiece.material);
     if let Some(form) = &workpiece.form {
         let _ = write!(text, " {form}");
@@ -248,7 +271,11 @@ fn environment(analysis: &Analysis, name: &str) -> Option<String> {
 }
 
 fn protocol(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
-    let p = analysis.index.protocols.iter().position(|p| Some(p.span) == symbol.declaration)?;
+    let p = analysis
+        .index
+        .protocols
+        .iter()
+        .position(|p| Some(p.span) == symbol.declaration)?;
     let protocol = analysis.compilation.program.protocols.get(p)?;
     let mut text = format!(
         "**protocol \"{}\"**: {} steps, batch {}",

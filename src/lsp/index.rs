@@ -112,7 +112,10 @@ impl Index {
                             }
                             ProtocolItem::Step(s) => {
                                 let symbol = index.declare(SymbolKind::Step, Some(p), &s.name, s.span);
-                                index.step_verbs.entry(symbol).or_insert_with(|| s.verb.text.to_string());
+                                index
+                                    .step_verbs
+                                    .entry(symbol)
+                                    .or_insert_with(|| s.verb.text.to_string());
                                 Some(symbol)
                             }
                             ProtocolItem::Reaction(_)
@@ -173,7 +176,10 @@ impl Index {
                 Item::Operation(o) => index.field_uses(o, &[("tools", SymbolKind::ToolKind)]),
                 Item::ToolKind(k) => index.field_uses(
                     k,
-                    &[("operations", SymbolKind::Operation), ("environments", SymbolKind::Environment)],
+                    &[
+                        ("operations", SymbolKind::Operation),
+                        ("environments", SymbolKind::Environment),
+                    ],
                 ),
                 Item::Material(m) => index.material_uses(m, None),
                 Item::Environment(_) | Item::Reaction(_) | Item::Error(_) => {}
@@ -334,7 +340,12 @@ impl Index {
 
     fn step_uses(&mut self, p: usize, step: &ast::Step) {
         use SymbolKind::*;
-        let reagents_then_materials = [(Reagent, Some(p)), (Reagent, None), (Material, Some(p)), (Material, None)];
+        let reagents_then_materials = [
+            (Reagent, Some(p)),
+            (Reagent, None),
+            (Material, Some(p)),
+            (Material, None),
+        ];
         self.refer(&step.verb, &[(Operation, None)], Some(Operation));
         for operand in &step.operands {
             match operand {
@@ -411,7 +422,12 @@ mod tests {
         assert_eq!((bsl.kind, bsl.protocol), (SymbolKind::Reagent, Some(0)));
         let dip = symbol_at(&index, "dip", 1);
         assert_eq!(dip.kind, SymbolKind::Step);
-        assert_eq!(index.occurrences_of(index.at(SOURCE.find("dip").unwrap()).unwrap().symbol).count(), 2);
+        assert_eq!(
+            index
+                .occurrences_of(index.at(SOURCE.find("dip").unwrap()).unwrap().symbol)
+                .count(),
+            2
+        );
         let mos2 = symbol_at(&index, "MoS2", 0);
         assert_eq!((mos2.kind, mos2.definition), (SymbolKind::Material, None));
         let verb = symbol_at(&index, "sputter", 1);

@@ -72,7 +72,9 @@ fn capabilities(unit: ColumnUnit) -> types::ServerCapabilities {
             ColumnUnit::Utf8 => types::PositionEncodingKind::UTF8,
             ColumnUnit::Utf16 => types::PositionEncodingKind::UTF16,
         }),
-        text_document_sync: Some(types::TextDocumentSyncCapability::Kind(types::TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(types::TextDocumentSyncCapability::Kind(
+            types::TextDocumentSyncKind::FULL,
+        )),
         hover_provider: Some(types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(types::OneOf::Left(true)),
         references_provider: Some(types::OneOf::Left(true)),

@@ -117,14 +117,27 @@ fn plate_on_collector(piece: &mut Piece, ctx: &Ctx, plated: f64, notes: &mut Not
     };
     let mut layers = piece.take_layers();
     let below = layers.iter().rposition(|layer| !permeable(layer)).map_or(0, |i| i + 1);
-    let li = Layer::new(&["Li".to_owned()], Some(Estimate::exact(plated)), ctx.index, Origin::Electrochemical);
+    let li = Layer::new(
+        &["Li".to_owned()],
+        Some(Estimate::exact(plated)),
+        ctx.index,
+        Origin::Electrochemical,
+    );
     layers.insert(below, Arc::new(li));
     for layer in layers {
         piece.push(layer, ctx.db);
     }
     notes.add(|| {
-        let place = if below < piece.layers().len() - 1 { "beneath the 2D film" } else { "on top" };
-        format!("{}: {} of Li plated onto the collector, {place}", ctx.name(), length(plated, 3))
+        let place = if below < piece.layers().len() - 1 {
+            "beneath the 2D film"
+        } else {
+            "on top"
+        };
+        format!(
+            "{}: {} of Li plated onto the collector, {place}",
+            ctx.name(),
+            length(plated, 3)
+        )
     });
 }
 

@@ -142,8 +142,7 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
                 notes.add(|| {
                     format!(
                         "`{}` reacts with Li only in a plasma ({}): as a gas it grows nothing",
-                        species.reaction.reactant,
-                        species.reaction.source
+                        species.reaction.reactant, species.reaction.source
                     )
                 });
             }

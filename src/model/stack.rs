@@ -21,11 +21,11 @@ use super::budget::{self, BudgetOutcome};
 use super::context::Ctx;
 use super::conversion::{convert_layer, pending_note, settle};
 use super::data::{ModelData, Route};
-use super::electrochem::{Overdrawn, strip};
-use super::format::length;
 use super::deposition::deposit;
 use super::duration::duration;
 use super::electrochem::electroplate;
+use super::electrochem::{Overdrawn, strip};
+use super::format::length;
 use super::growth::{grow, species};
 use super::layer::{Caveats, Layer, Origin, density};
 use super::notes::Notes;
@@ -365,9 +365,17 @@ fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes) -> 
 }
 
 /// E0604: a strip that asks for more Li than the workpiece holds.
-fn over_strip(protocol: &Protocol, workpiece: usize, step: &crate::sema::program::Step, over: &Overdrawn) -> Diagnostic {
+fn over_strip(
+    protocol: &Protocol,
+    workpiece: usize,
+    step: &crate::sema::program::Step,
+    over: &Overdrawn,
+) -> Diagnostic {
     let piece = &protocol.workpieces[workpiece];
-    let capacity = |m: f64| over.charge_per_m.map(|per_m| format!(" ({:.2} mAh/cm2)", m * per_m / 36_000.0));
+    let capacity = |m: f64| {
+        over.charge_per_m
+            .map(|per_m| format!(" ({:.2} mAh/cm2)", m * per_m / 36_000.0))
+    };
     Diagnostic::new(
         codes::OVER_STRIP,
         format!(
@@ -378,9 +386,16 @@ fn over_strip(protocol: &Protocol, workpiece: usize, step: &crate::sema::program
             piece.name
         ),
         step.span,
-        format!("removes {}{}", length(over.asked_m, 3), capacity(over.asked_m).unwrap_or_default()),
+        format!(
+            "removes {}{}",
+            length(over.asked_m, 3),
+            capacity(over.asked_m).unwrap_or_default()
+        ),
     )
-    .with_label(piece.span, format!("`{}` holds {} of Li here", piece.name, length(over.held_m, 3)))
+    .with_label(
+        piece.span,
+        format!("`{}` holds {} of Li here", piece.name, length(over.held_m, 3)),
+    )
     .with_help(format!(
         "strip at most {}{}, or start from a thicker foil",
         length(over.held_m, 3),
@@ -573,7 +588,10 @@ fn object_schema(mut properties: serde_json::Map<String, serde_json::Value>, opt
     let strings = serde_json::json!({ "type": "array", "items": { "type": "string" } });
     properties.insert("unverified".to_owned(), strings.clone());
     properties.insert("assumed".to_owned(), strings);
-    let required: Vec<&String> = properties.keys().filter(|key| !optional.contains(&key.as_str())).collect();
+    let required: Vec<&String> = properties
+        .keys()
+        .filter(|key| !optional.contains(&key.as_str()))
+        .collect();
     let schema = serde_json::json!({
         "type": "object",
         "properties": properties,
@@ -598,7 +616,10 @@ impl schemars::JsonSchema for Layer {
         let mut properties = serde_json::Map::new();
         properties.insert("material".to_owned(), serde_json::json!({ "type": "string" }));
         estimate_properties(&mut properties, "thickness", "m");
-        properties.insert("components".to_owned(), subschema::<Vec<super::layer::Share>>(generator));
+        properties.insert(
+            "components".to_owned(),
+            subschema::<Vec<super::layer::Share>>(generator),
+        );
         properties.insert("origin".to_owned(), subschema::<Origin>(generator));
         properties.insert("step".to_owned(), subschema::<usize>(generator));
         properties.insert("converted_at".to_owned(), subschema::<Option<usize>>(generator));

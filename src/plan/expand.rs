@@ -2,11 +2,19 @@
 //! per-sample step (`batch N` samples each), one per batch for a preparation step, the
 //! precedences of the step graph repeated for every sample, and the file's tools as
 //! machines. The protocols of a file share its tools.
+//!
+//! Set-ups as they happen: each tool's pump-down, vent and ramp (with the samples
+//! inside or before, by `heat_up`) become the machine's; consecutive steps of a sample
+//! on one tool run in one pump-down (`Problem::in_situ`); and a transfer into an
+//! environment with an antechamber (or out of one into a room without) is one
+//! operation per sample on that antechamber, a machine shared by every protocol.
 
 use crate::diagnostics::{Diagnostic, codes};
+use std::sync::Arc;
+
 use crate::plan::dag::{Node, StepGraph};
-use crate::plan::schedule::{Machine, Operation, Problem};
-use crate::sema::library::{Effect, Library};
+use crate::plan::schedule::{Machine, Operation, Problem, ROOM_TEMPERATURE_K};
+use crate::sema::library::{Antechamber, Effect, HeatUp, Library};
 use crate::sema::program::{Program, Step};
 use crate::sema::units::{Dimension, display};
 use petgraph::visit::EdgeRef;
@@ -18,12 +26,27 @@ pub struct Origin {
     pub protocol: usize,
     /// `None` for a step run once per batch (preparing a reagent).
     pub sample: Option<u32>,
+    /// The step; for a transfer, the step it leads to.
     pub step: usize,
+    /// A pass through an antechamber on the way to `step`.
+    pub transfer: bool,
+}
+
+/// What a machine of the problem is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Station {
+    /// An index into `Program::tools`.
+    Tool(usize),
+    /// The antechamber (pass box, load-lock) into this environment.
+    Antechamber(Arc<str>),
 }
 
 #[derive(Debug, Clone)]
 pub struct Expansion {
     pub problem: Problem,
+    /// Indexed like `problem.machines`: the tools, then the antechambers.
+    pub stations: Vec<Station>,
     /// Indexed like `problem.operations`.
     pub origins: Vec<Origin>,
     /// For each protocol and step, whether its duration is the operation's default
@@ -61,14 +84,15 @@ fn duration(step: &Step, library: &Library) -> Duration {
             .zip(step.param("time_per_layer"))
             .map(|(n, t)| n * t),
         // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical | Effect::Strip => step
-            .param("areal_capacity")
-            .zip(step.param("current_density"))
-            .map(|(q, i)| {
-                let half_cycle = q / i;
-                step.param("cycles")
-                    .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
-            }),
+        Effect::Electrochemical | Effect::Strip => {
+            step.param("areal_capacity")
+                .zip(step.param("current_density"))
+                .map(|(q, i)| {
+                    let half_cycle = q / i;
+                    step.param("cycles")
+                        .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
+                })
+        }
         _ => None,
     };
     match (implied, operation.default_time_s) {
@@ -115,6 +139,10 @@ fn duration_help(step: &Step, library: &Library) -> String {
 /// anyone. A pilot line of 10^4 samples through ten steps is a tenth of it.
 pub const MAX_OPERATIONS: u64 = 1_000_000;
 
+/// Marks the batch key of a pass through an antechamber, so that it never equals a
+/// step's own (`protocol << 32 | step`, with fewer than 2^31 protocols).
+const TRANSFER_KEY: u64 = 1 << 62;
+
 pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Option<Expansion>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let total: u64 = program
@@ -144,19 +172,46 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
         );
         return (None, diagnostics);
     }
-    let machines = program
+    let mut machines: Vec<Machine> = program
         .tools
         .iter()
         .map(|tool| Machine {
             name: tool.name.clone(),
             capacity: tool.capacity,
             setup_s: tool.pump_down_s,
+            vent_s: tool.vent_s,
             ramp_k_per_s: tool.ramp_k_per_s,
+            ramp_inside: tool.heat_up == HeatUp::Inside,
+            initial_k: library
+                .environments
+                .get(&*tool.environment)
+                .and_then(|e| e.temperature_k)
+                .unwrap_or(ROOM_TEMPERATURE_K),
         })
         .collect();
+    let mut stations: Vec<Station> = (0..program.tools.len()).map(Station::Tool).collect();
+    // The antechamber a transfer goes through: the one into the room entered, else
+    // (entering a room without, such as air) the one of the room left.
+    let mut antechamber_of = |from: &Arc<str>, to: &Arc<str>| -> Option<(usize, Antechamber)> {
+        let (room, antechamber) = [to, from]
+            .into_iter()
+            .find_map(|room| Some((room, library.environments.get(&**room)?.antechamber?)))?;
+        let station = Station::Antechamber(Arc::clone(room));
+        let machine = stations.iter().position(|s| *s == station).unwrap_or_else(|| {
+            stations.push(station);
+            machines.push(Machine {
+                name: format!("{room}-antechamber"),
+                capacity: antechamber.capacity,
+                ..Machine::default()
+            });
+            machines.len() - 1
+        });
+        Some((machine, antechamber))
+    };
     let mut operations = Vec::new();
     let mut origins = Vec::new();
     let mut precedences = Vec::new();
+    let mut in_situ = Vec::new();
     let mut assumed = Vec::new();
     let mut complete = true;
     for (protocol_index, (protocol, graph)) in program.protocols.iter().zip(graphs).enumerate() {
@@ -223,15 +278,64 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                     protocol: protocol_index,
                     sample: step.workpiece.map(|_| sample),
                     step: step_index,
+                    transfer: false,
                 });
             }
         }
         assumed.push(assumed_here);
-        // Step-to-step edges; a transfer node passes its edge through.
         let step_of = |node| match graph.graph[node] {
             Node::Step(step) => Some(step),
             Node::Transfer(_) => None,
         };
+        let per_sample = |step: usize| protocol.steps[step].workpiece.is_some();
+        let op = |step: usize, sample: u32| first_op[step] + if per_sample(step) { sample as usize } else { 0 };
+        let samples = |before: usize, after: usize| {
+            if per_sample(before) || per_sample(after) {
+                protocol.batch
+            } else {
+                1
+            }
+        };
+        // Each transfer through an antechamber: one pass per sample, between the steps.
+        // The steps keep their own precedence too, which carries the `max_wait`.
+        for node in graph.graph.node_indices() {
+            let Node::Transfer(transfer) = &graph.graph[node] else {
+                continue;
+            };
+            let Some((machine, antechamber)) = antechamber_of(&transfer.from, &transfer.to) else {
+                continue;
+            };
+            let befores: Vec<usize> = graph
+                .graph
+                .neighbors_directed(node, petgraph::Direction::Incoming)
+                .filter_map(step_of)
+                .collect();
+            let afters: Vec<usize> = graph.graph.neighbors(node).filter_map(step_of).collect();
+            let Some(&into) = afters.first() else { continue };
+            let first_pass = operations.len();
+            for sample in 0..protocol.batch {
+                operations.push(Operation {
+                    machine: Some(machine),
+                    duration_s: antechamber.cycle_s,
+                    // Any samples may share a pass.
+                    batch_key: TRANSFER_KEY | machine as u64,
+                    setpoint_k: None,
+                    max_wait_s: None,
+                });
+                origins.push(Origin {
+                    protocol: protocol_index,
+                    sample: Some(sample),
+                    step: into,
+                    transfer: true,
+                });
+            }
+            for sample in 0..protocol.batch {
+                let pass = first_pass + sample as usize;
+                precedences.extend(befores.iter().map(|&before| (op(before, sample), pass)));
+                precedences.extend(afters.iter().map(|&after| (pass, op(after, sample))));
+            }
+        }
+        // Step-to-step edges; a transfer node passes its edge through.
         for edge in graph.graph.edge_references() {
             let Some(before) = step_of(edge.source()) else { continue };
             let afters: Vec<usize> = match step_of(edge.target()) {
@@ -239,16 +343,35 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                 None => graph.graph.neighbors(edge.target()).filter_map(step_of).collect(),
             };
             for after in afters {
-                let per_sample = |step: usize| protocol.steps[step].workpiece.is_some();
-                let op = |step: usize, sample: u32| first_op[step] + if per_sample(step) { sample as usize } else { 0 };
-                let samples = if per_sample(before) || per_sample(after) {
-                    protocol.batch
-                } else {
-                    1
-                };
-                for sample in 0..samples {
+                for sample in 0..samples(before, after) {
                     precedences.push((op(before, sample), op(after, sample)));
                 }
+            }
+        }
+        // Consecutive steps of a sample on one tool, nothing else between them: the
+        // samples stay in the chamber.
+        for before in 0..protocol.steps.len() {
+            let node = petgraph::graph::NodeIndex::new(before);
+            let mut afters: Vec<_> = graph.graph.neighbors(node).collect();
+            afters.sort_unstable();
+            afters.dedup();
+            let [after_node] = afters[..] else { continue };
+            let Some(after) = step_of(after_node) else { continue };
+            let mut befores: Vec<_> = graph
+                .graph
+                .neighbors_directed(after_node, petgraph::Direction::Incoming)
+                .collect();
+            befores.sort_unstable();
+            befores.dedup();
+            let (first, second) = (&protocol.steps[before], &protocol.steps[after]);
+            let stays = befores.len() == 1
+                && per_sample(before)
+                && per_sample(after)
+                && first.tool.is_some()
+                && first.tool == second.tool
+                && !(first.param("temperature").is_none() && second.param("temperature").is_some());
+            if stays {
+                in_situ.extend((0..protocol.batch).map(|sample| (op(before, sample), op(after, sample))));
             }
         }
     }
@@ -259,7 +382,9 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
             machines,
             operations,
             precedences,
+            in_situ,
         },
+        stations,
         origins,
         assumed,
     });

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::quantity_value;
-use super::declarations::{names, single, single_name, unknown_field};
+use super::declarations::{names, single, single_name, text, texts, unknown_field};
 use super::materials::{FormulaError, KINDS, LiReaction, Material, MaterialDb, Phase, parse_formula};
 use super::tsv::for_each_record;
 use super::units::{Dimension, trim_number};
@@ -431,16 +431,11 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 }
             }
             "name" => {
-                if let Some(text) = single_name(key, values, diagnostics) {
-                    material.name = text.text.to_string();
+                if let Some(text) = text(key, values, diagnostics) {
+                    material.name = text;
                 }
             }
-            "aliases" => {
-                material.aliases = names(key, values, diagnostics)
-                    .iter()
-                    .map(|n| n.text.to_string())
-                    .collect()
-            }
+            "aliases" => material.aliases = texts(key, values, diagnostics),
             "class" => {
                 if let Some(text) = single_name(key, values, diagnostics) {
                     // `organic` is what a chemist writes for a molecular organic solid.
@@ -488,20 +483,15 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                     }
                 }
             }
-            "dissolves_in" => {
-                material.dissolves_in = names(key, values, diagnostics)
-                    .iter()
-                    .map(|n| n.text.to_string())
-                    .collect()
-            }
+            "dissolves_in" => material.dissolves_in = texts(key, values, diagnostics),
             "note" => {
-                if let Some(text) = single_name(key, values, diagnostics) {
-                    material.li_note = text.text.to_string();
+                if let Some(text) = text(key, values, diagnostics) {
+                    material.li_note = text;
                 }
             }
             "source" => {
-                if let Some(text) = single_name(key, values, diagnostics) {
-                    material.source = text.text.to_string();
+                if let Some(text) = text(key, values, diagnostics) {
+                    material.source = text;
                 }
             }
             "density" => match positive(key, values, DENSITY, "a density, as `1.2 g/cm3`", diagnostics) {
@@ -798,7 +788,15 @@ fn invalid_choice<'a>(
 }
 
 /// The fields of a `reaction` declaration.
-pub const REACTION_FIELDS: &[&str] = &["trigger", "anneal", "arrangement", "extent", "unbalanced", "activation", "source"];
+pub const REACTION_FIELDS: &[&str] = &[
+    "trigger",
+    "anneal",
+    "arrangement",
+    "extent",
+    "unbalanced",
+    "activation",
+    "source",
+];
 
 const TRIGGERS: &[(&str, Trigger)] = &[
     ("contact", Trigger::Contact),
@@ -898,15 +896,10 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                     }
                 }
             }
-            "unbalanced" => {
-                reaction.unbalanced = names(key, values, diagnostics)
-                    .iter()
-                    .map(|n| n.text.to_string())
-                    .collect()
-            }
+            "unbalanced" => reaction.unbalanced = texts(key, values, diagnostics),
             "source" => {
-                if let Some(name) = single_name(key, values, diagnostics) {
-                    reaction.source = name.text.to_string();
+                if let Some(name) = text(key, values, diagnostics) {
+                    reaction.source = name;
                 }
             }
             _ => unknown_field(key, REACTION_FIELDS, "a reaction", diagnostics),

@@ -17,7 +17,9 @@
 //! its parameters give their dimensions.
 
 use super::bind::{ParamTarget, bind_params};
-use super::library::{Atmosphere, Effect, EnvironmentSpec, Library, Operation, ParamSpec, ReagentKind, ToolKind};
+use super::library::{
+    Antechamber, Atmosphere, Effect, EnvironmentSpec, HeatUp, Library, Operation, ParamSpec, ReagentKind, ToolKind,
+};
 use super::units::{Dimension, parse_unit};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::syntax::ast::{self, BlockDecl, DeclEntry, Item, Name, Value};
@@ -48,6 +50,7 @@ pub fn extend(builtin: &Library, file: &ast::File) -> (Library, Vec<Diagnostic>)
                         environments: Vec::new(),
                         operations: Vec::new(),
                         note: String::new(),
+                        heat_up: HeatUp::Inside,
                     },
                 );
                 declared_kinds.push(decl);
@@ -94,6 +97,9 @@ pub(crate) fn environment_params() -> Vec<ParamSpec> {
         spec("h2o", "fraction"),
         spec("o2", "fraction"),
         spec("pressure", "pressure"),
+        spec("temperature", "temperature"),
+        spec("antechamber_cycle", "time"),
+        spec("antechamber_capacity", "count"),
     ]
 }
 
@@ -206,7 +212,31 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
             .get("h2o")
             .map(|v| v.si * 1e6)
             .or(builtin.as_ref().and_then(|b| b.h2o_ppm));
-        let note = builtin.map_or_else(|| "declared in the recipe".to_owned(), |b| b.note);
+        // A lab's own room gets the antechamber of the built-in room with its atmosphere,
+        // unless it says otherwise; a cycle of 0 means it is entered directly.
+        let typical = builtin.clone().or_else(|| {
+            library
+                .environments
+                .values()
+                .find(|e| e.atmosphere == atmosphere && e.note != DECLARED)
+                .cloned()
+        });
+        let typical_antechamber = typical.and_then(|t| t.antechamber);
+        let cycle_s = values
+            .get("antechamber_cycle")
+            .map(|v| v.si)
+            .or(typical_antechamber.map(|a| a.cycle_s));
+        // `bind` has checked that a count is a whole number of at least 1.
+        let capacity = values
+            .get("antechamber_capacity")
+            .map(|v| v.si.min(f64::from(u32::MAX)) as u32)
+            .or(typical_antechamber.map(|a| a.capacity))
+            .unwrap_or(1);
+        let antechamber = cycle_s
+            .filter(|&cycle_s| cycle_s > 0.0)
+            .map(|cycle_s| Antechamber { cycle_s, capacity });
+        let temperature_k = values.get("temperature").map(|v| v.si);
+        let note = builtin.map_or_else(|| DECLARED.to_owned(), |b| b.note);
         library.environments.insert(
             name.text.to_string(),
             EnvironmentSpec {
@@ -214,10 +244,15 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
                 atmosphere,
                 h2o_ppm,
                 note,
+                antechamber,
+                temperature_k,
             },
         );
     }
 }
+
+/// The note of an environment the recipe declares.
+const DECLARED: &str = "declared in the recipe";
 
 /// Reports a name that is already taken (built in, or declared earlier in the file).
 fn redeclares(name: &Name, taken: bool, kind: &str, diagnostics: &mut Vec<Diagnostic>) -> bool {
@@ -255,7 +290,12 @@ fn placeholder(verb: &str) -> Operation {
 }
 
 /// One value out of a fixed list, with a suggestion when it is not one of them.
-fn choice<T: Copy>(value: &Name, choices: &[(&str, T)], what: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<T> {
+pub(super) fn choice<T: Copy>(
+    value: &Name,
+    choices: &[(&str, T)],
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
     if let Some((_, chosen)) = choices.iter().find(|(name, _)| *name == value.text) {
         return Some(*chosen);
     }
@@ -306,6 +346,19 @@ pub(super) fn single_name<'a, 'src>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<&'a Name<'src>> {
     single(key, values, diagnostics).and_then(|value| expect_name(key, value, diagnostics))
+}
+
+/// The single name of a field, as text.
+pub(super) fn text(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    single_name(key, values, diagnostics).map(|name| name.text.to_string())
+}
+
+/// The names of a field that takes a list, as text.
+pub(super) fn texts(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    names(key, values, diagnostics)
+        .iter()
+        .map(|name| name.text.to_string())
+        .collect()
 }
 
 /// The values of a field that takes a list of names.
@@ -444,13 +497,13 @@ fn lower_operation(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
                     }
                 }
                 "family" => {
-                    if let Some(value) = single_name(key, values, diagnostics) {
-                        operation.family = value.text.to_string();
+                    if let Some(value) = text(key, values, diagnostics) {
+                        operation.family = value;
                     }
                 }
                 "note" => {
-                    if let Some(value) = single_name(key, values, diagnostics) {
-                        operation.note = value.text.to_string();
+                    if let Some(value) = text(key, values, diagnostics) {
+                        operation.note = value;
                     }
                 }
                 _ => unknown_field(key, FIELDS, "an operation", diagnostics),
@@ -490,6 +543,9 @@ fn lower_tool_kind(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
         environments: Vec::new(),
         operations: Vec::new(),
         note: String::new(),
+        // A lab's own kind ramps with the samples inside unless its tools say otherwise:
+        // the longer plan of the two.
+        heat_up: HeatUp::Inside,
     };
     for entry in &decl.entries {
         match entry {
@@ -514,8 +570,8 @@ fn lower_tool_kind(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
                 }
             }
             DeclEntry::Field { key, values } if key.text == "note" => {
-                if let Some(value) = single_name(key, values, diagnostics) {
-                    kind.note = value.text.to_string();
+                if let Some(value) = text(key, values, diagnostics) {
+                    kind.note = value;
                 }
             }
             DeclEntry::Field { key, .. } => unknown_field(key, FIELDS, "a tool kind", diagnostics),

@@ -163,6 +163,30 @@ pub struct ToolKind {
     /// names the operations it runs).
     pub operations: Vec<String>,
     pub note: String,
+    pub heat_up: HeatUp,
+}
+
+/// When a heated tool ramps to a load's temperature (`data/tool_kinds.tsv`, `heat_up`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatUp {
+    /// With the load's samples inside, after they are placed (a furnace, a reactor).
+    Inside,
+    /// Before the samples are placed (a hot plate, a bath).
+    Preheated,
+}
+
+impl HeatUp {
+    pub const NAMES: &[(&'static str, HeatUp)] = &[("inside", HeatUp::Inside), ("preheated", HeatUp::Preheated)];
+}
+
+/// The antechamber, pass box or load-lock samples go through to enter an environment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Antechamber {
+    /// One pass, seconds.
+    pub cycle_s: f64,
+    /// Samples one pass takes.
+    pub capacity: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +215,10 @@ pub struct EnvironmentSpec {
     pub atmosphere: Atmosphere,
     pub h2o_ppm: Option<f64>,
     pub note: String,
+    /// `None`: entered directly.
+    pub antechamber: Option<Antechamber>,
+    /// The room's temperature, K, where a heated tool starts; `None`: room temperature.
+    pub temperature_k: Option<f64>,
 }
 
 /// A plasma feed that removes some layer materials (`data/etching.tsv`).
@@ -284,6 +312,11 @@ impl Library {
         let mut tool_kinds = BTreeMap::new();
         for_each_record(include_str!("../../data/tool_kinds.tsv"), |record| {
             let kind = record.get("kind").to_owned();
+            let heat_up = HeatUp::NAMES
+                .iter()
+                .find(|(word, _)| *word == record.get("heat_up"))
+                .map(|(_, heat_up)| *heat_up)
+                .unwrap_or_else(|| panic!("tool kind `{kind}`: unknown heat_up"));
             tool_kinds.insert(
                 kind.clone(),
                 ToolKind {
@@ -291,6 +324,7 @@ impl Library {
                     environments: record.list("environments"),
                     operations: Vec::new(),
                     note: record.get("note").to_owned(),
+                    heat_up,
                 },
             );
         });
@@ -303,6 +337,17 @@ impl Library {
                 .map(|(_, atmosphere)| *atmosphere)
                 .unwrap_or_else(|| panic!("environment `{name}`: unknown atmosphere"));
             let h2o_ppm = record.get("h2o_ppm").parse().ok();
+            let antechamber = record
+                .get("antechamber_cycle")
+                .parse::<f64>()
+                .ok()
+                .map(|minutes| Antechamber {
+                    cycle_s: minutes * 60.0,
+                    capacity: record
+                        .get("antechamber_capacity")
+                        .parse()
+                        .unwrap_or_else(|_| panic!("environment `{name}`: antechamber capacity")),
+                });
             environments.insert(
                 name.clone(),
                 EnvironmentSpec {
@@ -310,6 +355,8 @@ impl Library {
                     atmosphere,
                     h2o_ppm,
                     note: record.get("note").to_owned(),
+                    antechamber,
+                    temperature_k: None,
                 },
             );
         });

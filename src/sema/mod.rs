@@ -27,17 +27,20 @@ use std::borrow::Cow;
 /// stages use too. The walk over each workpiece's steps is [`phases::check`], run on the
 /// program this returns.
 ///
-/// `syntax_errors` are where the parser reported errors: the checks keep quiet about
-/// what those errors may have swallowed.
+/// `syntax_errors` are where the parser reported errors, and `lost_names` the names that
+/// the items it could not read declared: the checks keep quiet about what those errors
+/// may have swallowed.
 pub fn resolve(
     file: &ast::File,
     builtin: &Library,
     syntax_errors: &[Span],
+    lost_names: &[&str],
 ) -> (Program, Library, Cow<'static, Chemistry>, Vec<Diagnostic>) {
     let (library, mut diagnostics) = declarations::extend(builtin, file);
     let (chemistry, chemistry_diagnostics) = chemistry::declare(file);
     diagnostics.extend(chemistry_diagnostics);
-    let (program, resolve_diagnostics) = names::Resolver::new(&library, &chemistry, syntax_errors).resolve(file);
+    let (program, resolve_diagnostics) =
+        names::Resolver::new(&library, &chemistry, syntax_errors, lost_names).resolve(file);
     diagnostics.extend(resolve_diagnostics);
     (program, library, chemistry, diagnostics)
 }

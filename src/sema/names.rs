@@ -12,7 +12,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::bind::{ParamTarget, bind_params, quantity_value};
 use super::chemistry::Chemistry;
-use super::library::{Effect, Library, ParamSpec, ReagentKind};
+use super::declarations::choice;
+use super::library::{Effect, HeatUp, Library, ParamSpec, ReagentKind};
 use super::materials::MaterialDb;
 use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;
@@ -43,6 +44,8 @@ pub struct Resolver<'a, 't> {
     library: &'a Library,
     /// Where the parser reported errors, to keep their echoes quiet.
     syntax_errors: &'a [Span],
+    /// Names declared by items the parser could not read: their uses are not unknown.
+    lost_names: &'a [&'a str],
     materials: &'a MaterialDb,
     /// Which protocol declared a protocol-level material: it is unknown elsewhere.
     chemistry: &'a Chemistry,
@@ -76,6 +79,7 @@ pub(crate) fn tool_params() -> Vec<ParamSpec> {
     vec![
         spec("capacity", "count", false),
         spec("pump_down", "time", false),
+        spec("vent", "time", false),
         spec("ramp", "temperature ramp", false),
     ]
 }
@@ -96,10 +100,16 @@ pub(crate) fn generic_step_params() -> Vec<ParamSpec> {
 }
 
 impl<'a, 't> Resolver<'a, 't> {
-    pub fn new(library: &'a Library, chemistry: &'a Chemistry, syntax_errors: &'a [Span]) -> Self {
+    pub fn new(
+        library: &'a Library,
+        chemistry: &'a Chemistry,
+        syntax_errors: &'a [Span],
+        lost_names: &'a [&'a str],
+    ) -> Self {
         Resolver {
             library,
             syntax_errors,
+            lost_names,
             materials: &chemistry.materials,
             chemistry,
             protocol: None,
@@ -153,6 +163,11 @@ impl<'a, 't> Resolver<'a, 't> {
             tools: self.tools,
             protocols,
         };
+        // A step lost to an error may be the one that used a tool: unused declarations
+        // are only worth a warning in a file that otherwise reads cleanly.
+        if self.syntax_errors.is_empty() && !crate::diagnostics::has_errors(&self.diagnostics) {
+            self.diagnostics.extend(unused(&program));
+        }
         (program, self.diagnostics)
     }
 
@@ -162,22 +177,45 @@ impl<'a, 't> Resolver<'a, 't> {
         } else {
             None
         };
+        // `tool dip_tank: bath in ...`: the kind written where the name goes, and the
+        // other way round. The tool is declared as meant, so its uses resolve.
+        let swapped = !self.library.tool_kinds.contains_key(&*tool.kind.text)
+            && self.library.tool_kinds.contains_key(&*tool.name.text);
+        let (name, kind) = if swapped {
+            (&tool.kind, &tool.name)
+        } else {
+            (&tool.name, &tool.kind)
+        };
         declare(
             &mut self.diagnostics,
             &mut scope.tools,
             outer,
-            &tool.name,
+            name,
             self.tools.len(),
             "tool",
         );
-        let kind_known = self.library.tool_kinds.contains_key(&*tool.kind.text);
-        if !kind_known {
+        let kind_known = self.library.tool_kinds.contains_key(&*kind.text);
+        if swapped {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_TOOL_KIND,
+                    format!("unknown tool kind `{}`", tool.kind.text),
+                    tool.kind.span,
+                    "not a tool kind",
+                )
+                .with_label(tool.name.span, format!("`{}` is a tool kind", tool.name.text))
+                .with_help(format!(
+                    "the tool's name comes first, then its kind: `tool {}: {} in {}`",
+                    tool.kind.text, tool.name.text, tool.environment.text
+                )),
+            );
+        } else if !kind_known {
             self.diagnostics.push(
                 suggest::unknown(
                     codes::UNKNOWN_TOOL_KIND,
                     "tool kind",
-                    &tool.kind.text,
-                    tool.kind.span,
+                    &kind.text,
+                    kind.span,
                     self.library.tool_kinds.keys().map(String::as_str),
                 )
                 .with_note(format!(
@@ -207,46 +245,70 @@ impl<'a, 't> Resolver<'a, 't> {
                 )),
             );
         } else if kind_known {
-            let kind = &self.library.tool_kinds[&*tool.kind.text];
-            if !self.library.can_stand(&tool.kind.text, environment) {
+            let kind_row = &self.library.tool_kinds[&*kind.text];
+            if !self.library.can_stand(&kind.text, environment) {
                 misplaced = true;
                 self.diagnostics.push(
                     Diagnostic::new(
                         codes::TOOL_WRONG_ENVIRONMENT,
-                        format!("a tool of kind `{}` cannot stand in `{environment}`", tool.kind.text),
+                        format!("a tool of kind `{}` cannot stand in `{environment}`", kind.text),
                         tool.environment.span,
                         format!(
                             "`{}` tools work in {}",
-                            tool.kind.text,
-                            join_backticked(&kind.environments)
+                            kind.text,
+                            join_backticked(&kind_row.environments)
                         ),
                     )
-                    .with_label(tool.kind.span, kind.note.to_string())
-                    .with_help(format!("put the tool in {}", join_backticked(&kind.environments))),
+                    .with_label(kind.span, kind_row.note.to_string())
+                    .with_help(format!("put the tool in {}", join_backticked(&kind_row.environments))),
                 );
             }
         }
         let mut diagnostics = Vec::new();
+        // `heat_up` takes a word, which `bind_params` does not.
+        let (heat_up_params, others): (Vec<ast::Param>, Vec<ast::Param>) =
+            tool.params.iter().cloned().partition(|p| p.key.text == "heat_up");
         let params = bind_params(
             ParamTarget::Declaration("tool"),
             &tool_params(),
-            &tool.params,
+            &others,
             &[],
-            Some(tool.name.span),
+            Some(name.span),
             &mut diagnostics,
         );
+        let heat_up = match heat_up_params.first().map(|p| &p.value) {
+            Some(ast::Value::Name(word)) => choice(word, HeatUp::NAMES, "heat-up", &mut diagnostics),
+            Some(other) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        "a heat-up is `inside` or `preheated`",
+                        other.span(),
+                        "not a heat-up",
+                    )
+                    .with_help("write `heat_up: inside` (the ramp runs with the samples in) or `heat_up: preheated`"),
+                );
+                None
+            }
+            None => None,
+        };
+        let heat_up = heat_up
+            .or_else(|| self.library.tool_kinds.get(&*tool.kind.text).map(|kind| kind.heat_up))
+            .unwrap_or(HeatUp::Inside);
         self.diagnostics.extend(diagnostics);
         // `bind` has checked that a capacity is a whole number of at least 1.
         let capacity = params
             .get("capacity")
             .map_or(1, |value| value.si.min(f64::from(u32::MAX)) as u32);
         self.tools.push(Tool {
-            name: tool.name.text.to_string(),
-            kind: tool.kind.text.to_string(),
+            name: name.text.to_string(),
+            kind: kind.text.to_string(),
             environment: environment.into(),
             capacity,
             pump_down_s: params.get("pump_down").map_or(0.0, |v| v.si),
+            vent_s: params.get("vent").map_or(0.0, |v| v.si),
             ramp_k_per_s: params.get("ramp").map(|v| v.si),
+            heat_up,
             protocol,
             misplaced,
             span: tool.span,
@@ -265,6 +327,9 @@ impl<'a, 't> Resolver<'a, 't> {
                 _ => return Some(material.key.clone()),
             }
         }
+        if self.lost(name) {
+            return None;
+        }
         // In a step, any reagent in scope: the protocol's own and the file's.
         let file_reagents = reagents.map(|_| self.file_scope.reagents.keys().copied());
         let reagent_names = reagents
@@ -280,8 +345,16 @@ impl<'a, 't> Resolver<'a, 't> {
         );
         let diagnostic = if declared_elsewhere.is_some() {
             diagnostic
-                .with_help(format!("declare `{}` at file level to use it in every protocol", name.text))
+                .with_help(format!(
+                    "declare `{}` at file level to use it in every protocol",
+                    name.text
+                ))
                 .with_note("a material declared inside a protocol is known in that protocol only")
+        } else if super::units::parse_unit(&name.text).is_ok() {
+            // A unit word where a material stands is a quantity that lost its number.
+            diagnostic
+                .with_help(format!("`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`", name.text))
+                .with_note("materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name")
         } else {
             suggest::did_you_mean(diagnostic, "material", &name.text, name.span, candidates).with_note(
                 "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name",
@@ -510,7 +583,11 @@ impl<'a, 't> Resolver<'a, 't> {
         // lower; renumber `after` references to the steps that remain.
         let mut kept_position: Vec<Option<usize>> = vec![None; steps_by_name.len()];
         for (position, step) in steps.iter().enumerate() {
-            if let Some(declared) = steps_by_name.get(&*step.name) {
+            // A duplicate step (already reported) stays in the program, so that what it
+            // does to the foil is still checked, but `after` names the first one.
+            if let Some(declared) = steps_by_name.get(&*step.name)
+                && kept_position[declared.index].is_none()
+            {
                 kept_position[declared.index] = Some(position);
             }
         }
@@ -646,6 +723,13 @@ impl<'a, 't> Resolver<'a, 't> {
             );
             return None;
         };
+        // A unit word where a material stands (`sputter MoS2 nm`) is a quantity that lost
+        // its number: reported as such, and the parameter it was for not also missing.
+        let lost_number = step.operands.iter().any(|operand| {
+            matches!(operand, ast::Operand::Material(name)
+                if self.materials.lookup(&name.text).is_none() && super::units::parse_unit(&name.text).is_ok())
+        });
+        let damaged = damaged || lost_number;
         let mut workpiece = None;
         let mut onto = None;
         let mut tool = None;
@@ -836,14 +920,6 @@ impl<'a, 't> Resolver<'a, 't> {
             );
         }
         self.diagnostics.extend(diagnostics);
-        // A duplicate step (already reported) is dropped; the first definition stays.
-        if context
-            .steps
-            .get(&*step.name.text)
-            .is_some_and(|d| d.span != step.name.span)
-        {
-            return None;
-        }
         Some(Step {
             name: step.name.text.as_ref().into(),
             verb: operation.verb.clone(),
@@ -944,6 +1020,9 @@ impl<'a, 't> Resolver<'a, 't> {
         if let Some(declared) = context.workpiece_names.get(&*name.text) {
             return Some(declared.index);
         }
+        if self.lost(name) {
+            return None;
+        }
         let names: Vec<String> = context.workpiece_names.keys().map(|n| (*n).to_owned()).collect();
         let diagnostic = Diagnostic::new(
             codes::UNKNOWN_WORKPIECE,
@@ -953,7 +1032,8 @@ impl<'a, 't> Resolver<'a, 't> {
         );
         let candidates = context.workpiece_names.keys().copied();
         let diagnostic = suggest::did_you_mean(diagnostic, "substrate", &name.text, name.span, candidates);
-        let listed = (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)));
+        let listed =
+            (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)));
         self.diagnostics.push(match listed {
             Some(listed) => diagnostic.or_help(listed),
             None => diagnostic,
@@ -969,6 +1049,9 @@ impl<'a, 't> Resolver<'a, 't> {
             .or_else(|| self.file_scope.tools.get(&*name.text))
         {
             return Some(declared.index);
+        }
+        if self.lost(name) {
+            return None;
         }
         let candidates = context.scope.tools.keys().chain(self.file_scope.tools.keys()).copied();
         let declared: Vec<String> = context
@@ -996,7 +1079,15 @@ impl<'a, 't> Resolver<'a, 't> {
         None
     }
 
+    /// Whether `name` was declared by an item the parser could not read.
+    fn lost(&self, name: &ast::Name) -> bool {
+        self.lost_names.contains(&&*name.text)
+    }
+
     fn unknown_step(&mut self, name: &ast::Name, context: &ProtocolContext) {
+        if self.lost(name) {
+            return;
+        }
         let names: Vec<String> = context.steps.keys().map(|n| (*n).to_owned()).collect();
         let diagnostic = Diagnostic::new(
             codes::UNKNOWN_STEP,
@@ -1004,7 +1095,8 @@ impl<'a, 't> Resolver<'a, 't> {
             name.span,
             "no step of this name in this protocol",
         );
-        let diagnostic = suggest::did_you_mean(diagnostic, "step", &name.text, name.span, context.steps.keys().copied());
+        let diagnostic =
+            suggest::did_you_mean(diagnostic, "step", &name.text, name.span, context.steps.keys().copied());
         let listed = (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)));
         self.diagnostics.push(match listed {
             Some(listed) => diagnostic.or_help(listed),
@@ -1032,6 +1124,69 @@ fn item_span(item: &ast::ProtocolItem) -> Span {
         ast::ProtocolItem::Budget(d) => d.span,
         ast::ProtocolItem::Error(span) => *span,
     }
+}
+
+/// Warnings for what a file declares and never uses: a protocol without steps, a tool no
+/// step runs on, a protocol's reagent no step names.
+fn unused(program: &Program) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut tool_used = vec![false; program.tools.len()];
+    for protocol in &program.protocols {
+        if protocol.steps.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::PROTOCOL_WITHOUT_STEPS,
+                    format!("protocol `{}` has no steps", protocol.name),
+                    protocol.span,
+                    "nothing is done to the foil here",
+                )
+                .with_help(
+                    "add the steps, as in `step dry: dry at 60 degC for 30 min using plate`, or remove the protocol",
+                ),
+            );
+        }
+        let mut reagent_used = vec![false; protocol.reagents.len()];
+        for step in &protocol.steps {
+            if let Some(tool) = step.tool {
+                tool_used[tool] = true;
+            }
+            if let Some(ReagentUse::Reagent { index, .. }) = step.reagent {
+                reagent_used[index] = true;
+            }
+        }
+        for (reagent, _) in protocol.reagents.iter().zip(&reagent_used).filter(|(_, used)| !**used) {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::UNUSED_REAGENT,
+                    format!("reagent `{}` is never used", reagent.name),
+                    reagent.span,
+                    "no step names it",
+                )
+                .with_help(format!(
+                    "name it in a step, as in `immerse in {}`, or remove it",
+                    reagent.name
+                )),
+            );
+        }
+    }
+    // A file of tools alone is W0101, said once.
+    let tools = if program.protocols.is_empty() {
+        &[][..]
+    } else {
+        &program.tools[..]
+    };
+    for (tool, _) in tools.iter().zip(&tool_used).filter(|(_, used)| !**used) {
+        diagnostics.push(
+            Diagnostic::new(
+                codes::UNUSED_TOOL,
+                format!("tool `{}` is never used", tool.name),
+                tool.span,
+                "no step runs on it",
+            )
+            .with_help(format!("run a step on it with `using {}`, or remove it", tool.name)),
+        );
+    }
+    diagnostics
 }
 
 fn join_backticked(items: &[String]) -> String {

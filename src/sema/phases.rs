@@ -491,7 +491,10 @@ impl<'a> StepChecker<'a> {
         // EC/DMC, EC/DEC or EC/EMC electrolyte. A mixture is liquid when one of its
         // solvents is.
         let mixture_liquid = reagent.solvents.len() > 1
-            && reagent.solvents.iter().any(|s| s.phase_at(temperature) == Phase::Liquid);
+            && reagent
+                .solvents
+                .iter()
+                .any(|s| s.phase_at(temperature) == Phase::Liquid);
         for material in deciding {
             let phase = material.phase_at(temperature);
             if mixture_liquid && kind == ReagentKind::Liquid && phase == Phase::Solid {

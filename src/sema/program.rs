@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
+use super::library::HeatUp;
 use super::units::{Dimension, WrittenUnit, display, si_unit};
 use crate::span::Span;
 
@@ -37,8 +38,12 @@ pub struct Tool {
     pub capacity: u32,
     /// Set-up before each load (pump-down), seconds.
     pub pump_down_s: f64,
+    /// Venting after each load, seconds.
+    pub vent_s: f64,
     /// Heating or cooling rate between set temperatures, K/s; `None` when instant.
     pub ramp_k_per_s: Option<f64>,
+    /// Whether the ramp runs with the samples inside: the kind's, or the tool's own.
+    pub heat_up: HeatUp,
     /// The protocol that declared it, or `None` for a file-level tool.
     pub protocol: Option<usize>,
     /// Declared in an environment its kind cannot stand in (already reported): the

@@ -482,7 +482,11 @@ pub fn si_unit(dimension: Dimension) -> String {
             }
         })
         .collect();
-    if terms.is_empty() { "1".to_owned() } else { terms.join(" ") }
+    if terms.is_empty() {
+        "1".to_owned()
+    } else {
+        terms.join(" ")
+    }
 }
 
 /// The units values are shown in, per dimension, largest first: a value is shown in the
@@ -564,11 +568,21 @@ mod tests {
     #[test]
     fn the_units_of_a_dimension_are_those_of_the_table_and_their_quotients() {
         let time = units_of(Dimension::called("time"));
-        assert!(time.contains(&"min".to_owned()) && !time.contains(&"nm".to_owned()), "{time:?}");
+        assert!(
+            time.contains(&"min".to_owned()) && !time.contains(&"nm".to_owned()),
+            "{time:?}"
+        );
         let rate = units_of(Dimension::called("rate"));
-        assert!(rate.contains(&"nm/min".to_owned()) && rate.contains(&"um/h".to_owned()), "{rate:?}");
+        assert!(
+            rate.contains(&"nm/min".to_owned()) && rate.contains(&"um/h".to_owned()),
+            "{rate:?}"
+        );
         for unit in rate {
-            assert_eq!(parse_unit(&unit).unwrap().dimension, Dimension::called("rate"), "{unit}");
+            assert_eq!(
+                parse_unit(&unit).unwrap().dimension,
+                Dimension::called("rate"),
+                "{unit}"
+            );
         }
     }
 

@@ -8,6 +8,8 @@
 //!   This is what lets `K`, `M`, `s` or `h` be units after numbers and names elsewhere,
 //!   and keeps the grammar LALR(1).
 //! - It streams with two tokens of look-ahead, so memory does not grow with the file.
+//! - It keeps the byte spans of the `//` comments (for the formatter), found in the gaps
+//!   between tokens: logos skips them, and a gap holds only whitespace and comments.
 
 use std::collections::VecDeque;
 
@@ -24,26 +26,51 @@ pub struct Lexer<'src> {
     inner: logos::Lexer<'src, Tok<'src>>,
     lookahead: VecDeque<Spanned<'src>>,
     previous_was_number: bool,
+    /// Where the last token lexed ended: comments are looked for from there.
+    last_end: usize,
+    /// Where the previous token started, when it was a unit: for `nm per min`.
+    previous_unit: Option<usize>,
+    previous_was_slash: bool,
+    /// The `{` open at this point, innermost last.
+    open: Vec<OpenBrace>,
+    /// 1 right after `protocol`, 2 after its name: the next `{` opens a protocol.
+    protocol_header: u8,
     pub diagnostics: Vec<Diagnostic>,
+    /// The comments passed so far, in order; each runs from `//` to the end of its line
+    /// (the newline excluded).
+    pub comments: Vec<Span>,
 }
 
 impl<'src> Lexer<'src> {
     pub fn new(source: &'src str) -> Self {
-        Lexer {
-            source,
-            inner: Tok::lexer(source),
-            lookahead: VecDeque::with_capacity(2),
-            previous_was_number: false,
-            diagnostics: Vec::new(),
-        }
+        Lexer::starting_at(source, 0)
     }
 
     /// Lexes `source` from byte `start` (where a token starts), with offsets into the
     /// whole of `source`.
     pub fn starting_at(source: &'src str, start: usize) -> Self {
-        let mut lexer = Lexer::new(source);
-        lexer.inner.bump(start);
-        lexer
+        // A byte-order mark, which some editors write at the start of a UTF-8 file, is
+        // not text; skipping it here keeps every span an offset into the file as read.
+        let start = if start == 0 && source.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            start
+        };
+        let mut inner = Tok::lexer(source);
+        inner.bump(start);
+        Lexer {
+            source,
+            inner,
+            lookahead: VecDeque::with_capacity(2),
+            previous_was_number: false,
+            previous_unit: None,
+            previous_was_slash: false,
+            open: Vec::new(),
+            protocol_header: 0,
+            last_end: start,
+            diagnostics: Vec::new(),
+            comments: Vec::new(),
+        }
     }
 
     /// The next raw token, with bad characters merged into one error token.
@@ -63,8 +90,32 @@ impl<'src> Lexer<'src> {
     }
 
     fn lex_one(&mut self) -> Option<Spanned<'src>> {
-        let result = self.inner.next()?;
+        let Some(result) = self.inner.next() else {
+            self.note_comments(self.source.len());
+            return None;
+        };
         let span = self.inner.span();
+        self.note_comments(span.start);
+        let token = self.classify(result, span);
+        self.last_end = token.2;
+        Some(token)
+    }
+
+    /// Records the comments between the last token and `next_start`.
+    fn note_comments(&mut self, next_start: usize) {
+        let mut at = self.last_end;
+        while let Some(found) = self.source[at..next_start].find("//") {
+            let start = at + found;
+            let end = self.source[start..next_start]
+                .find('\n')
+                .map_or(next_start, |i| start + i);
+            self.comments.push(Span::new(start, end));
+            at = end;
+        }
+        self.last_end = next_start;
+    }
+
+    fn classify(&mut self, result: Result<Tok<'src>, ()>, span: std::ops::Range<usize>) -> Spanned<'src> {
         match result {
             Ok(Tok::Number(text)) if !text.parse::<f64>().is_ok_and(f64::is_finite) => {
                 // The token stays a number, so the quantity keeps its place in the
@@ -78,10 +129,10 @@ impl<'src> Lexer<'src> {
                     )
                     .with_help("check the exponent; numbers go up to about 1e308"),
                 );
-                Some((span.start, Tok::Number(text), span.end))
+                (span.start, Tok::Number(text), span.end)
             }
-            Ok(token) => Some((span.start, token, span.end)),
-            Err(()) => Some(self.error_token(span.start, span.end)),
+            Ok(token) => (span.start, token, span.end),
+            Err(()) => self.error_token(span.start, span.end),
         }
     }
 
@@ -173,25 +224,209 @@ fn lookalike_help(c: char) -> Option<&'static str> {
     })
 }
 
+/// The keywords that start an item, which people capitalise at the start of a line
+/// (`Step dip: ...`). Operand keywords are left out: `In` and `At` are elements.
+const ITEM_KEYWORDS: &[(&str, Tok<'static>)] = &[
+    ("protocol", Tok::Protocol),
+    ("tool", Tok::Tool),
+    ("reagent", Tok::Reagent),
+    ("environment", Tok::Environment),
+    ("substrate", Tok::Substrate),
+    ("batch", Tok::Batch),
+    ("step", Tok::Step),
+    ("budget", Tok::Budget),
+    ("operation", Tok::Operation),
+    ("tool_kind", Tok::ToolKind),
+    ("material", Tok::Material),
+    ("reaction", Tok::Reaction),
+];
+
+impl<'src> Lexer<'src> {
+    /// Whether only blanks stand between the start of the line and `at`.
+    fn starts_line(&self, at: usize) -> bool {
+        let line_start = self.source[..at].rfind('\n').map_or(0, |i| i + 1);
+        self.source[line_start..at]
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .is_empty()
+    }
+
+    /// `Step` at the start of a line is the keyword `step` written with a capital: it is
+    /// read as the keyword (so the item is not lost) and reported once.
+    fn capitalised_keyword(&mut self, start: usize, text: &str, end: usize) -> Option<Tok<'src>> {
+        let (keyword, token) = ITEM_KEYWORDS
+            .iter()
+            .find(|(keyword, _)| keyword.eq_ignore_ascii_case(text) && *keyword != text)?;
+        if !self.starts_line(start) {
+            return None;
+        }
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::KEYWORD_CASE,
+                format!("keywords are lowercase: `{text}` is written `{keyword}`"),
+                Span::new(start, end),
+                "read as the keyword",
+            )
+            .with_help(format!("write `{keyword}`")),
+        );
+        Some(*token)
+    }
+
+    /// A unit word (`Tok::Unit` after a number, `Tok::Ident` after a `/`) that starts at
+    /// `start`, taking in a `^2` written right after it (`cm^2`, reported once): the
+    /// parser then sees the unit whole, and `parser::unit_text` reads it as `cm2`.
+    fn unit(&mut self, start: usize, token: Tok<'src>, end: usize) -> Spanned<'src> {
+        let rest = &self.source[end..];
+        let digits = rest.strip_prefix('^').map_or(0, |power| {
+            power.len() - power.trim_start_matches(|c: char| c.is_ascii_digit()).len()
+        });
+        if digits == 0 {
+            return (start, token, end);
+        }
+        let merged_end = end + 1 + digits;
+        // The `^` and the power are lexed already (one error token, one number).
+        while self.peek(0).is_some_and(|(at, _, _)| *at < merged_end) {
+            self.lookahead.pop_front();
+        }
+        self.diagnostics.retain(|d| d.primary.span.start as usize != end);
+        let written = &self.source[start..merged_end];
+        let plain = written.replace('^', "");
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNIT_NOTATION,
+                format!("units are written without `^`: `{written}` is `{plain}`"),
+                Span::new(start, merged_end),
+                format!("read as `{plain}`"),
+            )
+            .with_help(format!("write `{plain}`")),
+        );
+        let merged = match token {
+            Tok::Unit(_) => Tok::Unit(written),
+            _ => Tok::Ident(written),
+        };
+        (start, merged, merged_end)
+    }
+
+    /// `per` right after a unit and before another word (`nm per min`) stands for `/`:
+    /// it becomes a `/` token, reported once.
+    fn per(&mut self, start: usize, end: usize, unit_start: usize) -> Option<Spanned<'src>> {
+        let (_, next, next_end) = *self.peek(0)?;
+        let Tok::Ident(denominator) = next else { return None };
+        let numerator = &self.source[unit_start..start].trim_end();
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNIT_NOTATION,
+                format!("a unit's `per` is written `/`: `{numerator}/{denominator}`"),
+                Span::new(unit_start, next_end),
+                format!("read as `{numerator}/{denominator}`"),
+            )
+            .with_help(format!("write `{numerator}/{denominator}`")),
+        );
+        Some((start, Tok::Slash, end))
+    }
+}
+
+/// An open `{`: where it is, and whether it opened a protocol (whose items may hold item
+/// keywords) or a block of fields (which may not).
+#[derive(Debug, Clone, Copy)]
+struct OpenBrace {
+    at: usize,
+    protocol: bool,
+}
+
+impl<'src> Lexer<'src> {
+    fn track_braces(&mut self, (start, token, _): Spanned<'src>) {
+        match token {
+            Tok::LBrace => self.open.push(OpenBrace {
+                at: start,
+                protocol: self.protocol_header == 2,
+            }),
+            Tok::RBrace => {
+                self.open.pop();
+            }
+            _ => {}
+        }
+        self.protocol_header = match (token, self.protocol_header) {
+            (Tok::Protocol, _) => 1,
+            (Tok::Str(_) | Tok::Ident(_), 1) => 2,
+            _ => 0,
+        };
+    }
+
+    /// An item keyword where the open block cannot hold it (`tool` inside
+    /// `{ capacity: 6`, `protocol` inside a protocol) means the block was not closed: a
+    /// `}` is put in before the keyword, reported once on the brace left open, so the
+    /// item before keeps what it declared and the next one is read as written.
+    fn close_before(&mut self, (start, token, end): Spanned<'src>) -> Option<Spanned<'src>> {
+        let open = *self.open.last()?;
+        let item_keyword = ITEM_KEYWORDS.iter().any(|(_, keyword)| *keyword == token);
+        let closes = if open.protocol {
+            matches!(token, Tok::Protocol | Tok::Operation | Tok::ToolKind)
+        } else {
+            // `reagent: liquid` is a field of an `operation` block.
+            item_keyword && !matches!(self.peek(0), Some((_, Tok::Colon, _)))
+        };
+        if !closes {
+            return None;
+        }
+        self.open.pop();
+        let keyword = ITEM_KEYWORDS
+            .iter()
+            .find(|(_, keyword)| *keyword == token)
+            .map_or("item", |(text, _)| text);
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNCLOSED_BLOCK,
+                "this `{` is never closed",
+                Span::new(open.at, open.at + 1),
+                "opened here",
+            )
+            .with_label(Span::new(start, end), format!("the next `{keyword}` starts here"))
+            .with_help(format!("close the block with `}}` before `{keyword}`")),
+        );
+        self.lookahead.push_front((start, token, end));
+        self.previous_was_number = false;
+        self.previous_was_slash = false;
+        self.previous_unit = None;
+        Some((start, Tok::RBrace, start))
+    }
+
+    /// The `{` still open where the text ends, innermost last.
+    pub fn unclosed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.open.iter().map(|open| open.at)
+    }
+}
+
 impl<'src> Iterator for Lexer<'src> {
-    type Item = Result<Spanned<'src>, std::convert::Infallible>;
+    type Item = Result<Spanned<'src>, super::parser::Slip>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let (start, token, end) = self.raw()?;
-        let token = match token {
+        let spanned = match token {
             Tok::Ident(text) if self.previous_was_number => {
                 let names_a_parameter = matches!(self.peek(0), Some((_, Tok::Colon, _)));
                 if names_a_parameter {
-                    Tok::Ident(text)
+                    (start, Tok::Ident(text), end)
                 } else {
-                    Tok::Unit(text)
+                    self.unit(start, Tok::Unit(text), end)
                 }
             }
-            Tok::Percent if self.previous_was_number => Tok::Unit("%"),
-            other => other,
+            Tok::Ident(_) if self.previous_was_slash => self.unit(start, token, end),
+            Tok::Ident("per") if let Some(unit_start) = self.previous_unit => {
+                self.per(start, end, unit_start).unwrap_or((start, token, end))
+            }
+            Tok::Ident(text) => (start, self.capitalised_keyword(start, text, end).unwrap_or(token), end),
+            Tok::Percent if self.previous_was_number => (start, Tok::Unit("%"), end),
+            other => (start, other, end),
         };
-        self.previous_was_number = matches!(token, Tok::Number(_));
-        Some(Ok((start, token, end)))
+        if let Some(close) = self.close_before(spanned) {
+            return Some(Ok(close));
+        }
+        self.track_braces(spanned);
+        self.previous_was_number = matches!(spanned.1, Tok::Number(_));
+        self.previous_was_slash = matches!(spanned.1, Tok::Slash);
+        self.previous_unit = matches!(spanned.1, Tok::Unit(_)).then_some(spanned.0);
+        Some(Ok(spanned))
     }
 }
 
@@ -245,6 +480,15 @@ mod tests {
     }
 
     #[test]
+    fn comments_are_kept_with_their_spans() {
+        let source = "// head\nstep a: x // tail\n  // own\n\"//not\" //";
+        let mut lexer = Lexer::new(source);
+        let _ = lexer.by_ref().count();
+        let texts: Vec<&str> = lexer.comments.iter().map(|span| &source[span.range()]).collect();
+        assert_eq!(texts, ["// head", "// tail", "// own", "//"]);
+    }
+
+    #[test]
     fn bad_characters_become_one_error_token() {
         let mut lexer = Lexer::new("a $$# b");
         let lexed: Vec<_> = lexer.by_ref().map(|t| t.unwrap().1).collect();
@@ -266,6 +510,12 @@ mod tests {
         let mut lexer = Lexer::new("\u{2212}40 degC");
         let _ = lexer.by_ref().count();
         assert!(lexer.diagnostics[0].help.as_deref().unwrap().contains("ASCII minus"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let lexed: Vec<_> = Lexer::new("\u{feff}step").map(|t| t.unwrap()).collect();
+        assert_eq!(lexed, vec![(3, Tok::Step, 7)]);
     }
 
     #[test]

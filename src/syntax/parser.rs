@@ -21,7 +21,65 @@ lalrpop_mod!(
 /// of the first ones, and a garbage file must not produce megabytes of output.
 pub const MAX_SYNTAX_ERRORS: usize = 100;
 
-type Recovery<'src> = ErrorRecovery<usize, Tok<'src>, std::convert::Infallible>;
+type Recovery<'src> = ErrorRecovery<usize, Tok<'src>, Slip>;
+
+/// A predictable slip that an error production of the grammar has read past, as if it had
+/// been written right; [`slip_diagnostic`] words it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Slip {
+    /// `step dip immerse ...`, `tool bath dip_tank ...`: no `:` after the name that
+    /// the item declares.
+    MissingColon {
+        keyword: &'static str,
+        name: Span,
+        next: Span,
+    },
+    /// `budget 30 um <= li_remaining`: the limit before the metric. `comparison` is the
+    /// budget's meaning once the operands are put back in order.
+    SwappedBudget {
+        span: Span,
+        limit: Span,
+        metric: Span,
+        comparison: crate::syntax::ast::Comparison,
+    },
+}
+
+pub(crate) fn slip<'src>(slip: Slip) -> Recovery<'src> {
+    ErrorRecovery {
+        error: ParseError::User { error: slip },
+        dropped_tokens: Vec::new(),
+    }
+}
+
+fn slip_diagnostic(slip: Slip, source: &str) -> Diagnostic {
+    let text = |span: Span| &source[span.start as usize..span.end as usize];
+    match slip {
+        Slip::MissingColon { keyword, name, next } => Diagnostic::new(
+            codes::SYNTAX_ERROR,
+            format!("expected `:` after the {keyword} name `{}`", text(name)),
+            Span::new(name.end as usize, next.start as usize),
+            "`:` missing here",
+        )
+        .with_help(format!("write `{keyword} {}: {} ...`", text(name), text(next))),
+        Slip::SwappedBudget {
+            span,
+            limit,
+            metric,
+            comparison,
+        } => Diagnostic::new(
+            codes::SYNTAX_ERROR,
+            "a budget names its metric first, then the limit",
+            span,
+            "limit and metric swapped",
+        )
+        .with_help(format!(
+            "write `budget {} {} {}`",
+            text(metric),
+            comparison.symbol(),
+            text(limit)
+        )),
+    }
+}
 
 /// What an error production of the grammar reports: `found` stands where `expected`
 /// belongs (`reagent bsl: ...` for `reagent bsl = ...`). The parse goes on as if the
@@ -37,7 +95,8 @@ pub(crate) fn misplaced<'src>(start: usize, found: Tok<'src>, end: usize, expect
 }
 
 /// The text of a unit, `nm/min`, from its parts: the source text itself when the parts
-/// stand together as written, else the parts joined (`nm / min` becomes `nm/min`).
+/// stand together as written, else the parts joined (`nm / min` and `nm per min` become
+/// `nm/min`); a power written with `^` (reported by the lexer) loses it: `cm^2` is `cm2`.
 pub(crate) fn unit_text<'src>(
     source: &'src str,
     start: usize,
@@ -46,6 +105,14 @@ pub(crate) fn unit_text<'src>(
     tail: &[&'src str],
 ) -> Cow<'src, str> {
     let written = &source[start..end];
+    if written.contains('^') {
+        let mut text = head.replace('^', "");
+        for part in tail {
+            text.push('/');
+            text.push_str(&part.replace('^', ""));
+        }
+        return Cow::Owned(text);
+    }
     let joined_len = head.len() + tail.iter().map(|part| part.len() + 1).sum::<usize>();
     if written.len() == joined_len {
         return Cow::Borrowed(written);
@@ -68,6 +135,9 @@ struct RawParse<'src> {
     file: Option<File<'src>>,
     recoveries: Vec<Recovery<'src>>,
     lexer_diagnostics: Vec<Diagnostic>,
+    comments: Vec<Span>,
+    /// The innermost `{` still open where the text ends.
+    unclosed: Option<usize>,
 }
 
 impl RawParse<'_> {
@@ -101,7 +171,9 @@ fn parse_range(source: &str, start: usize, end: usize) -> RawParse<'_> {
     RawParse {
         file,
         recoveries,
+        unclosed: lexer.unclosed().last(),
         lexer_diagnostics: lexer.diagnostics,
+        comments: lexer.comments,
     }
 }
 
@@ -138,13 +210,34 @@ fn parse_in_halves(source: &str, cut: usize) -> Option<RawParse<'_>> {
             items.extend(file.items);
             File { items }
         });
-        Some(RawParse { file, ..second })
+        let mut comments = first.comments;
+        comments.extend(second.comments);
+        Some(RawParse {
+            file,
+            comments,
+            ..second
+        })
     })
+}
+
+/// A parsed file with what the tree leaves out: its comments.
+#[derive(Debug)]
+pub struct Parsed<'src> {
+    pub file: File<'src>,
+    /// The byte spans of the `//` comments, in order, each without its newline.
+    pub comments: Vec<Span>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Parses a whole file. Always returns a tree: the parts that could not be read are
 /// `Error` nodes, and each is explained by a diagnostic.
 pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
+    let parsed = parse_with_comments(source);
+    (parsed.file, parsed.diagnostics)
+}
+
+/// [`parse`], keeping the comments too (for the formatter).
+pub fn parse_with_comments(source: &str) -> Parsed<'_> {
     let raw = (source.len() >= PARALLEL_PARSE_BYTES)
         .then(|| split_point(source))
         .flatten()
@@ -153,12 +246,54 @@ pub fn parse(source: &str) -> (File<'_>, Vec<Diagnostic>) {
     diagnose(source, raw)
 }
 
-/// The tree, and the diagnostics of the lexer and the parser's recoveries.
-fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnostic>) {
+/// The names declared by the items that error recovery dropped (`tool bath dip_tank in
+/// glovebox` declares `bath`), in the order written: their uses are echoes of the one
+/// syntax error, not unknown names.
+pub fn lost_declarations<'src>(source: &'src str, file: &File<'src>) -> Vec<&'src str> {
+    use super::ast::{Item, ProtocolItem};
+    let protocol_errors = file.items.iter().flat_map(|item| match item {
+        Item::Protocol(protocol) => protocol
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ProtocolItem::Error(span) => Some(*span),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    });
+    let file_errors = file.items.iter().filter_map(|item| match item {
+        Item::Error(span) => Some(*span),
+        _ => None,
+    });
+    let mut names: Vec<&str> = Vec::new();
+    for span in file_errors.chain(protocol_errors) {
+        let (start, end) = (span.start as usize, (span.end as usize).min(source.len()));
+        let mut tokens = Lexer::starting_at(&source[..end], start).map(|token| token.map(|(_, t, _)| t));
+        let declares = matches!(
+            tokens.next(),
+            Some(Ok(Tok::Tool
+                | Tok::Reagent
+                | Tok::Substrate
+                | Tok::Step
+                | Tok::Environment
+                | Tok::Material))
+        );
+        if let (true, Some(Ok(Tok::Ident(name) | Tok::Str(name)))) = (declares, tokens.next()) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The tree, its comments, and the diagnostics of the lexer and the parser's recoveries.
+fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> Parsed<'src> {
     let RawParse {
         file,
         recoveries,
         lexer_diagnostics: mut diagnostics,
+        comments,
+        unclosed,
     } = raw;
     let file = file.unwrap_or(File { items: Vec::new() });
     let mut syntax_errors: Vec<Diagnostic> = Vec::new();
@@ -166,7 +301,7 @@ fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnos
     let mut last_error_end: Option<usize> = None;
     for recovery in recoveries {
         let dropped_end = recovery.dropped_tokens.iter().map(|(_, _, end)| *end).max();
-        let Some(diagnostic) = syntax_diagnostic(recovery.error, source) else {
+        let Some(diagnostic) = syntax_diagnostic(recovery.error, source, unclosed) else {
             continue;
         };
         let start = diagnostic.primary.span.start as usize;
@@ -198,7 +333,11 @@ fn diagnose<'src>(source: &str, raw: RawParse<'src>) -> (File<'src>, Vec<Diagnos
         );
     }
     diagnostics.extend(syntax_errors);
-    (file, diagnostics)
+    Parsed {
+        file,
+        comments,
+        diagnostics,
+    }
 }
 
 /// Whether `text` holds only whitespace and comments.
@@ -231,6 +370,11 @@ fn describe_expected(expected: &[String]) -> String {
     let items = has_all(ITEM_STARTS);
     for (terminal, word) in expected.iter().zip(&bare) {
         if (operands && OPERAND_STARTS.contains(word)) || (items && ITEM_STARTS.contains(word)) {
+            continue;
+        }
+        // A step name followed by its verb is an error production (the `:` left out),
+        // not something to ask for.
+        if bare.contains(&":") && matches!(*word, "identifier" | "string") {
             continue;
         }
         // `-` only ever starts a negative number; "a number" says it.
@@ -290,15 +434,34 @@ fn punctuation_text(token: &Tok) -> &'static str {
     }
 }
 
-/// A help line for the mistakes people predictably make at this point.
-fn syntax_help(found: &Tok, expected: &[String]) -> Option<String> {
+/// Whether the token before `at` is a number: only then can a unit be what is missing.
+fn after_number(source: &str, at: usize) -> bool {
+    let before = source[..at].trim_end();
+    let word_start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')))
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let word = before[word_start..].trim_start_matches(['-', '+']);
+    word.starts_with(|c: char| c.is_ascii_digit()) && word.parse::<f64>().is_ok()
+}
+
+/// A help line for the mistakes people predictably make at this point; `after_number`:
+/// the token before the unexpected one is a number.
+fn syntax_help(found: &Tok, expected: &[String], after_number: bool) -> Option<String> {
     let expects = |terminal: &str| expected.iter().any(|e| e.trim_matches('"') == terminal);
     match found {
         Tok::Equals if expects(":") => Some("parameters and names are followed by `:`, as in `capacity: 4`".to_owned()),
         Tok::Colon if expects("=") => {
             Some("a reagent is defined with `=`, as in `reagent bsl = SnF2 0.1 M in DMSO`".to_owned())
         }
-        _ if expects("unit") => Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned()),
+        _ if expects("unit") && after_number => {
+            Some("a quantity needs a unit after its number, as in `10 nm` or `25 degC`".to_owned())
+        }
+        Tok::Ident(_) if expects(":") && expected.len() == 1 => {
+            Some("a name being declared is followed by `:`, as in `tool bath: dip_tank in glovebox`".to_owned())
+        }
+        Tok::Ident(_) if expects("in") && expected.len() == 1 => {
+            Some("a tool's environment follows `in`, as in `tool bath: dip_tank in glovebox`".to_owned())
+        }
         Tok::Ident(_) if expects("string") && !expects("identifier") => {
             Some("protocol names are written in double quotes".to_owned())
         }
@@ -309,7 +472,8 @@ fn syntax_help(found: &Tok, expected: &[String]) -> Option<String> {
     }
 }
 
-fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, source: &str) -> Option<Diagnostic> {
+/// `unclosed`: the innermost `{` still open at the end of the text.
+fn syntax_diagnostic(error: ParseError<usize, Tok, Slip>, source: &str, unclosed: Option<usize>) -> Option<Diagnostic> {
     match error {
         ParseError::UnrecognizedToken {
             token: (start, token, end),
@@ -326,7 +490,7 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, so
             } else {
                 format!("expected {wanted}, found {found}")
             };
-            let help = syntax_help(&token, &expected);
+            let help = syntax_help(&token, &expected, after_number(source, start));
             Some(
                 Diagnostic::new(codes::SYNTAX_ERROR, message, Span::new(start, end), "unexpected here")
                     .with_help_opt(help),
@@ -341,20 +505,18 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, so
                 .char_indices()
                 .next_back()
                 .map_or(location, |(i, _)| i);
-            Some(
-                Diagnostic::new(
-                    codes::UNEXPECTED_END,
-                    format!("the file ends early; expected {wanted}"),
-                    Span::new(start, location),
-                    "the file ends after this",
-                )
-                .with_help_opt(
-                    expected
-                        .iter()
-                        .any(|e| e == "\"}\"")
-                        .then(|| "close the open block with `}`".to_owned()),
-                ),
-            )
+            let diagnostic = Diagnostic::new(
+                codes::UNEXPECTED_END,
+                format!("the file ends early; expected {wanted}"),
+                Span::new(start, location),
+                "the file ends after this",
+            );
+            Some(match unclosed {
+                Some(open) if expected.iter().any(|e| e == "\"}\"") => diagnostic
+                    .with_label(Span::new(open, open + 1), "this `{` is never closed")
+                    .with_help("close the open block with `}`"),
+                _ => diagnostic,
+            })
         }
         ParseError::ExtraToken {
             token: (start, token, end),
@@ -371,7 +533,7 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, std::convert::Infallible>, so
             Span::new(location, location),
             "here",
         )),
-        ParseError::User { error } => match error {},
+        ParseError::User { error } => Some(slip_diagnostic(error, source)),
     }
 }
 
@@ -404,6 +566,23 @@ mod tests {
         };
         assert_eq!(step.verb.text, "sputter");
         assert!(matches!(&step.operands[2], Operand::At(q) if q.unit.text == "nm/min"));
+    }
+
+    #[test]
+    fn an_amount_may_stand_before_its_material() {
+        let (file, diagnostics) = parse("reagent bsl = 0.1 M SnF2 + LiNO3 5 wt% in DMSO");
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let Item::Reagent(reagent) = &file.items[0] else {
+            panic!("not a reagent")
+        };
+        assert_eq!(reagent.components[0].material.text, "SnF2");
+        assert!(
+            reagent.components[0]
+                .amount
+                .as_ref()
+                .is_some_and(|q| q.unit.text == "M")
+        );
+        assert_eq!(reagent.components[1].material.text, "LiNO3");
     }
 
     #[test]

@@ -4,22 +4,27 @@
 use std::collections::BinaryHeap;
 
 use super::Problem;
+use super::fuse::fuse;
 use super::model::{Model, Ordered, ramp_cost};
 
 /// No schedule of `problem` ends before this. The largest of
 /// - the longest precedence chain, each operation no earlier than its machine's first
 ///   setup, with setups and ramps between operations that share a machine;
 /// - for each machine: its earliest possible start, plus the fewest loads each batch
-///   class needs (`ceil(count / capacity)`) with their durations and the setups between
-///   them, plus the ramp across its range of setpoints (every setpoint is visited once),
-///   plus the least work left after any of its operations;
+///   class needs (`ceil(count / capacity)`) with their durations and the vents and
+///   setups between them, plus the ramp from its initial temperature across its range
+///   of setpoints (every setpoint is visited), plus the least work left after any of
+///   its operations;
 /// - for each machine that takes one operation at a time: Jackson's preemptive schedule
-///   of its operations (each with its setup) between their earliest starts and the
-///   work left after them, the classic one-machine bound of job shops.
+///   of its operations (each with its setup and vent) between their earliest starts and
+///   the work left after them, the classic one-machine bound of job shops.
 ///
 /// A malformed or cyclic problem has no schedule at all: its bound is `+inf`.
 pub fn lower_bound(problem: &Problem) -> f64 {
-    Model::new(problem).map_or(f64::INFINITY, |model| model.lower_bound())
+    let Ok(fused) = fuse(problem) else {
+        return f64::INFINITY;
+    };
+    Model::new(&fused.problem, &fused.exit_k).map_or(f64::INFINITY, |model| model.lower_bound())
 }
 
 impl Model<'_> {
@@ -46,6 +51,9 @@ impl Model<'_> {
                 bound.coldest = bound.coldest.min(t);
                 bound.hottest = bound.hottest.max(t);
             }
+            // Steps fused in one chamber ramp within their own duration: the machine may
+            // cross its range there for free.
+            bound.ramps_within |= class.exit != class.setpoint;
         }
         for (op, o) in ops.iter().enumerate() {
             if let Some(m) = o.machine {
@@ -59,12 +67,26 @@ impl Model<'_> {
             .zip(&machines)
             .filter(|(_, bound)| bound.loads > 0)
             .map(|(machine, bound)| {
-                let ramps = if bound.coldest < bound.hottest {
-                    ramp_cost(machine, Some(bound.coldest), Some(bound.hottest))
+                // Between loads the machine crosses its range of setpoints; counting from
+                // its initial temperature, it also goes out to the nearer end first, which
+                // the first load may do while its operations are not yet ready.
+                let (across, from_start) = if bound.ramps_within || bound.coldest > bound.hottest {
+                    (0.0, 0.0)
                 } else {
-                    0.0
+                    let (low, high) = (
+                        bound.coldest.min(machine.initial_k),
+                        bound.hottest.max(machine.initial_k),
+                    );
+                    let nearer = (machine.initial_k - low).min(high - machine.initial_k);
+                    (
+                        ramp_cost(machine, Some(bound.coldest), Some(bound.hottest)),
+                        ramp_cost(machine, Some(low), Some(high)) + ramp_cost(machine, Some(0.0), Some(nearer)),
+                    )
                 };
-                bound.first_start + bound.work + (bound.loads - 1) as f64 * machine.setup_s + ramps + bound.last_tail
+                (bound.first_start + across).max(machine.setup_s + from_start)
+                    + bound.work
+                    + (bound.loads - 1) as f64 * machine.between_loads()
+                    + bound.last_tail
             })
             .fold(chains, f64::max)
             .max(self.one_machine_bounds())
@@ -75,11 +97,12 @@ impl Model<'_> {
         let mut jobs: Vec<Vec<Job>> = vec![Vec::new(); self.problem.machines.len()];
         for (op, o) in ops.iter().enumerate() {
             if let Some(m) = o.machine.filter(|&m| self.problem.machines[m].capacity == 1) {
-                let setup = self.problem.machines[m].setup_s;
+                // Each operation holds the machine from its pump-down to its vent.
+                let (setup, vent) = (self.problem.machines[m].setup_s, self.problem.machines[m].vent_s);
                 jobs[m].push(Job {
                     release: self.head[op] - setup,
-                    length: o.duration_s + setup,
-                    tail: self.tail[op],
+                    length: o.duration_s + setup + vent,
+                    tail: self.tail[op] - vent,
                 });
             }
         }
@@ -132,6 +155,7 @@ struct MachineBound {
     hottest: f64,
     first_start: f64,
     last_tail: f64,
+    ramps_within: bool,
 }
 
 impl Default for MachineBound {
@@ -143,6 +167,7 @@ impl Default for MachineBound {
             hottest: f64::NEG_INFINITY,
             first_start: f64::INFINITY,
             last_tail: f64::INFINITY,
+            ramps_within: false,
         }
     }
 }

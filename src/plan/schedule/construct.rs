@@ -169,10 +169,13 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             deadline: vec![f64::INFINITY; n],
             missing: (0..n).map(|op| model.pred.of(op).len()).collect(),
             queues: model.classes.iter().map(|_| BinaryHeap::new()).collect(),
-            machines: (0..m)
-                .map(|_| MachineState {
+            machines: model
+                .problem
+                .machines
+                .iter()
+                .map(|machine| MachineState {
                     free_at: 0.0,
-                    temp: None,
+                    temp: Some(machine.initial_k),
                     loaded: false,
                     version: 0,
                     active: BTreeSet::new(),
@@ -204,16 +207,30 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         }
     }
 
-    /// When machine `m` could start a load of `class`: after its last load, a setup and
-    /// the ramp to the class's setpoint.
+    /// When machine `m` could take the samples of a load of `class`: after its last load
+    /// and its vent, and, if it is preheated, the ramp to the class's setpoint.
     fn available(&self, m: usize, class: usize) -> f64 {
         let state = &self.machines[m];
         let machine = &self.model.problem.machines[m];
-        if !state.loaded {
-            return machine.setup_s;
+        let ramp = ramp_cost(machine, state.temp, self.model.classes[class].setpoint);
+        let outside = if machine.ramp_inside { 0.0 } else { ramp };
+        if state.loaded {
+            state.free_at + machine.vent_s + outside
+        } else {
+            outside
         }
-        let to = self.model.classes[class].setpoint;
-        state.free_at + machine.setup_s + ramp_cost(machine, state.temp, to)
+    }
+
+    /// From the samples being in machine `m` to the start of a load of `class`: the
+    /// pump-down and, if it ramps with the samples inside, the ramp.
+    fn inside(&self, m: usize, class: usize) -> f64 {
+        let machine = &self.model.problem.machines[m];
+        let ramp = if machine.ramp_inside {
+            ramp_cost(machine, self.machines[m].temp, self.model.classes[class].setpoint)
+        } else {
+            0.0
+        };
+        machine.setup_s + ramp
     }
 
     /// The first queued operation of `class` (every active class has one).
@@ -253,7 +270,7 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
 
     fn earliest_start(&self, m: usize, class: usize) -> f64 {
         let ready = self.first(class).map_or(f64::INFINITY, |(ready, _)| ready);
-        ready.max(self.available(m, class))
+        ready.max(self.available(m, class)) + self.inside(m, class)
     }
 
     /// Places released operations: those without machine at once (they can all run in
@@ -357,23 +374,25 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// Starts a load of `class` on machine `m`: the operations ready by its earliest
     /// start, and, if the rule allows, those ready a little later, up to capacity.
     fn load(&mut self, m: usize, class: usize) {
-        let Some((_, first)) = self.first(class) else {
+        let Some((first_ready, first)) = self.first(class) else {
             return;
         };
         let duration = self.model.classes[class].duration;
-        let mut start = self.earliest_start(m, class);
+        let inside = self.inside(m, class);
+        // When the samples go in: the pump-down starts once the last one is in.
+        let mut door = first_ready.max(self.available(m, class));
         let patience = if self.deadline[first].is_finite() {
             0.0
         } else {
             self.rule.wait * duration
         };
-        let window = start + patience;
+        let window = door + patience;
         let mut ops = Vec::new();
         self.deactivate(class);
         while ops.len() < self.caps[class] {
             match self.first(class) {
                 Some((ready, op)) if ready <= window => {
-                    start = start.max(ready);
+                    door = door.max(ready);
                     ops.push(op);
                     self.queues[class].pop();
                 }
@@ -381,11 +400,12 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             }
         }
         self.activate(class);
+        let start = door + inside;
         let unit = self.new_unit(&ops);
         self.plan.sequences[m].push(unit);
         let state = &mut self.machines[m];
         state.free_at = start + duration;
-        state.temp = self.model.classes[class].setpoint.or(state.temp);
+        state.temp = self.model.classes[class].exit.or(state.temp);
         state.loaded = true;
         for op in ops {
             self.finish(op, start + duration);
@@ -404,9 +424,15 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// `op` ends at `end`: its successors learn their ready time and deadline, and those
     /// with nothing else to wait for are released.
     fn finish(&mut self, op: usize, end: f64) {
-        let max_wait = self.model.problem.operations[op].max_wait_s;
+        let problem = self.model.problem;
+        let max_wait = problem.operations[op].max_wait_s;
+        // The samples leave once the machine has vented.
+        let out = end
+            + problem.operations[op]
+                .machine
+                .map_or(0.0, |m| problem.machines[m].vent_s);
         for &after in self.model.succ.of(op) {
-            self.ready[after] = self.ready[after].max(end);
+            self.ready[after] = self.ready[after].max(out);
             if let Some(wait) = max_wait {
                 self.deadline[after] = self.deadline[after].min(end + wait);
             }

@@ -1,16 +1,19 @@
 //! The disjunctive graph of one solution, and its start times.
 //!
 //! Nodes ("units") are loads, or single operations without machine. Fixed arcs come
-//! from precedences; the order of the loads on each machine ([`Sequences`]) adds an arc
-//! from each load to the next, weighted with the setup and ramp between them. Start
+//! from precedences, weighted with the vent of the earlier machine and the pump-down of
+//! the later one (and, for a tool that ramps with the samples inside, the ramp, which
+//! depends on the order); the order of the loads on each machine ([`Sequences`]) adds
+//! an arc from each load to the next, weighted with the vent, pump-down and ramp between
+//! them. Start
 //! times are longest paths. A maximum wait is a backward arc (the predecessor may start
 //! no earlier than the successor's start minus the wait minus its own duration), so
 //! starts come from a label-correcting loop: a forward pass, then raise the
 //! predecessors the waits pull later, until nothing moves. A positive cycle through
 //! such arcs means the order cannot meet its waits.
 
-use super::model::{Adjacency, NONE, precedence_gap, ramp_cost};
-use super::{Machine, Problem};
+use super::Machine;
+use super::model::{Adjacency, Model, NONE, ramp_cost, transfer_gap};
 
 /// How many forward passes the heuristics allow before they give an order up as
 /// unable to meet its waits. Real recipes settle in a handful; the exact test (one
@@ -42,6 +45,8 @@ pub(super) struct Graph {
     /// `NONE` for an operation without machine.
     pub machine: Vec<usize>,
     pub setpoint: Vec<Option<f64>>,
+    /// The temperature the unit leaves its machine at.
+    pub exit: Vec<Option<f64>>,
     /// The earliest start of each unit: its machine's setup.
     pub release: Vec<f64>,
     unit_of: Vec<usize>,
@@ -59,23 +64,26 @@ pub(super) struct Graph {
 
 impl Graph {
     /// `unit_of[op]` is the unit (load) of each operation, units numbered `0..units`.
-    pub(super) fn new(problem: &Problem, unit_of: &[usize], units: usize) -> Self {
+    pub(super) fn new(model: &Model, unit_of: &[usize], units: usize) -> Self {
+        let problem = model.problem;
         let ops = &problem.operations;
         let mut p = vec![0.0; units];
         let mut machine = vec![NONE; units];
         let mut setpoint = vec![None; units];
+        let mut exit = vec![None; units];
         let mut release = vec![0.0; units];
         for (op, &unit) in unit_of.iter().enumerate().rev() {
             p[unit] = ops[op].duration_s;
             machine[unit] = ops[op].machine.unwrap_or(NONE);
             setpoint[unit] = ops[op].setpoint_k;
+            exit[unit] = model.exit_k[op];
             release[unit] = ops[op].machine.map_or(0.0, |m| problem.machines[m].setup_s);
         }
 
         let mut arcs: Vec<(usize, usize, f64)> = problem
             .precedences
             .iter()
-            .map(|&(before, after)| (unit_of[before], unit_of[after], precedence_gap(problem, before, after)))
+            .map(|&(before, after)| (unit_of[before], unit_of[after], transfer_gap(problem, before, after)))
             .collect();
         arcs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)));
         arcs.dedup_by_key(|arc| (arc.0, arc.1));
@@ -105,7 +113,7 @@ impl Graph {
         let wait_count = waits.len();
         let waits_into = Adjacency::new(units, waits.iter().map(|&wait| (wait.to, wait)));
 
-        let mut span = vec![(f64::INFINITY, f64::NEG_INFINITY); problem.machines.len()];
+        let mut span: Vec<(f64, f64)> = problem.machines.iter().map(|m| (m.initial_k, m.initial_k)).collect();
         for (&m, t) in machine.iter().zip(&setpoint) {
             if let (Some(t), Some(range)) = (t, span.get_mut(m)) {
                 *range = (range.0.min(*t), range.1.max(*t));
@@ -115,20 +123,13 @@ impl Graph {
             .machines
             .iter()
             .zip(&span)
-            .map(|(m, &(low, high))| {
-                m.setup_s
-                    + if low < high {
-                        ramp_cost(m, Some(low), Some(high))
-                    } else {
-                        0.0
-                    }
-            })
+            .map(|(m, &(low, high))| m.between_loads() + ramp_cost(m, Some(low), Some(high)))
             .collect();
         let horizon = release.iter().copied().fold(0.0, f64::max)
             + (0..units)
                 .map(|u| {
                     let job_gap = job_succ.of(u).iter().map(|&(_, gap)| gap).fold(0.0, f64::max);
-                    p[u] + job_gap.max(machine_gap_bound.get(machine[u]).copied().unwrap_or(0.0))
+                    p[u] + job_gap + machine_gap_bound.get(machine[u]).copied().unwrap_or(0.0)
                 })
                 .sum::<f64>();
 
@@ -136,6 +137,7 @@ impl Graph {
             p,
             machine,
             setpoint,
+            exit,
             release,
             unit_of: unit_of.to_vec(),
             job_pred,
@@ -155,11 +157,24 @@ impl Graph {
         self.unit_of[op]
     }
 
-    /// Setup plus ramp between two consecutive loads of machine `m`, the first leaving
-    /// the machine at temperature `from`.
+    /// Vent, pump-down and ramp between two consecutive loads of machine `m`, the first
+    /// leaving the machine at temperature `from`.
     pub(super) fn machine_gap(&self, m: usize, from: Option<f64>, to: Option<f64>) -> f64 {
         let machine = &self.machines[m];
-        machine.setup_s + ramp_cost(machine, from, to)
+        machine.between_loads() + ramp_cost(machine, from, to)
+    }
+
+    /// The temperature of machine `m` before its first load.
+    fn initial(&self, m: usize) -> Option<f64> {
+        self.machines.get(m).map(|machine| machine.initial_k)
+    }
+
+    /// The ramp before unit `u` that runs with its samples inside, from `from`.
+    fn inside_ramp(&self, u: usize, from: Option<f64>) -> f64 {
+        match self.machines.get(self.machine[u]) {
+            Some(machine) if machine.ramp_inside => ramp_cost(machine, from, self.setpoint[u]),
+            _ => 0.0,
+        }
     }
 }
 
@@ -188,6 +203,11 @@ impl Sequences {
             }
         }
         sequences
+    }
+
+    /// Whether `u` is the first load on its machine.
+    pub(super) fn is_first(&self, u: usize) -> bool {
+        self.pos[u] == 0
     }
 
     /// Swaps `u` with the load right after it on their machine (`m`).
@@ -220,6 +240,8 @@ pub(super) struct Eval {
     pub tail: Vec<f64>,
     /// The temperature a machine is at when the unit ends.
     pub temp: Vec<Option<f64>>,
+    /// The part of each unit's ramp that runs after its samples are in.
+    pub inside: Vec<f64>,
     topo: Vec<usize>,
     missing: Vec<usize>,
     floor: Vec<f64>,
@@ -231,6 +253,7 @@ impl Eval {
             head: vec![0.0; units],
             tail: vec![0.0; units],
             temp: vec![None; units],
+            inside: vec![0.0; units],
             topo: Vec::with_capacity(units),
             missing: vec![0; units],
             floor: vec![0.0; units],
@@ -256,9 +279,9 @@ impl Eval {
         Ok(self.head.iter().zip(&g.p).map(|(h, p)| h + p).fold(0.0, f64::max))
     }
 
-    /// End of `a` plus the gap before a job successor may start.
-    pub(super) fn job_arc(&self, g: &Graph, a: usize, gap: f64) -> f64 {
-        self.head[a] + g.p[a] + gap
+    /// End of `a` plus the gap before its job successor `u` may start.
+    pub(super) fn job_arc(&self, g: &Graph, a: usize, gap: f64, u: usize) -> f64 {
+        self.head[a] + g.p[a] + gap + self.inside[u]
     }
 
     /// End of `prev` plus the setup and ramp before `u`, its successor on the machine.
@@ -301,15 +324,28 @@ impl Eval {
     fn forward(&mut self, g: &Graph, s: &Sequences) -> Option<(Wait, f64)> {
         for &u in &self.topo {
             let prev = s.prev[u];
+            let first = prev == NONE && g.machine[u] != NONE && s.is_first(u);
+            let from = if prev != NONE {
+                self.temp[prev]
+            } else if first {
+                g.initial(g.machine[u])
+            } else {
+                None
+            };
+            self.inside[u] = g.inside_ramp(u, from);
             let mut start = g.release[u].max(self.floor[u]);
             for &(a, gap) in g.job_pred.of(u) {
-                start = start.max(self.job_arc(g, a, gap));
+                start = start.max(self.job_arc(g, a, gap, u));
             }
             if prev != NONE {
                 start = start.max(self.machine_arc(g, prev, u));
+            } else if first {
+                // The first load heats up from room temperature.
+                let machine = &g.machines[g.machine[u]];
+                start = start.max(machine.setup_s + ramp_cost(machine, from, g.setpoint[u]));
             }
             self.head[u] = start;
-            self.temp[u] = g.setpoint[u].or(if prev != NONE { self.temp[prev] } else { None });
+            self.temp[u] = g.exit[u].or(from);
         }
         let mut violated = None;
         for &b in self.topo.iter().rev() {

@@ -74,9 +74,7 @@ impl JobShop {
         let machines = (0..self.machines)
             .map(|m| Machine {
                 name: format!("m{m}"),
-                capacity: 1,
-                setup_s: 0.0,
-                ramp_k_per_s: None,
+                ..Machine::default()
             })
             .collect();
         let mut operations = Vec::new();
@@ -99,6 +97,7 @@ impl JobShop {
             machines,
             operations,
             precedences,
+            in_situ: Vec::new(),
         }
     }
 }

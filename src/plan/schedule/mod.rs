@@ -27,11 +27,14 @@
 //!   schedule, so a bug in the solver's bookkeeping cannot hide itself.
 //! - Every random choice comes from `rng::Rng` seeded by [`SolveOptions::seed`], and
 //!   no hash-map order is ever iterated: the search follows the same trajectory for the
-//!   same input and seed. The clock only decides where that trajectory is cut off.
+//!   same input and seed. Where it ends is decided by work ([`SolveOptions::work_limit`]),
+//!   not by the clock, so a loaded machine gives the same plan; the time limit is only
+//!   a cap.
 //! - Times are seconds in `f64`. Integer durations (the job-shop benchmarks) stay exact.
 
 mod bound;
 mod construct;
+mod fuse;
 mod graph;
 pub mod jssp;
 mod model;
@@ -42,7 +45,7 @@ mod verify;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use bound::lower_bound;
 pub use verify::verify;
@@ -52,23 +55,61 @@ use graph::{Eval, Graph, Infeasible, Sequences};
 use model::Model;
 use rng::Rng;
 
+/// Room temperature, K: where a heated tool starts unless its room says otherwise.
+pub const ROOM_TEMPERATURE_K: f64 = 298.15;
+
 /// A shared tool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// A load goes through the tool like this: the tool is vented after the previous load
+/// (`vent_s`) and, if it is preheated, ramped to the load's setpoint; the load's samples
+/// are placed once all of them have arrived; the tool is pumped down with them inside
+/// (`setup_s`) and, if it ramps with the samples inside, ramped; the operations run;
+/// the tool is vented before the samples can leave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
     pub name: String,
     /// How many operations one load holds (at least 1).
     pub capacity: u32,
-    /// Time before every load, the first one included (pump-down, loading). The machine
-    /// can do it while it waits for the load's operations: it is not part of them.
+    /// Pump-down (or loading) before every load, the first one included, with the
+    /// load's samples inside: it starts once all of them are in the tool.
     pub setup_s: f64,
-    /// When set, moving between the setpoints of two loads costs `|dT| / ramp` more
-    /// setup. The machine keeps the temperature of the last load that had a setpoint;
-    /// the first load's setpoint is reached during its setup.
+    /// Venting after every load: the samples leave, and the next load enters, after it.
+    #[serde(default)]
+    pub vent_s: f64,
+    /// When set, moving between the setpoints of two loads takes `|dT| / ramp`. The
+    /// machine keeps the temperature of the last load that had a setpoint, and starts
+    /// at `initial_k`.
     pub ramp_k_per_s: Option<f64>,
+    /// The ramp to a load's setpoint happens with its samples inside, after the
+    /// pump-down (a tube furnace); otherwise before they are placed (a preheated hot
+    /// plate).
+    #[serde(default)]
+    pub ramp_inside: bool,
+    /// The temperature before the first load.
+    #[serde(default = "room_temperature")]
+    pub initial_k: f64,
+}
+
+fn room_temperature() -> f64 {
+    ROOM_TEMPERATURE_K
+}
+
+impl Default for Machine {
+    fn default() -> Self {
+        Machine {
+            name: String::new(),
+            capacity: 1,
+            setup_s: 0.0,
+            vent_s: 0.0,
+            ramp_k_per_s: None,
+            ramp_inside: false,
+            initial_k: ROOM_TEMPERATURE_K,
+        }
+    }
 }
 
 /// One step of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `None`: needs no machine (a manual step); any number run at once.
     pub machine: Option<usize>,
@@ -84,15 +125,24 @@ pub struct Operation {
     pub max_wait_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub machines: Vec<Machine>,
     pub operations: Vec<Operation>,
-    /// `(before, after)`: `after` starts no earlier than `before` ends.
+    /// `(before, after)`: `after` starts no earlier than `before` ends (and, when
+    /// `before` ran on a machine that vents, no earlier than the vent is over).
     pub precedences: Vec<(usize, usize)>,
+    /// `(before, after)`, also a precedence, both on one machine: `after` continues
+    /// `before` in the same chamber. Its load comes right after the load of `before`,
+    /// holds the successors of exactly that load's operations, and starts after the
+    /// ramp between them alone: no vent, no pump-down. `before` has no other successor
+    /// and `after` no other predecessor. A chain of such steps that has a setpoint has
+    /// one from its first step on.
+    #[serde(default)]
+    pub in_situ: Vec<(usize, usize)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduledOp {
     pub start_s: f64,
     pub end_s: f64,
@@ -101,7 +151,7 @@ pub struct ScheduledOp {
     pub load: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     /// Indexed like `Problem::operations`.
     pub ops: Vec<ScheduledOp>,
@@ -110,13 +160,76 @@ pub struct Schedule {
     pub lower_bound_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SolveOptions {
-    /// The search stops when this runs out (it also stops on its own at the lower bound
-    /// or when it stagnates). At least one dispatching rule always runs, however short
-    /// the limit.
+    /// A cap: the search stops when this much time has passed on `clock`, whatever work
+    /// is left. At least one dispatching rule always runs, however short the limit.
     pub time_limit: Duration,
     pub seed: u64,
+    /// How much searching the solver does: dispatches (one unit per operation), tabu
+    /// iterations and repair steps. It also stops on its own at the lower bound or when
+    /// it stagnates. Unless the time limit cuts it first, the same input, seed and work
+    /// limit give the same schedule on any machine.
+    pub work_limit: u64,
+    /// The clock the time limit is measured on.
+    pub clock: fn() -> Instant,
+}
+
+/// The default work limit: about two seconds of search on ft10 on the project's machine
+/// (`bench/README.md`).
+pub const DEFAULT_WORK: u64 = 2_000_000;
+
+impl SolveOptions {
+    /// The default work limit on the real clock, capped at `time_limit`.
+    pub fn new(time_limit: Duration, seed: u64) -> Self {
+        SolveOptions {
+            time_limit,
+            seed,
+            work_limit: DEFAULT_WORK,
+            clock: Instant::now,
+        }
+    }
+}
+
+/// What is left of the search: its work, and its time as a cap.
+pub(super) struct Budget {
+    work_left: u64,
+    deadline: Instant,
+    clock: fn() -> Instant,
+    /// Work spent since the clock was last read: it is read every 16 units.
+    unread: u64,
+}
+
+impl Budget {
+    fn new(options: &SolveOptions) -> Self {
+        let started = (options.clock)();
+        Budget {
+            work_left: options.work_limit,
+            deadline: started
+                .checked_add(options.time_limit)
+                .unwrap_or(started + Duration::from_secs(86_400 * 365)),
+            clock: options.clock,
+            unread: 0,
+        }
+    }
+
+    /// Spends `work` units; `false` once the work is used up or the time has run out.
+    pub(super) fn spend(&mut self, work: u64) -> bool {
+        if self.work_left < work {
+            self.work_left = 0;
+            return false;
+        }
+        self.work_left -= work;
+        self.unread += work;
+        if self.unread >= 16 {
+            self.unread = 0;
+            if (self.clock)() >= self.deadline {
+                self.work_left = 0;
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Why a problem has no schedule (or none the solver could find).
@@ -178,11 +291,14 @@ const IMPROVE_MAX_UNITS: usize = 5_000;
 /// Schedules the problem: the best of several dispatching rules, improved by tabu
 /// search until the time limit, the lower bound or stagnation.
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
-    let started = Instant::now();
-    let deadline = started
-        .checked_add(options.time_limit)
-        .unwrap_or(started + Duration::from_secs(86_400 * 365));
-    let model = Model::new(problem)?;
+    let fused = fuse::fuse(problem)?;
+    let schedule = solve_fused(&fused, options).map_err(|error| fused.original_error(error))?;
+    Ok(fused.unfuse(problem, schedule))
+}
+
+fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, ScheduleError> {
+    let mut budget = Budget::new(options);
+    let model = Model::new(&fused.problem, &fused.exit_k)?;
     model.check_max_waits()?;
     let lower_bound_s = model.lower_bound();
     let mut rng = Rng::new(options.seed);
@@ -190,7 +306,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, Sche
     let mut best: Option<Candidate> = None;
     let mut failures: Vec<Failed> = Vec::new();
     for rule in Rule::portfolio(&model, &mut rng) {
-        if (best.is_some() || !failures.is_empty()) && Instant::now() >= deadline {
+        if (best.is_some() || !failures.is_empty()) && !budget.spend(model.problem.operations.len() as u64 + 1) {
             break;
         }
         match Candidate::dispatch(&model, &rule, &mut rng) {
@@ -208,16 +324,16 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Schedule, Sche
     }
     let mut best = match best {
         Some(best) => best,
-        None => repair(failures, deadline, &mut rng)?,
+        None => repair(failures, &mut budget, &mut rng)?,
     };
 
     if !reaches(best.makespan, lower_bound_s) && best.graph.len() <= IMPROVE_MAX_UNITS {
-        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, deadline, &mut rng);
+        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, &mut budget, &mut rng);
         if improved.makespan < best.makespan {
             best.sequences = improved.sequences;
         }
     }
-    best.schedule(problem, lower_bound_s)
+    best.schedule(&fused.problem, lower_bound_s)
 }
 
 /// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan
@@ -237,12 +353,12 @@ const REPAIR_ATTEMPTS: usize = 4;
 
 /// When no rule met the waits: repairs the failed orders in turn. If none can be
 /// repaired, the first failure's error names the operations.
-fn repair(failures: Vec<Failed>, deadline: Instant, rng: &mut Rng) -> Result<Candidate, ScheduleError> {
+fn repair(failures: Vec<Failed>, budget: &mut Budget, rng: &mut Rng) -> Result<Candidate, ScheduleError> {
     let mut first_error = None;
     for failed in failures {
         let order = failed.order.filter(|order| order.0.len() <= IMPROVE_MAX_UNITS);
         if let Some((graph, sequences)) = order.map(|order| *order)
-            && let Some(repaired) = tabu::repair(&graph, &sequences, deadline, rng)
+            && let Some(repaired) = tabu::repair(&graph, &sequences, budget, rng)
             && let Ok(candidate) = Candidate::evaluate(graph, repaired)
         {
             return Ok(candidate);
@@ -272,7 +388,7 @@ impl Candidate {
                 order: None,
             });
         }
-        let graph = Graph::new(model.problem, &plan.unit_of, plan.unit_count);
+        let graph = Graph::new(model, &plan.unit_of, plan.unit_count);
         let sequences = Sequences::new(plan.sequences, plan.unit_count);
         Candidate::evaluate(graph, sequences)
     }

@@ -66,6 +66,9 @@ pub(super) struct Class {
     pub machine: usize,
     pub duration: f64,
     pub setpoint: Option<f64>,
+    /// The temperature the load leaves the machine at (differs from `setpoint` only for
+    /// steps fused in one chamber).
+    pub exit: Option<f64>,
     /// The most operations one load of this class takes: the machine's capacity, or
     /// fewer when the successors could not all start within a maximum wait.
     pub cap: usize,
@@ -75,6 +78,8 @@ pub(super) struct Class {
 
 pub(super) struct Model<'a> {
     pub problem: &'a Problem,
+    /// The temperature each operation leaves its machine at ([`super::fuse`]).
+    pub exit_k: &'a [Option<f64>],
     pub succ: Adjacency<usize>,
     pub pred: Adjacency<usize>,
     /// Earliest start of each operation from precedences and setups alone.
@@ -88,8 +93,8 @@ pub(super) struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    pub(super) fn new(problem: &'a Problem) -> Result<Self, ScheduleError> {
-        validate(problem)?;
+    /// `problem` is a fused problem (`super::fuse`), already validated.
+    pub(super) fn new(problem: &'a Problem, exit_k: &'a [Option<f64>]) -> Result<Self, ScheduleError> {
         let n = problem.operations.len();
         let succ = Adjacency::new(n, problem.precedences.iter().copied());
         let pred = Adjacency::new(n, problem.precedences.iter().map(|&(before, after)| (after, before)));
@@ -102,7 +107,7 @@ impl<'a> Model<'a> {
             head[op] = pred
                 .of(op)
                 .iter()
-                .map(|&before| head[before] + ops[before].duration_s + precedence_gap(problem, before, op))
+                .map(|&before| head[before] + ops[before].duration_s + precedence_gap(problem, exit_k, before, op))
                 .fold(release, f64::max);
         }
         let mut tail = vec![0.0; n];
@@ -110,17 +115,18 @@ impl<'a> Model<'a> {
             tail[op] = succ
                 .of(op)
                 .iter()
-                .map(|&after| precedence_gap(problem, op, after) + ops[after].duration_s + tail[after])
+                .map(|&after| precedence_gap(problem, exit_k, op, after) + ops[after].duration_s + tail[after])
                 .fold(0.0, f64::max);
         }
 
-        let (class_of, classes) = classify(problem, &succ, &pred);
+        let (class_of, classes) = classify(problem, exit_k, &succ, &pred);
         let has_waits = ops
             .iter()
             .enumerate()
             .any(|(op, o)| o.max_wait_s.is_some() && !succ.of(op).is_empty());
         Ok(Model {
             problem,
+            exit_k,
             succ,
             pred,
             head,
@@ -143,7 +149,7 @@ impl<'a> Model<'a> {
         }
         let n = self.problem.operations.len();
         let unit_of: Vec<usize> = (0..n).collect();
-        let graph = Graph::new(self.problem, &unit_of, n);
+        let graph = Graph::new(self, &unit_of, n);
         let sequences = Sequences::new(vec![Vec::new(); self.problem.machines.len()], n);
         let mut eval = Eval::new(n);
         match eval.run(&graph, &sequences, usize::MAX, false) {
@@ -168,8 +174,8 @@ impl<'a> Model<'a> {
 impl Model<'_> {
     /// The successors of `op` on one machine must all start within its wait, but the
     /// machine runs their loads one after another: from the first start to the last
-    /// there are all loads but one, each with its setup (and a setup before the first
-    /// if `op` ran on the same machine).
+    /// there are all loads but one, each with its vent and setup (and a vent and setup
+    /// before the first if `op` ran on the same machine).
     fn check_crowding(&self, op: usize) -> Result<(), ScheduleError> {
         let problem = self.problem;
         let Some(max_wait_s) = problem.operations[op].max_wait_s else {
@@ -187,12 +193,12 @@ impl Model<'_> {
             let capacity = machine.capacity as usize;
             let (mut total, mut longest) = (0.0, 0.0f64);
             for class in group.chunk_by(|x, y| x.1 == y.1) {
-                let cycle = self.classes[class[0].1].duration + machine.setup_s;
+                let cycle = self.classes[class[0].1].duration + machine.between_loads();
                 total += class.len().div_ceil(capacity) as f64 * cycle;
                 longest = longest.max(cycle);
             }
             let lead = if problem.operations[op].machine == Some(group[0].0) {
-                machine.setup_s
+                machine.between_loads()
             } else {
                 0.0
             };
@@ -218,17 +224,34 @@ impl Model<'_> {
     }
 }
 
+impl Machine {
+    /// From the end of one load to the start of the next, besides ramps.
+    pub(super) fn between_loads(&self) -> f64 {
+        self.vent_s + self.setup_s
+    }
+}
+
 /// The least time between the end of `before` and the start of `after`: a machine
-/// shared by both needs a setup (and a ramp) between the two loads.
-pub(super) fn precedence_gap(problem: &Problem, before: usize, after: usize) -> f64 {
+/// shared by both vents, is pumped down and ramps between the two loads; otherwise the
+/// sample leaves after `before`'s machine vents and waits for the pump-down of `after`'s.
+pub(super) fn precedence_gap(problem: &Problem, exit_k: &[Option<f64>], before: usize, after: usize) -> f64 {
     let (a, b) = (&problem.operations[before], &problem.operations[after]);
     match (a.machine, b.machine) {
         (Some(m), Some(n)) if m == n => {
             let machine = &problem.machines[m];
-            machine.setup_s + ramp_cost(machine, a.setpoint_k, b.setpoint_k)
+            machine.between_loads() + ramp_cost(machine, exit_k[before], b.setpoint_k)
         }
-        _ => 0.0,
+        _ => transfer_gap(problem, before, after),
     }
+}
+
+/// The least time between the end of `before` and the start of `after` that does not
+/// depend on the order of loads: the vent of `before`'s machine, then the pump-down of
+/// `after`'s with the sample inside.
+pub(super) fn transfer_gap(problem: &Problem, before: usize, after: usize) -> f64 {
+    let machines = &problem.machines;
+    let vent = problem.operations[before].machine.map_or(0.0, |m| machines[m].vent_s);
+    vent + problem.operations[after].machine.map_or(0.0, |m| machines[m].setup_s)
 }
 
 /// The extra setup for moving a machine from one setpoint to the next.
@@ -239,7 +262,7 @@ pub(super) fn ramp_cost(machine: &Machine, from: Option<f64>, to: Option<f64>) -
     }
 }
 
-fn validate(problem: &Problem) -> Result<(), ScheduleError> {
+pub(super) fn validate(problem: &Problem) -> Result<(), ScheduleError> {
     let invalid = |message: String| Err(ScheduleError::Invalid { message });
     let time = |t: f64| t.is_finite() && t >= 0.0;
     for (index, machine) in problem.machines.iter().enumerate() {
@@ -252,8 +275,20 @@ fn validate(problem: &Problem) -> Result<(), ScheduleError> {
                 machine.name, machine.setup_s
             ));
         }
+        if !time(machine.vent_s) {
+            return invalid(format!(
+                "machine {index} ({}) vents for {} s",
+                machine.name, machine.vent_s
+            ));
+        }
         if let Some(ramp) = machine.ramp_k_per_s.filter(|r| !(r.is_finite() && *r > 0.0)) {
             return invalid(format!("machine {index} ({}) ramps at {ramp} K/s", machine.name));
+        }
+        if !machine.initial_k.is_finite() {
+            return invalid(format!(
+                "machine {index} ({}) starts at {} K",
+                machine.name, machine.initial_k
+            ));
         }
     }
     for (index, op) in problem.operations.iter().enumerate() {
@@ -325,9 +360,14 @@ fn topological_order(n: usize, succ: &Adjacency<usize>, pred: &Adjacency<usize>)
 
 /// Groups the machine operations into classes (numbered in order of first operation,
 /// so the numbering is deterministic) and works out each class's load size.
-fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>) -> (Vec<usize>, Vec<Class>) {
+fn classify(
+    problem: &Problem,
+    exit_k: &[Option<f64>],
+    succ: &Adjacency<usize>,
+    pred: &Adjacency<usize>,
+) -> (Vec<usize>, Vec<Class>) {
     let ops = &problem.operations;
-    let mut index: HashMap<(usize, u64, u64, Option<u64>), usize> = HashMap::new();
+    let mut index: HashMap<(usize, u64, u64, Option<u64>, Option<u64>), usize> = HashMap::new();
     let mut classes: Vec<Class> = Vec::new();
     let class_of = ops
         .iter()
@@ -341,12 +381,14 @@ fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>)
                 o.batch_key,
                 o.duration_s.to_bits(),
                 o.setpoint_k.map(f64::to_bits),
+                exit_k[op].map(f64::to_bits),
             );
             let class = *index.entry(key).or_insert_with(|| {
                 classes.push(Class {
                     machine,
                     duration: o.duration_s,
                     setpoint: o.setpoint_k,
+                    exit: exit_k[op],
                     cap: problem.machines[machine].capacity as usize,
                     tied: false,
                 });
@@ -364,7 +406,7 @@ fn classify(problem: &Problem, succ: &Adjacency<usize>, pred: &Adjacency<usize>)
 
 /// The most operations like `op` one load may take so that their successors can all
 /// start within the maximum wait: those successors' machine fits one load every
-/// `duration + setup`, so only that many loads of them start in the window.
+/// `duration + vent + setup`, so only that many loads of them start in the window.
 fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
     let Some(wait) = problem.operations[op].max_wait_s else {
         return usize::MAX;
@@ -373,7 +415,7 @@ fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
         .iter()
         .filter_map(|&after| {
             let machine = &problem.machines[problem.operations[after].machine?];
-            let cycle = problem.operations[after].duration_s + machine.setup_s;
+            let cycle = problem.operations[after].duration_s + machine.between_loads();
             let loads = if cycle > 0.0 {
                 (wait / cycle).floor().min(1e9) as usize + 1
             } else {

@@ -7,12 +7,11 @@
 //! applied and the graph is evaluated exactly. The load composition stays as the
 //! dispatcher made it; only orders change.
 
-use std::collections::HashMap;
-use std::time::Instant;
-
+use super::Budget;
 use super::graph::{Eval, Graph, HEURISTIC_ROUNDS, Infeasible, Sequences};
 use super::model::NONE;
 use super::rng::Rng;
+use std::collections::HashMap;
 
 pub(super) struct Improved {
     pub sequences: Sequences,
@@ -34,8 +33,8 @@ const MAX_EXTRA_KICKS: usize = 20;
 /// The feasibility repair gets this many steps per unit.
 const REPAIR_STEPS_PER_UNIT: usize = 50;
 
-/// The repair ignores the clock for its first steps, so that a tiny time limit still
-/// gets small problems repaired.
+/// The repair ignores the budget for its first steps, so that a tiny limit still gets
+/// small problems repaired.
 const REPAIR_STEPS_FREE: usize = 500;
 
 /// A move: swap unit `u` with its machine successor.
@@ -45,7 +44,7 @@ struct Move {
     estimate: f64,
 }
 
-pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: Instant, rng: &mut Rng) -> Improved {
+pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, budget: &mut Budget, rng: &mut Rng) -> Improved {
     let mut search = Search::new(g, start.clone());
     let Some(makespan) = search.evaluate() else {
         return Improved {
@@ -64,7 +63,7 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
     let (mut iteration, mut idle, mut since_restart) = (0u64, 0u64, 0u64);
     let mut failed_restarts = 0;
     while !super::reaches(best.makespan, lower_bound) && idle < idle_limit {
-        if iteration % 16 == 0 && Instant::now() >= deadline {
+        if !budget.spend(1) {
             break;
         }
         iteration += 1;
@@ -119,12 +118,12 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, deadline: 
 /// earlier on its machine (earlier changes the temperature it leaves behind), or its
 /// successor one load earlier; never straight back, never into a cycle. This is where
 /// orders the dispatcher's rules cannot produce get a chance.
-pub(super) fn repair(g: &Graph, start: &Sequences, deadline: Instant, rng: &mut Rng) -> Option<Sequences> {
+pub(super) fn repair(g: &Graph, start: &Sequences, budget: &mut Budget, rng: &mut Rng) -> Option<Sequences> {
     let mut s = start.clone();
     let mut eval = Eval::new(g.len());
     let mut last: Option<usize> = None;
     for step in 0..REPAIR_STEPS_PER_UNIT * g.len() {
-        if step > REPAIR_STEPS_FREE && step % 16 == 0 && Instant::now() >= deadline {
+        if !budget.spend(1) && step > REPAIR_STEPS_FREE {
             return None;
         }
         let wait = match eval.run(g, &s, HEURISTIC_ROUNDS, false) {
@@ -241,7 +240,7 @@ impl<'g> Search<'g> {
                 .job_pred
                 .of(u)
                 .iter()
-                .find(|&&(a, gap)| e.job_arc(g, a, gap) == e.head[u])
+                .find(|&&(a, gap)| e.job_arc(g, a, gap, u) == e.head[u])
             {
                 Some(&(a, _)) => u = a,
                 None => break,
@@ -298,7 +297,7 @@ impl<'g> Search<'g> {
             g.job_pred
                 .of(x)
                 .iter()
-                .map(|&(a, gap)| e.job_arc(g, a, gap))
+                .map(|&(a, gap)| e.job_arc(g, a, gap, x))
                 .fold(0.0, f64::max)
         };
         let job_tail = |x: usize| {
@@ -314,11 +313,11 @@ impl<'g> Search<'g> {
         if before != NONE {
             head_v = head_v.max(e.head[before] + g.p[before] + g.machine_gap(m, temp_before, g.setpoint[v]));
         }
-        let temp_v = g.setpoint[v].or(temp_before);
+        let temp_v = g.exit[v].or(temp_before);
         let head_u = job_head(u)
             .max(g.release[u])
             .max(head_v + g.p[v] + g.machine_gap(m, temp_v, g.setpoint[u]));
-        let temp_u = g.setpoint[u].or(temp_v);
+        let temp_u = g.exit[u].or(temp_v);
 
         let mut tail_u = job_tail(u);
         if after != NONE {

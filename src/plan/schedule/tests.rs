@@ -13,10 +13,7 @@ const FT06: &str = "6 6
 ";
 
 fn options(seconds: u64) -> SolveOptions {
-    SolveOptions {
-        time_limit: Duration::from_secs(seconds),
-        seed: 1,
-    }
+    SolveOptions::new(Duration::from_secs(seconds), 1)
 }
 
 fn machine(name: &str, capacity: u32, setup_s: f64, ramp_k_per_s: Option<f64>) -> Machine {
@@ -25,6 +22,7 @@ fn machine(name: &str, capacity: u32, setup_s: f64, ramp_k_per_s: Option<f64>) -
         capacity,
         setup_s,
         ramp_k_per_s,
+        ..Machine::default()
     }
 }
 
@@ -66,10 +64,52 @@ fn the_same_seed_gives_the_same_schedule() {
     assert_eq!(solved(&problem), solved(&problem));
 }
 
-/// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s: four samples
-/// bake at 400 K for 100 s, one at 300 K for 30 s after a 50 s manual step. Two full
-/// loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 + 200 + 30 = 460 s,
-/// which is also the machine bound. Starting with the 300 K load ends at 500 s.
+/// A clock on which every reading is 50 ms after the previous one: a machine on which
+/// the search runs some thousand times slower than on this one.
+fn slow_clock() -> std::time::Instant {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    static READINGS: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(std::time::Instant::now);
+    start + Duration::from_millis(50 * READINGS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The search ends by work, not by the clock: on a machine a thousand times slower the
+/// schedule is the same, byte for byte. ft06 is not solved to its bound by the
+/// dispatcher, so the tabu search runs until its work limit.
+#[test]
+fn the_same_work_gives_the_same_schedule_on_a_slow_machine() {
+    let problem = jssp::parse(FT06).expect("ft06 parses").to_problem();
+    let options = |clock| SolveOptions {
+        work_limit: 30_000,
+        clock,
+        // 30 000 units read the clock about 2 000 times: 100 s on the slow clock.
+        ..SolveOptions::new(Duration::from_secs(3600), 1)
+    };
+    let fast = solve(&problem, &options(std::time::Instant::now)).expect("ft06 has a schedule");
+    let slow = solve(&problem, &options(slow_clock)).expect("ft06 has a schedule");
+    assert_eq!(
+        serde_json::to_string(&fast).expect("serialises"),
+        serde_json::to_string(&slow).expect("serialises")
+    );
+    // With the time as the limit instead, the slow machine is cut off after 1 s of
+    // its clock (20 readings, 320 units of work), and gets no further than the
+    // dispatcher.
+    let capped = SolveOptions {
+        time_limit: Duration::from_secs(1),
+        ..options(slow_clock)
+    };
+    let cut = solve(&problem, &capped).expect("ft06 has a schedule");
+    assert_eq!(verify(&problem, &cut), Ok(()));
+    assert!(cut.makespan_s >= fast.makespan_s);
+}
+
+/// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s and starts hot,
+/// at 400 K: four samples bake at 400 K for 100 s, one at 300 K for 30 s after a 50 s
+/// manual step. Two full loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 +
+/// 200 + 30 = 460 s, which is also the machine bound. Starting with the 300 K load ends
+/// at 500 s.
 #[test]
 fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
     let hot = |key| Operation {
@@ -77,6 +117,47 @@ fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
         ..op(Some(0), 100.0, key)
     };
     let problem = Problem {
+        machines: vec![Machine {
+            initial_k: 400.0,
+            ..machine("oven", 2, 10.0, Some(0.5))
+        }],
+        operations: vec![
+            hot(1),
+            hot(1),
+            hot(1),
+            hot(1),
+            op(None, 50.0, 9),
+            Operation {
+                setpoint_k: Some(300.0),
+                ..op(Some(0), 30.0, 2)
+            },
+        ],
+        precedences: vec![(4, 5)],
+        ..Problem::default()
+    };
+    let schedule = solved(&problem);
+    assert_eq!(schedule.makespan_s, 460.0);
+    assert_eq!(schedule.lower_bound_s, 460.0);
+    let loads: Vec<Option<usize>> = schedule.ops.iter().map(|s| s.load).collect();
+    assert_eq!(loads[4], None);
+    assert_eq!(loads[5], Some(2));
+    assert_eq!(schedule.ops[5].start_s, 430.0);
+    let mut hot_loads: Vec<usize> = loads[..4].iter().flatten().copied().collect();
+    hot_loads.sort_unstable();
+    assert_eq!(hot_loads, vec![0, 0, 1, 1]);
+}
+
+/// The same oven starting at room temperature (298.15 K): the 300 K load goes first
+/// (a 3.7 s ramp while the manual step runs), 50 + 10 + 30 = 90 s, then the ramp up
+/// to 400 K, 200 s, and the two loads: 290 + 10 + 100 + 10 + 100 = 510 s. Starting hot
+/// would cost 203.7 s of heating up before anything runs.
+#[test]
+fn the_first_load_heats_up_from_room_temperature() {
+    let hot = |key| Operation {
+        setpoint_k: Some(400.0),
+        ..op(Some(0), 100.0, key)
+    };
+    let mut problem = Problem {
         machines: vec![machine("oven", 2, 10.0, Some(0.5))],
         operations: vec![
             hot(1),
@@ -90,17 +171,142 @@ fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
             },
         ],
         precedences: vec![(4, 5)],
+        ..Problem::default()
     };
     let schedule = solved(&problem);
-    assert_eq!(schedule.makespan_s, 460.0);
-    assert_eq!(schedule.lower_bound_s, 460.0);
-    let loads: Vec<Option<usize>> = schedule.ops.iter().map(|s| s.load).collect();
-    assert_eq!(loads[4], None);
-    assert_eq!(loads[5], Some(2));
-    assert_eq!(schedule.ops[5].start_s, 430.0);
-    let mut hot_loads: Vec<usize> = loads[..4].iter().flatten().copied().collect();
-    hot_loads.sort_unstable();
-    assert_eq!(hot_loads, vec![0, 0, 1, 1]);
+    assert_eq!(schedule.makespan_s, 510.0);
+    assert_eq!(schedule.ops[5].start_s, 60.0);
+    // Moving the first load earlier than its heat-up is caught.
+    let mut early = schedule.clone();
+    problem.operations[4].duration_s = 0.0;
+    early.ops[4].end_s = 0.0;
+    early.ops[5].start_s = 14.0;
+    early.ops[5].end_s = 44.0;
+    assert_eq!(verify(&problem, &early), Ok(()));
+    early.ops[5].start_s = 13.0;
+    early.ops[5].end_s = 43.0;
+    assert!(
+        verify(&problem, &early).is_err(),
+        "a ramp of 3.7 s and a pump-down of 10 s take until 13.7 s"
+    );
+}
+
+/// A furnace at 300 K that ramps at 1 K/s to 400 K, with a 10 s pump-down; its sample
+/// comes out of a 100 s manual step. Ramping with the sample inside, the load starts at
+/// 100 + 10 + 100 = 210 s; preheated, the ramp runs during the manual step and the load
+/// starts at 100 + 10 = 110 s.
+#[test]
+fn the_ramp_runs_with_the_samples_inside_or_before_them() {
+    for (inside, start) in [(true, 210.0), (false, 110.0)] {
+        let problem = Problem {
+            machines: vec![Machine {
+                ramp_inside: inside,
+                initial_k: 300.0,
+                ..machine("furnace", 1, 10.0, Some(1.0))
+            }],
+            operations: vec![
+                op(None, 100.0, 0),
+                Operation {
+                    setpoint_k: Some(400.0),
+                    ..op(Some(0), 50.0, 1)
+                },
+            ],
+            precedences: vec![(0, 1)],
+            ..Problem::default()
+        };
+        let schedule = solved(&problem);
+        assert_eq!(schedule.ops[1].start_s, start, "ramp inside: {inside}");
+    }
+}
+
+/// A chamber for two with a 10 s pump-down and a 5 s vent. Sample A is ready at once,
+/// sample B after a 10 s manual step: one load of both pumps down only once B is in,
+/// 10 + 10 = 20 s, ends at 50 s, and the samples leave after the vent, so the manual
+/// step after it starts at 55 s.
+#[test]
+fn the_pump_down_starts_once_the_samples_are_in_and_they_leave_after_the_vent() {
+    let problem = Problem {
+        machines: vec![Machine {
+            vent_s: 5.0,
+            ..machine("sputter", 2, 10.0, None)
+        }],
+        operations: vec![
+            op(None, 10.0, 0),
+            op(Some(0), 30.0, 1),
+            op(Some(0), 30.0, 1),
+            op(None, 1.0, 2),
+        ],
+        precedences: vec![(0, 2), (1, 3), (2, 3)],
+        ..Problem::default()
+    };
+    let schedule = solved(&problem);
+    assert_eq!(schedule.ops[1].load, schedule.ops[2].load);
+    assert_eq!(schedule.ops[2].start_s, 20.0);
+    assert_eq!(schedule.ops[3].start_s, 55.0);
+    assert_eq!(schedule.makespan_s, 56.0);
+    // Pumping down while B is still on its way is caught, and so is leaving unvented.
+    let mut early = schedule.clone();
+    for op in [1, 2] {
+        early.ops[op].start_s -= 10.0;
+        early.ops[op].end_s -= 10.0;
+    }
+    assert!(verify(&problem, &early).is_err());
+    let mut unvented = schedule.clone();
+    unvented.ops[3].start_s = 50.0;
+    unvented.ops[3].end_s = 51.0;
+    unvented.makespan_s = 51.0;
+    assert!(verify(&problem, &unvented).is_err());
+}
+
+/// Two samples, each through MLD (300 K, 20 s) then ALD (400 K, 30 s) in one reactor
+/// for two that ramps at 10 K/s with a 50 s pump-down and 20 s vent: one pump-down,
+/// the ramp between the steps with the samples inside, 50 + 20 + 10 + 30 = 110 s
+/// (the first ramp from room temperature, 0.185 s, runs inside too).
+#[test]
+fn consecutive_steps_in_one_chamber_share_the_pump_down() {
+    let step = |key, setpoint, duration| Operation {
+        setpoint_k: Some(setpoint),
+        ..op(Some(0), duration, key)
+    };
+    let problem = Problem {
+        machines: vec![Machine {
+            vent_s: 20.0,
+            ramp_inside: true,
+            ..machine("reactor", 2, 50.0, Some(10.0))
+        }],
+        operations: vec![
+            step(0, 300.0, 20.0),
+            step(1, 400.0, 30.0),
+            step(0, 300.0, 20.0),
+            step(1, 400.0, 30.0),
+        ],
+        precedences: vec![(0, 1), (2, 3)],
+        in_situ: vec![(0, 1), (2, 3)],
+    };
+    let schedule = solved(&problem);
+    let initial = (300.0 - crate::plan::schedule::ROOM_TEMPERATURE_K) / 10.0;
+    assert_eq!(schedule.ops[1].start_s, 50.0 + initial + 20.0 + 10.0);
+    assert_eq!(schedule.ops[0].load, Some(0));
+    assert_eq!(schedule.ops[2].load, Some(0));
+    assert_eq!(schedule.ops[1].load, Some(1));
+    assert_eq!(schedule.ops[3].load, Some(1));
+    // Without staying in, the second step would need its own vent and pump-down.
+    let apart = Problem {
+        in_situ: Vec::new(),
+        ..problem.clone()
+    };
+    assert!(solved(&apart).makespan_s > schedule.makespan_s + 60.0);
+    // The verifier refuses the first step before its pump-down is over, and the second
+    // step in a load of its own.
+    let mut early = schedule.clone();
+    for op in [0, 2] {
+        early.ops[op].start_s -= 1.0;
+        early.ops[op].end_s -= 1.0;
+    }
+    assert!(verify(&problem, &early).is_err());
+    let mut split = schedule.clone();
+    split.ops[3].load = Some(2);
+    assert!(verify(&problem, &split).is_err());
 }
 
 /// Operation 0 (10 s on m0) must be followed within 0 s by operation 1 (10 s on m1),
@@ -119,6 +325,7 @@ fn a_max_wait_delays_the_predecessor() {
             op(Some(1), 30.0, 2),
         ],
         precedences: vec![(0, 1)],
+        ..Problem::default()
     };
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 40.0);
@@ -139,6 +346,7 @@ fn an_impossible_max_wait_names_the_operations() {
             op(Some(0), 1.0, 2),
         ],
         precedences: vec![(0, 1), (1, 2), (0, 2)],
+        ..Problem::default()
     };
     match solve(&problem, &options(1)) {
         Err(ScheduleError::MaxWaitUnmet {
@@ -168,6 +376,7 @@ fn a_setup_longer_than_the_max_wait_is_reported() {
             op(Some(0), 10.0, 1),
         ],
         precedences: vec![(0, 1)],
+        ..Problem::default()
     };
     let error = solve(&problem, &options(1)).expect_err("the pump-down alone takes 600 s");
     assert!(
@@ -194,6 +403,7 @@ fn a_precedence_cycle_is_an_error() {
         machines: vec![machine("m0", 1, 0.0, None)],
         operations: (0..4).map(|k| op(Some(0), 1.0, k)).collect(),
         precedences: vec![(3, 0), (0, 1), (1, 2), (2, 0)],
+        ..Problem::default()
     };
     let Err(ScheduleError::PrecedenceCycle { mut ops }) = solve(&problem, &options(1)) else {
         panic!("expected a cycle");
@@ -210,6 +420,7 @@ fn malformed_problems_are_errors_not_panics() {
         machines: vec![machine("m0", 1, 0.0, None)],
         operations: vec![op(Some(0), 1.0, 0)],
         precedences: vec![],
+        ..Problem::default()
     };
     let mut bad_machine = good.clone();
     bad_machine.operations[0].machine = Some(3);
@@ -233,6 +444,7 @@ fn an_empty_problem_has_an_empty_schedule() {
         machines: vec![],
         operations: vec![],
         precedences: vec![],
+        ..Problem::default()
     };
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 0.0);
