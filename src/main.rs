@@ -229,8 +229,8 @@ fn read_source(path: &Path) -> Result<Vec<u8>, UsageError> {
 fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageFormat, color: ColorChoice) {
     match format {
         MessageFormat::Json => {
-            let entries = json::to_json(diagnostics, path, source);
-            let text = serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".to_owned());
+            let document = json::document(diagnostics, path, source);
+            let text = serde_json::to_string_pretty(&document).unwrap_or_default();
             println!("{text}");
         }
         MessageFormat::Human => {
@@ -445,8 +445,12 @@ fn build(
     write_file(&out.join("dag.dot"), &seip::emit::dot::to_dot(&compilation))?;
     write_file(
         &out.join("stack.svg"),
-        &seip::model::svg::stack_svg(&compilation.program, &compilation.stacks),
+        &seip::emit::stack_svg::stack_svg(&compilation.program, &compilation.stacks),
     )?;
+    let sheets = plan.as_ref().map_or_else(Vec::new, |plan| {
+        seip::emit::schedule::run_sheets(&compilation, &plan.expansion, &plan.schedule)
+    });
+    remove_stale_run_sheets(&out, &sheets)?;
     if let Some(plan) = plan {
         let schedule = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
         write_file(
@@ -457,8 +461,8 @@ fn build(
             &out.join("gantt.svg"),
             &seip::emit::gantt::to_svg(&compilation, &plan.expansion, &plan.schedule),
         )?;
-        for (name, sheet) in seip::emit::schedule::run_sheets(&compilation, &plan.expansion, &plan.schedule) {
-            write_file(&out.join(name), &sheet)?;
+        for (name, sheet) in &sheets {
+            write_file(&out.join(name), sheet)?;
         }
         eprintln!("{}", seip::emit::schedule::summary(&plan.schedule));
     }
@@ -478,6 +482,26 @@ fn lsp() -> Result<ExitCode, UsageError> {
         .join()
         .map_err(|e| UsageError(format!("language server: {e}")))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes the `runsheet-*.md` of an earlier build that this one does not write (a tool
+/// renamed or removed, or no schedule): an operator must not follow a stale sheet.
+fn remove_stale_run_sheets(out: &Path, sheets: &[(String, String)]) -> Result<(), UsageError> {
+    let cannot = |e: std::io::Error| UsageError(format!("cannot clean `{}`: {e}", out.display()));
+    for entry in std::fs::read_dir(out).map_err(cannot)? {
+        let path = entry.map_err(cannot)?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let stale = name.starts_with("runsheet-")
+            && name.ends_with(".md")
+            && !sheets.iter().any(|(written, _)| written == name);
+        if stale {
+            std::fs::remove_file(&path).map_err(cannot)?;
+            eprintln!("removed {}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// The section of `spec/diagnostics.md` about one code.

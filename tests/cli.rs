@@ -44,8 +44,9 @@ fn errors_exit_one_and_json_lists_them() {
     let path = scratch("bad.seip", GOOD.replace("LiF", "LiFF").as_bytes());
     let output = seipc(&["check", "--message-format", "json", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    let first = &diagnostics[0];
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(document["format_version"], seip::emit::json::FORMAT_VERSION);
+    let first = &document["diagnostics"][0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["code"], "E0201");
     assert_eq!(first["line"], 5);
@@ -55,6 +56,13 @@ fn errors_exit_one_and_json_lists_them() {
     assert!(first["labels"][0]["message"].is_string());
     assert!(first["notes"].is_array());
     assert!(first["file"].as_str().unwrap().ends_with("bad.seip"));
+    let suggestion = &first["suggestions"][0];
+    assert_eq!(suggestion["replacement"], "LiF");
+    assert_eq!(
+        (&suggestion["line"], &suggestion["column"]),
+        (&first["line"], &first["column"])
+    );
+    assert_eq!(suggestion["applicability"], "maybe-incorrect");
 }
 
 #[test]
@@ -128,6 +136,44 @@ fn build_writes_its_outputs() {
     let program: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("program.json")).expect("program.json")).expect("JSON");
     assert_eq!(program["protocols"][0]["name"], "p");
+}
+
+/// A tool renamed in the recipe leaves no run sheet of its old name behind; the sheets
+/// show the setpoints in the units written, and `max_wait` as a constraint.
+#[test]
+fn build_removes_stale_run_sheets_and_keeps_written_units() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-build-stale");
+    let _ = std::fs::remove_dir_all(&out);
+    let first = scratch("stale-1.seip", GOOD.as_bytes());
+    assert_eq!(
+        seipc(&["build", first.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(out.join("runsheet-pvd.md").exists());
+    let renamed = r#"
+protocol "p" {
+    substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+    tool press: roll_press in glovebox
+    tool chamber: sputter in vacuum
+    step flatten: roll_press at 0.5 MPa for 1 min using press { max_wait: 60 min }
+    step coat: sputter LiF 20 nm at 1 nm/min using chamber
+}
+"#;
+    let second = scratch("stale-2.seip", renamed.as_bytes());
+    let output = seipc(&["build", second.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!out.join("runsheet-pvd.md").exists(), "the stale sheet is removed");
+    let sheet = std::fs::read_to_string(out.join("runsheet-press.md")).expect("the press's sheet");
+    assert!(sheet.contains("pressure 0.5 MPa"), "{sheet}");
+    assert!(!sheet.contains("max_wait 60 min"), "{sheet}");
+    assert!(sheet.contains("start coat within 60 min of the end"), "{sheet}");
 }
 
 #[test]

@@ -433,22 +433,28 @@ fn uncertainty_ranges_are_ordered() {
 }
 
 #[test]
-fn the_json_carries_the_stack_in_readable_units() {
+fn the_json_carries_the_stack_in_si_units_named_in_the_field() {
     let c = compile(&recipe(
         "step coat: sputter MgF2 10 nm using pvd",
         "budget coating <= 50 nm",
     ));
     let json = seip::emit::json::to_value(&c);
     let step = &json["protocols"][0]["stack"]["after_steps"][0];
-    for field in ["coating_nm", "li_consumed_nm", "li_remaining_um", "mass_added_mg_cm2"] {
+    for field in ["coating_m", "li_consumed_m", "li_remaining_m", "mass_added_kg_m2"] {
         assert!(step[field].is_number(), "{field} in {step}");
     }
     let layer = &step["layers"][0];
     assert_eq!(layer["material"], "LiF");
-    for field in ["thickness_nm", "thickness_min_nm", "thickness_max_nm"] {
+    // 10 nm of MgF2 gives 9.93 nm of LiF (in metres).
+    assert!(
+        (layer["thickness_m"].as_f64().unwrap() - 9.93e-9).abs() < 1e-11,
+        "{layer}"
+    );
+    for field in ["thickness_m", "thickness_min_m", "thickness_max_m"] {
         assert!(layer[field].is_number(), "{field} in {layer}");
     }
     assert_eq!(json["protocols"][0]["stack"]["budgets"][0]["status"], "met");
+    assert_eq!(json["protocols"][0]["stack"]["budgets"][0]["si_unit"], "m");
 }
 
 #[test]
@@ -468,11 +474,11 @@ fn the_table_and_the_svg_show_the_stack_deterministically() {
     ] {
         assert!(table.contains(expected), "`{expected}` missing from\n{table}");
     }
-    let svg = seip::model::svg::stack_svg(&c.program, &c.stacks);
+    let svg = seip::emit::stack_svg::stack_svg(&c.program, &c.stacks);
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("Li2S+Mo") && svg.contains("LiF+Li2C2"));
+    assert!(svg.contains("Li₂S+Mo") && svg.contains("LiF+Li₂C₂"));
     let again = compile(&source);
-    assert_eq!(svg, seip::model::svg::stack_svg(&again.program, &again.stacks));
+    assert_eq!(svg, seip::emit::stack_svg::stack_svg(&again.program, &again.stacks));
     assert_eq!(table, seip::model::table::render_table(&again.program, &again.stacks));
 }
 
@@ -502,7 +508,7 @@ fn a_long_protocol_stays_linear_in_its_output() {
     assert!(close(nominal(last.coating), 400e-9, 1e-9));
     let table = seip::model::table::render_table(&c.program, &c.stacks);
     assert!(table.contains("LiF (x400)"), "repeated films are merged in the table");
-    let svg = seip::model::svg::stack_svg(&c.program, &c.stacks);
+    let svg = seip::emit::stack_svg::stack_svg(&c.program, &c.stacks);
     assert!(svg.contains("LiF (x400)"));
 }
 

@@ -14,7 +14,7 @@ pub use codes::Code;
 use crate::span::Span;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -39,6 +39,28 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The fix as edits a tool can apply, where it is mechanical (a misspelt name).
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// An edit that fixes the problem: replace the text of `span` with `replacement`
+/// (rustc's machine-applicable suggestions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// How sure the compiler is of a suggestion, in rustc's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Applying it fixes this problem and changes nothing else.
+    MachineApplicable,
+    /// Probably what was meant, but a person should look (a close name may be another
+    /// existing thing).
+    MaybeIncorrect,
 }
 
 impl Diagnostic {
@@ -53,6 +75,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -75,6 +98,16 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds an edit that fixes the problem.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>, applicability: Applicability) -> Self {
+        self.suggestions.push(Suggestion {
+            span,
+            replacement: replacement.into(),
+            applicability,
+        });
         self
     }
 

@@ -62,13 +62,40 @@ pub fn unknown<'a>(
     span: crate::span::Span,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> super::Diagnostic {
-    super::Diagnostic::new(
+    let diagnostic = super::Diagnostic::new(
         code,
         format!("unknown {kind} `{name}`"),
         span,
         format!("not {} {kind}", article(kind)),
-    )
-    .with_help_opt(similar(kind, name, candidates))
+    );
+    did_you_mean(diagnostic, kind, name, span, candidates)
+}
+
+/// Adds the closest known name to a diagnostic about a misspelt one, when one is close:
+/// as help ("a tool with a similar name exists: `pvd`") and as an edit of `span`.
+pub fn did_you_mean<'a>(
+    diagnostic: super::Diagnostic,
+    kind: &str,
+    wanted: &str,
+    span: crate::span::Span,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> super::Diagnostic {
+    match closest(wanted, candidates) {
+        Some(near) => diagnostic
+            .with_help(format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
+            .with_suggestion(span, near, applicability(wanted, near)),
+        None => diagnostic,
+    }
+}
+
+/// A name that differs only in case is surely the one meant; a close name may be another
+/// thing that exists, so a person should look.
+pub fn applicability(wanted: &str, near: &str) -> super::Applicability {
+    if wanted.to_lowercase() == near.to_lowercase() {
+        super::Applicability::MachineApplicable
+    } else {
+        super::Applicability::MaybeIncorrect
+    }
 }
 
 /// "a" or "an" for the words used here (`u` words such as "unit" take "a").
@@ -141,6 +168,25 @@ mod tests {
         assert_eq!(closest("mni", ["m", "min", "ms"]), Some("min"));
         assert_eq!(closest("pwr", ["power", "pressure", "rate"]), Some("power"));
         assert_eq!(closest("tmp", ["temperature", "time"]), Some("temperature"));
+    }
+
+    #[test]
+    fn a_close_name_is_an_edit_of_the_span() {
+        use crate::diagnostics::{Applicability, codes};
+        use crate::span::Span;
+        let span = Span::new(10, 13);
+        let typo = unknown(codes::UNKNOWN_TOOL, "tool", "pdv", span, ["pvd", "bath"]);
+        assert_eq!(typo.help.as_deref(), Some("a tool with a similar name exists: `pvd`"));
+        let edit = &typo.suggestions[0];
+        assert_eq!((edit.span, edit.replacement.as_str()), (span, "pvd"));
+        assert_eq!(edit.applicability, Applicability::MaybeIncorrect);
+        let case = unknown(codes::UNKNOWN_TOOL, "tool", "PVD", span, ["pvd"]);
+        assert_eq!(case.suggestions[0].applicability, Applicability::MachineApplicable);
+        assert!(
+            unknown(codes::UNKNOWN_TOOL, "tool", "zzz", span, ["pvd"])
+                .suggestions
+                .is_empty()
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn quote(text: &str) -> String {
 pub fn to_dot(compilation: &Compilation) -> String {
     let program = &compilation.program;
     let mut out = String::from(
-        "digraph steps {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9, color=\"#55606e\"];\n",
+        "digraph steps {\n  rankdir=LR;\n  graph [fontname=\"Helvetica\", fontsize=12];\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f6fb\", fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9, color=\"#55606e\"];\n",
     );
     for (index, (protocol, graph)) in program.protocols.iter().zip(&compilation.graphs).enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{index} {{");
@@ -44,6 +44,37 @@ pub fn to_dot(compilation: &Compilation) -> String {
             let label = format!("{}\n{}{reagent}{workpiece}{tool}", step.name, step.verb);
             // Step nodes come first in the graph, so a step's node index is its index.
             let _ = writeln!(out, "    p{index}n{step_index} [label={}];", quote(&label));
+        }
+        // Each workpiece as a node of its own, into the first step that acts on it: a join
+        // (`onto li`) shows as two pieces meeting at one step.
+        for (piece_index, piece) in protocol.workpieces.iter().enumerate() {
+            let first = protocol
+                .steps
+                .iter()
+                .position(|step| step.workpiece == Some(piece_index) || step.onto == Some(piece_index));
+            let size = piece.thickness_m.map_or(String::new(), |t| {
+                format!(", {}", super::text::units(&crate::model::format::length(t, 3)))
+            });
+            let label = format!(
+                "{}\n{} {}{size}",
+                piece.name,
+                piece.material,
+                piece.form.as_deref().unwrap_or("foil")
+            );
+            let _ = writeln!(
+                out,
+                "    p{index}w{piece_index} [shape=folder, fillcolor=\"#fff7e0\", label={}];",
+                quote(&label)
+            );
+            if let Some(step_index) = first {
+                let joined = protocol.steps[step_index].onto == Some(piece_index);
+                let style = if joined {
+                    " [style=bold, color=\"#8c5a00\", label=\"onto\"]"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "    p{index}w{piece_index} -> p{index}n{step_index}{style};");
+            }
         }
         for node in graph.graph.node_indices() {
             if let Node::Transfer(transfer) = &graph.graph[node] {

@@ -3,35 +3,85 @@
 
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::Compilation;
 use crate::model::stack::ProtocolStack;
-use crate::sema::program::{Program, Tool};
+use crate::sema::program::{Program, Protocol, ReagentUse, Step, Tool};
 
-#[derive(Serialize)]
-struct Output<'a> {
-    tools: &'a [Tool],
-    protocols: Vec<ProtocolOutput<'a>>,
+/// The version of the JSON documents (`program.json`, `schedule.json`, `seipc stack
+/// --json`, the diagnostics): raised when a field changes meaning or goes away.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `program.json`.
+#[derive(Serialize, JsonSchema)]
+pub struct ProgramDocument<'a> {
+    pub format_version: u32,
+    pub tools: &'a [Tool],
+    pub protocols: Vec<ProtocolOutput<'a>>,
 }
 
-#[derive(Serialize)]
-struct ProtocolOutput<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct ProtocolOutput<'a> {
     #[serde(flatten)]
-    protocol: &'a crate::sema::program::Protocol,
+    protocol: &'a Protocol,
+    steps: Vec<StepOutput<'a>>,
     /// Step names in an order that respects every dependency; `null` with a cycle.
     order: Option<Vec<&'a str>>,
     stack: Option<&'a ProtocolStack>,
 }
 
+/// A step with the names of what its indices refer to: `workpiece` indexes the
+/// protocol's `workpieces`, `tool` the file's `tools`, `after` the protocol's `steps`.
+#[derive(Serialize, JsonSchema)]
+pub struct StepOutput<'a> {
+    #[serde(flatten)]
+    step: &'a Step,
+    workpiece_name: Option<&'a str>,
+    onto_name: Option<&'a str>,
+    tool_name: Option<&'a str>,
+    /// The declared reagent's name, for a step that uses one.
+    reagent_name: Option<&'a str>,
+    after_names: Vec<&'a str>,
+}
+
+fn step_output<'a>(tools: &'a [Tool], protocol: &'a Protocol, step: &'a Step) -> StepOutput<'a> {
+    let workpiece = |index: usize| protocol.workpieces.get(index).map(|w| w.name.as_str());
+    StepOutput {
+        step,
+        workpiece_name: step.workpiece.and_then(workpiece),
+        onto_name: step.onto.and_then(workpiece),
+        tool_name: step
+            .tool
+            .and_then(|tool| tools.get(tool))
+            .map(|tool| tool.name.as_str()),
+        reagent_name: match &step.reagent {
+            Some(ReagentUse::Reagent { index, .. }) => protocol.reagents.get(*index).map(|r| r.name.as_str()),
+            _ => None,
+        },
+        after_names: step
+            .after
+            .iter()
+            .map(|(after, _)| &*protocol.steps[*after].name)
+            .collect(),
+    }
+}
+
 fn protocol_outputs(compilation: &Compilation) -> impl Iterator<Item = ProtocolOutput<'_>> {
+    let tools = &compilation.program.tools;
     compilation
         .program
         .protocols
         .iter()
         .enumerate()
-        .map(|(index, protocol)| ProtocolOutput {
+        .map(move |(index, protocol)| ProtocolOutput {
             protocol,
+            steps: protocol
+                .steps
+                .iter()
+                .map(|step| step_output(tools, protocol, step))
+                .collect(),
             order: compilation.graphs.get(index).and_then(|graph| {
                 graph
                     .order
@@ -46,38 +96,61 @@ fn protocol_outputs(compilation: &Compilation) -> impl Iterator<Item = ProtocolO
 pub fn to_value(compilation: &Compilation) -> serde_json::Value {
     let Program { tools, .. } = &compilation.program;
     let protocols = protocol_outputs(compilation).collect();
-    rounded(Output { tools, protocols })
+    rounded(ProgramDocument {
+        format_version: FORMAT_VERSION,
+        tools,
+        protocols,
+    })
 }
 
 /// Writes [`to_value`] pretty-printed, one protocol at a time: the value of a whole file
 /// of 10^5 steps would take gigabytes.
 pub fn write_program(compilation: &Compilation, out: &mut impl Write) -> io::Result<()> {
     // The fields in the order a value's sorted keys give them.
-    out.write_all(b"{\n  \"protocols\": ")?;
+    write!(out, "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"protocols\": ")?;
     write_array(out, protocol_outputs(compilation).map(rounded), 1)?;
     out.write_all(b",\n  \"tools\": ")?;
     write_nested(out, &rounded(&compilation.program.tools), 1)?;
     out.write_all(b"\n}")
 }
 
-fn stack_entries(compilation: &Compilation) -> impl Iterator<Item = serde_json::Value> {
+/// `seipc stack --json`: the predicted stacks alone, by protocol name.
+#[derive(Serialize, JsonSchema)]
+pub struct StacksDocument<'a> {
+    pub format_version: u32,
+    pub protocols: Vec<ProtocolStackOutput<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct ProtocolStackOutput<'a> {
+    protocol: &'a str,
+    stack: &'a ProtocolStack,
+}
+
+fn stack_outputs(compilation: &Compilation) -> impl Iterator<Item = ProtocolStackOutput<'_>> {
     compilation
         .program
         .protocols
         .iter()
         .zip(&compilation.stacks)
-        .map(|(protocol, stack)| rounded(serde_json::json!({ "protocol": protocol.name, "stack": stack })))
+        .map(|(protocol, stack)| ProtocolStackOutput {
+            protocol: &protocol.name,
+            stack,
+        })
 }
 
 /// The predicted stacks alone, by protocol name (`seipc stack --json`).
 pub fn stacks(compilation: &Compilation) -> serde_json::Value {
-    serde_json::json!({ "protocols": stack_entries(compilation).collect::<Vec<_>>() })
+    rounded(StacksDocument {
+        format_version: FORMAT_VERSION,
+        protocols: stack_outputs(compilation).collect(),
+    })
 }
 
 /// Writes [`stacks`] pretty-printed, one protocol at a time.
 pub fn write_stacks(compilation: &Compilation, out: &mut impl Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"protocols\": ")?;
-    write_array(out, stack_entries(compilation), 1)?;
+    write!(out, "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"protocols\": ")?;
+    write_array(out, stack_outputs(compilation).map(rounded), 1)?;
     out.write_all(b"\n}")
 }
 

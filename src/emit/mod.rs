@@ -4,4 +4,7 @@ pub mod dot;
 pub mod gantt;
 pub mod json;
 pub mod schedule;
+pub mod schema;
+pub mod stack_svg;
+pub mod text;
 pub mod vocabulary;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::Compilation;
@@ -32,7 +33,7 @@ pub struct Load {
 
 /// What the tool does around a load, as `(from, to)` seconds. The preheat is shown
 /// right before the samples go in, the latest it can run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Setup {
     /// Ramping before the samples are placed.
     pub preheat: Option<(f64, f64)>,
@@ -174,25 +175,56 @@ fn setup_words(load: &Load) -> (String, String) {
     (before.join("; "), after)
 }
 
-#[derive(Serialize)]
-struct JsonOperation<'a> {
+/// `schedule.json`.
+#[derive(Serialize, JsonSchema)]
+pub struct ScheduleDocument<'a> {
+    pub format_version: u32,
+    pub makespan_s: f64,
+    pub lower_bound_s: f64,
+    /// How far the makespan may be above the best possible, as a fraction of the bound.
+    pub gap: f64,
+    pub assumed_durations: Vec<AssumedDuration<'a>>,
+    pub operations: Vec<JsonOperation<'a>>,
+    /// What each machine does around a load: preheat, pump-down, heat-up, vent.
+    pub setups: Vec<JsonSetup<'a>>,
+}
+
+/// The set-up around one load.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonSetup<'a> {
+    pub tool: &'a str,
+    /// The load's number on its machine, from 0.
+    pub load: usize,
+    pub setup: Setup,
+}
+
+/// One sample's (or the batch's) pass through one step. Names, with the indices into
+/// `program.json` beside them.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonOperation<'a> {
     protocol: &'a str,
+    protocol_index: usize,
     /// From 1; `null` for a once-per-batch step.
     sample: Option<u32>,
     step: &'a str,
+    step_index: usize,
     tool: Option<&'a str>,
+    tool_index: Option<usize>,
     /// A pass through an antechamber on the way to `step`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     transfer: bool,
+    /// The load's number on its tool, from 0, in time order.
     load: Option<usize>,
     start_s: f64,
     end_s: f64,
 }
 
-#[derive(Serialize)]
-struct AssumedDuration<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct AssumedDuration<'a> {
     protocol: &'a str,
+    protocol_index: usize,
     step: &'a str,
+    step_index: usize,
     duration_s: f64,
 }
 
@@ -207,9 +239,15 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
             let protocol = &program.protocols[origin.protocol];
             JsonOperation {
                 protocol: &protocol.name,
+                protocol_index: origin.protocol,
                 sample: origin.sample.map(|s| s + 1),
                 step: &protocol.steps[origin.step].name,
+                step_index: origin.step,
                 tool: operation.machine.map(|m| station_name(expansion, m)),
+                tool_index: operation.machine.and_then(|m| match &expansion.stations[m] {
+                    Station::Tool(tool) => Some(*tool),
+                    Station::Antechamber(_) => None,
+                }),
                 transfer: origin.transfer,
                 load: scheduled.load,
                 start_s: scheduled.start_s,
@@ -221,15 +259,19 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
         .protocols
         .iter()
         .zip(&expansion.assumed)
-        .flat_map(|(protocol, flags)| {
+        .enumerate()
+        .flat_map(|(protocol_index, (protocol, flags))| {
             protocol
                 .steps
                 .iter()
                 .zip(flags)
-                .filter(|(_, assumed)| **assumed)
-                .map(|(step, _)| AssumedDuration {
+                .enumerate()
+                .filter(|(_, (_, assumed))| **assumed)
+                .map(move |(step_index, (step, _))| AssumedDuration {
                     protocol: &protocol.name,
+                    protocol_index,
                     step: &step.name,
+                    step_index,
                     duration_s: compilation
                         .library
                         .operations
@@ -239,22 +281,25 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
                 })
         })
         .collect();
-    let mut value = serde_json::json!({
-        "makespan_s": schedule.makespan_s,
-        "lower_bound_s": schedule.lower_bound_s,
-        "gap": gap(schedule),
-        "assumed_durations": assumed,
-        "operations": operations,
-        "setups": loads(expansion, schedule)
-            .iter()
-            .filter(|load| load.setup != Setup::default())
-            .map(|load| serde_json::json!({
-                "tool": station_name(expansion, load.tool),
-                "load": load.index,
-                "setup": load.setup,
-            }))
-            .collect::<Vec<_>>(),
-    });
+    let setups = loads(expansion, schedule)
+        .iter()
+        .filter(|load| load.setup != Setup::default())
+        .map(|load| JsonSetup {
+            tool: station_name(expansion, load.tool),
+            load: load.index,
+            setup: load.setup.clone(),
+        })
+        .collect();
+    let document = ScheduleDocument {
+        format_version: super::json::FORMAT_VERSION,
+        makespan_s: schedule.makespan_s,
+        lower_bound_s: schedule.lower_bound_s,
+        gap: gap(schedule),
+        assumed_durations: assumed,
+        operations,
+        setups,
+    };
+    let mut value = serde_json::to_value(document).unwrap_or(serde_json::Value::Null);
     super::json::round_numbers(&mut value);
     value
 }
@@ -456,11 +501,19 @@ pub fn timeline(compilation: &Compilation, expansion: &Expansion, schedule: &Sch
     out
 }
 
-/// The setpoints of a step, as an operator reads them: `thickness 10 nm, rate 0.5 nm/min`.
+/// The setpoints of a step, as an operator reads them, in the units the recipe wrote:
+/// `MoS2, thickness 10 nm, rate 0.5 nm/min`. A carrier pressed onto a foil names the
+/// foil; `max_wait` is a constraint, not a setpoint (see [`constraints`]).
 fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String {
     let protocol = &compilation.program.protocols[protocol];
     let step = &protocol.steps[step];
     let mut parts: Vec<String> = Vec::new();
+    if let (Some(piece), Some(target)) = (step.workpiece, step.onto) {
+        parts.push(format!(
+            "press {} onto {}",
+            protocol.workpieces[piece].name, protocol.workpieces[target].name
+        ));
+    }
     match &step.reagent {
         Some(ReagentUse::Reagent { index, .. }) => {
             let reagent = &protocol.reagents[*index];
@@ -468,7 +521,7 @@ fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String 
                 .components
                 .iter()
                 .map(|c| match &c.amount {
-                    Some(amount) => format!("{} {}", c.material, display(amount.si, amount.dimension)),
+                    Some(amount) => format!("{} {}", c.material, amount.as_written()),
                     None => c.material.clone(),
                 })
                 .collect();
@@ -489,9 +542,35 @@ fn setpoints(compilation: &Compilation, protocol: usize, step: usize) -> String 
     parts.extend(
         step.params
             .iter()
-            .map(|(name, value)| format!("{name} {}", display(value.si, value.dimension))),
+            .filter(|(name, _)| !CONSTRAINTS.contains(name))
+            .map(|(name, value)| format!("{name} {}", value.as_written())),
     );
     parts.join(", ")
+}
+
+/// Parameters that bound the plan rather than set the tool.
+const CONSTRAINTS: [&str; 1] = ["max_wait"];
+
+/// What the operator must keep to around a step: `start coat within 10 min`.
+fn constraints(compilation: &Compilation, protocol_index: usize, step_index: usize) -> String {
+    let protocol = &compilation.program.protocols[protocol_index];
+    let Some(max_wait) = protocol.steps[step_index].params.get("max_wait") else {
+        return String::new();
+    };
+    let next: Vec<&str> = compilation
+        .graphs
+        .get(protocol_index)
+        .map(|graph| graph.successor_steps(step_index))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|step| &*protocol.steps[step].name)
+        .collect();
+    let next = if next.is_empty() {
+        "the next step".to_owned()
+    } else {
+        next.join(", ")
+    };
+    format!("start {next} within {} of the end", max_wait.as_written())
 }
 
 /// One run sheet per tool and antechamber, in Markdown: its loads in order with their
@@ -510,9 +589,9 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                 sheet.push_str("No loads are planned on this tool.\n");
             } else {
                 sheet.push_str(
-                    "| load | before | start | end | after | protocol | step | operation | samples | setpoints |\n",
+                    "| load | before | start | end | after | protocol | step | operation | samples | setpoints | constraints |\n",
                 );
-                sheet.push_str("| ---: | --- | ---: | ---: | --- | --- | --- | --- | --- | --- |\n");
+                sheet.push_str("| ---: | --- | ---: | ---: | --- | --- | --- | --- | --- | --- | --- |\n");
                 for load in on_tool {
                     let protocol = &program.protocols[load.protocol];
                     let step = &protocol.steps[load.step];
@@ -532,9 +611,14 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                             setpoints(compilation, load.protocol, load.step).replace('|', "/"),
                         )
                     };
+                    let constraints = if load.transfer {
+                        String::new()
+                    } else {
+                        constraints(compilation, load.protocol, load.step).replace('|', "/")
+                    };
                     let _ = writeln!(
                         sheet,
-                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                         load.index + 1,
                         before,
                         clock(load.start_s),
@@ -544,7 +628,8 @@ pub fn run_sheets(compilation: &Compilation, expansion: &Expansion, schedule: &S
                         step_name,
                         operation,
                         sample_ranges(&load.samples),
-                        setpoints
+                        setpoints,
+                        constraints
                     );
                 }
             }

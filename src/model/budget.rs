@@ -22,7 +22,7 @@ use crate::sema::program::{Budget, BudgetMetric, Protocol};
 use crate::sema::units::{Dimension, display};
 use crate::span::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetStatus {
     Met,
@@ -32,13 +32,15 @@ pub enum BudgetStatus {
     NotEvaluated,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BudgetOutcome {
     pub metric: BudgetMetric,
     /// `<=` or `>=`.
     pub comparison: &'static str,
-    /// SI units (m, kg/m2, s).
+    /// SI units (m, kg/m2, s): the unit is `si_unit`.
     pub limit: f64,
+    /// The SI unit of `limit` and `value`, as in a parameter's `si_unit` (`m`, `m-2 kg`, `s`).
+    pub si_unit: String,
     /// The predicted value in SI units (the known part, when `status` is `not_evaluated`
     /// or a partial value already exceeds the limit).
     pub value: Option<Estimate>,
@@ -319,6 +321,7 @@ fn outcome(
         metric,
         comparison,
         limit,
+        si_unit: crate::sema::units::si_unit(budget.limit.dimension),
         value: evaluation.value,
         status: BudgetStatus::Met,
         detail: String::new(),

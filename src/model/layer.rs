@@ -9,7 +9,7 @@ use super::quantity::Estimate;
 use crate::sema::materials::{Material, MaterialDb};
 
 /// How a layer came to be on the foil.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Deposited, cast or laminated as it is.
@@ -23,7 +23,7 @@ pub enum Origin {
 }
 
 /// A material and its share of a layer's volume.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Share {
     pub material: String,
     pub volume_fraction: f64,

@@ -4,7 +4,7 @@
 //! (deposition, conversion, growth, electrochemistry, removal, mechanical work); the
 //! models, their equations, parameters and sources are in `spec/models.md`, and their
 //! data in `data/reactions.tsv`, `data/growth.tsv` and `data/electrochem.tsv`.
-//! [`table::render_table`] and [`svg::stack_svg`] show the result.
+//! [`table::render_table`] shows the result as a table; `emit::stack_svg` draws it.
 
 pub mod budget;
 mod context;
@@ -22,5 +22,4 @@ mod removal;
 mod solution;
 pub mod stack;
 mod state;
-pub mod svg;
 pub mod table;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// `min <= nominal <= max`, always (the constructors keep it so).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Estimate {
     pub nominal: f64,
     pub min: f64,

@@ -120,6 +120,7 @@ mod tests {
                 amount: Some(Value {
                     si: value,
                     dimension,
+                    unit: None,
                     span: Span::new(0, 0),
                 }),
             }],

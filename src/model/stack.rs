@@ -73,7 +73,7 @@ impl Snapshot {
 }
 
 /// The protocol's stacks after one step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StackAfterStep {
     pub step: usize,
     pub name: Arc<str>,
@@ -93,7 +93,7 @@ pub struct StackAfterStep {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProtocolStack {
     /// The workpiece the budgets apply to: the Li foil everything ends up on.
     pub product: Option<usize>,
@@ -520,30 +520,24 @@ fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) 
     }
 }
 
-/// Writes `{stem}_{unit}`, `{stem}_min_{unit}` and `{stem}_max_{unit}` (SI value x scale),
-/// `null` when unknown.
-fn entries<M: SerializeMap>(
-    map: &mut M,
-    stem: &str,
-    unit: &str,
-    value: Option<Estimate>,
-    scale: f64,
-) -> Result<(), M::Error> {
+/// Writes `{stem}_{unit}`, `{stem}_min_{unit}` and `{stem}_max_{unit}` (SI values, the
+/// SI unit in the name), `null` when unknown.
+fn entries<M: SerializeMap>(map: &mut M, stem: &str, unit: &str, value: Option<Estimate>) -> Result<(), M::Error> {
     let suffix = if unit.is_empty() {
         String::new()
     } else {
         format!("_{unit}")
     };
-    map.serialize_entry(&format!("{stem}{suffix}"), &value.map(|v| v.nominal * scale))?;
-    map.serialize_entry(&format!("{stem}_min{suffix}"), &value.map(|v| v.min * scale))?;
-    map.serialize_entry(&format!("{stem}_max{suffix}"), &value.map(|v| v.max * scale))
+    map.serialize_entry(&format!("{stem}{suffix}"), &value.map(|v| v.nominal))?;
+    map.serialize_entry(&format!("{stem}_min{suffix}"), &value.map(|v| v.min))?;
+    map.serialize_entry(&format!("{stem}_max{suffix}"), &value.map(|v| v.max))
 }
 
 impl Serialize for Layer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("material", &self.material)?;
-        entries(&mut map, "thickness", "nm", self.thickness, 1e9)?;
+        entries(&mut map, "thickness", "m", self.thickness)?;
         map.serialize_entry("components", &self.components)?;
         map.serialize_entry("origin", &self.origin)?;
         map.serialize_entry("step", &self.step)?;
@@ -562,15 +556,92 @@ impl Serialize for Snapshot {
         if self.layers_elided {
             map.serialize_entry("layers_elided", &true)?;
         }
-        entries(&mut map, "coating", "nm", self.coating, 1e9)?;
-        entries(&mut map, "li_consumed", "nm", self.li_consumed, 1e9)?;
-        entries(&mut map, "li_remaining", "um", self.li_remaining, 1e6)?;
-        // 1 kg/m2 = 100 mg/cm2.
-        entries(&mut map, "mass_added", "mg_cm2", self.mass_added, 100.0)?;
-        entries(&mut map, "volumetric_penalty", "", self.volumetric_penalty, 1.0)?;
+        entries(&mut map, "coating", "m", self.coating)?;
+        entries(&mut map, "li_consumed", "m", self.li_consumed)?;
+        entries(&mut map, "li_remaining", "m", self.li_remaining)?;
+        entries(&mut map, "mass_added", "kg_m2", self.mass_added)?;
+        entries(&mut map, "volumetric_penalty", "", self.volumetric_penalty)?;
         let caveats = self.caveats();
         map.serialize_entry("unverified", &caveats.unverified)?;
         map.serialize_entry("assumed", &caveats.assumed)?;
         map.end()
+    }
+}
+
+/// The schema of the `{stem}_{unit}`, `_min_` and `_max_` numbers [`entries`] writes.
+fn estimate_properties(properties: &mut serde_json::Map<String, serde_json::Value>, stem: &str, unit: &str) {
+    let suffix = if unit.is_empty() {
+        String::new()
+    } else {
+        format!("_{unit}")
+    };
+    for part in ["", "_min", "_max"] {
+        properties.insert(
+            format!("{stem}{part}{suffix}"),
+            serde_json::json!({ "type": ["number", "null"] }),
+        );
+    }
+}
+
+/// An object schema of `properties`, all required (the caveat lists included).
+fn object_schema(mut properties: serde_json::Map<String, serde_json::Value>, optional: &[&str]) -> schemars::Schema {
+    let strings = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+    properties.insert("unverified".to_owned(), strings.clone());
+    properties.insert("assumed".to_owned(), strings);
+    let required: Vec<&String> = properties
+        .keys()
+        .filter(|key| !optional.contains(&key.as_str()))
+        .collect();
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+    });
+    match schema {
+        serde_json::Value::Object(map) => schemars::Schema::from(map),
+        _ => schemars::Schema::default(),
+    }
+}
+
+fn subschema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> serde_json::Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+impl schemars::JsonSchema for Layer {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Layer".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        properties.insert("material".to_owned(), serde_json::json!({ "type": "string" }));
+        estimate_properties(&mut properties, "thickness", "m");
+        properties.insert(
+            "components".to_owned(),
+            subschema::<Vec<super::layer::Share>>(generator),
+        );
+        properties.insert("origin".to_owned(), subschema::<Origin>(generator));
+        properties.insert("step".to_owned(), subschema::<usize>(generator));
+        properties.insert("converted_at".to_owned(), subschema::<Option<usize>>(generator));
+        object_schema(properties, &[])
+    }
+}
+
+impl schemars::JsonSchema for Snapshot {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Snapshot".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        properties.insert("workpiece".to_owned(), subschema::<usize>(generator));
+        properties.insert("layers".to_owned(), subschema::<Vec<Layer>>(generator));
+        properties.insert("layers_elided".to_owned(), serde_json::json!({ "const": true }));
+        estimate_properties(&mut properties, "coating", "m");
+        estimate_properties(&mut properties, "li_consumed", "m");
+        estimate_properties(&mut properties, "li_remaining", "m");
+        estimate_properties(&mut properties, "mass_added", "kg_m2");
+        estimate_properties(&mut properties, "volumetric_penalty", "");
+        object_schema(properties, &["layers_elided"])
     }
 }

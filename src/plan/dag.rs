@@ -78,6 +78,26 @@ pub struct StepGraph {
     pub order: Option<Vec<usize>>,
 }
 
+impl StepGraph {
+    /// The steps that directly follow a step, through any transfer between them, in
+    /// step order.
+    pub fn successor_steps(&self, step: usize) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut stack = vec![petgraph::graph::NodeIndex::new(step)];
+        while let Some(node) = stack.pop() {
+            for next in self.graph.neighbors_directed(node, petgraph::Direction::Outgoing) {
+                match &self.graph[next] {
+                    Node::Step(index) => found.push(*index),
+                    Node::Transfer(_) => stack.push(next),
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 pub fn build(program: &Program, library: &Library) -> (Vec<StepGraph>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let graphs = program

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::library::{Operation, ParamSpec};
 use super::program::{Params, Value};
-use super::units::{Dimension, parse_unit, trim_number};
+use super::units::{Dimension, WrittenUnit, parse_unit, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
 use crate::span::Span;
 use crate::syntax::ast;
@@ -96,6 +96,7 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     Some(Value {
         si,
         dimension: unit.dimension,
+        unit: WrittenUnit::of(&quantity.unit.text),
         span: quantity.span,
     })
 }
@@ -124,6 +125,7 @@ fn number_value(
         return Some(Value {
             si: number.value,
             dimension: spec.dimension,
+            unit: None,
             span: number.span,
         });
     }
@@ -242,17 +244,20 @@ pub fn bind_params(
     let mut given: Vec<Arc<str>> = Vec::new();
     for param in explicit {
         let Some(spec) = specs.iter().find(|spec| *spec.name == *param.key.text) else {
-            let help = suggest::similar("parameter", &param.key.text, specs.iter().map(|s| &*s.name));
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::UNKNOWN_PARAMETER,
-                    format!("{} has no parameter `{}`", target.owner(), param.key.text),
-                    param.key.span,
-                    "unknown parameter",
-                )
-                .with_help_opt(help)
-                .with_note(target.signature_note(specs)),
-            );
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_PARAMETER,
+                format!("{} has no parameter `{}`", target.owner(), param.key.text),
+                param.key.span,
+                "unknown parameter",
+            )
+            .with_note(target.signature_note(specs));
+            diagnostics.push(suggest::did_you_mean(
+                diagnostic,
+                "parameter",
+                &param.key.text,
+                param.key.span,
+                specs.iter().map(|s| &*s.name),
+            ));
             continue;
         };
         given.push(spec.name.clone());
@@ -277,6 +282,7 @@ pub fn bind_params(
                     "yes" | "no" => Some(Value {
                         si: if name.text == "yes" { 1.0 } else { 0.0 },
                         dimension: spec.dimension,
+                        unit: None,
                         span: name.span,
                     }),
                     _ => {

@@ -167,7 +167,7 @@ pub struct ToolKind {
 }
 
 /// When a heated tool ramps to a load's temperature (`data/tool_kinds.tsv`, `heat_up`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HeatUp {
     /// With the load's samples inside, after they are placed (a furnace, a reactor).

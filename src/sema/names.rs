@@ -337,33 +337,30 @@ impl<'a, 't> Resolver<'a, 't> {
             .flat_map(|reagents| reagents.keys().copied())
             .chain(file_reagents.into_iter().flatten());
         let candidates = self.materials.names().chain(reagent_names);
-        // A unit word where a material stands is a quantity that lost its number.
-        let help = if super::units::parse_unit(&name.text).is_ok() {
-            Some(format!(
-                "`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`",
-                name.text
-            ))
-        } else {
-            suggest::similar("material", &name.text, candidates)
-        };
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_MATERIAL,
-                format!("unknown material `{}`", name.text),
-                name.span,
-                "not in the materials table",
-            )
-            .with_help_opt(if declared_elsewhere.is_some() {
-                Some(format!("declare `{}` at file level to use it in every protocol", name.text))
-            } else {
-                help
-            })
-            .with_note(if declared_elsewhere.is_some() {
-                "a material declared inside a protocol is known in that protocol only".to_owned()
-            } else {
-                "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name".to_owned()
-            }),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_MATERIAL,
+            format!("unknown material `{}`", name.text),
+            name.span,
+            "not in the materials table",
         );
+        let diagnostic = if declared_elsewhere.is_some() {
+            diagnostic
+                .with_help(format!(
+                    "declare `{}` at file level to use it in every protocol",
+                    name.text
+                ))
+                .with_note("a material declared inside a protocol is known in that protocol only")
+        } else if super::units::parse_unit(&name.text).is_ok() {
+            // A unit word where a material stands is a quantity that lost its number.
+            diagnostic
+                .with_help(format!("`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`", name.text))
+                .with_note("materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name")
+        } else {
+            suggest::did_you_mean(diagnostic, "material", &name.text, name.span, candidates).with_note(
+                "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name",
+            )
+        };
+        self.diagnostics.push(diagnostic);
         None
     }
 
@@ -1027,18 +1024,20 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         let names: Vec<String> = context.workpiece_names.keys().map(|n| (*n).to_owned()).collect();
-        let help = suggest::similar("substrate", &name.text, context.workpiece_names.keys().copied()).or_else(|| {
-            (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)))
-        });
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_WORKPIECE,
-                format!("unknown substrate `{}`", name.text),
-                name.span,
-                "no substrate of this name",
-            )
-            .with_help_opt(help),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_WORKPIECE,
+            format!("unknown substrate `{}`", name.text),
+            name.span,
+            "no substrate of this name",
         );
+        let candidates = context.workpiece_names.keys().copied();
+        let diagnostic = suggest::did_you_mean(diagnostic, "substrate", &name.text, name.span, candidates);
+        let listed =
+            (!names.is_empty()).then(|| format!("the substrates of this protocol are {}", join_backticked(&names)));
+        self.diagnostics.push(match listed {
+            Some(listed) => diagnostic.or_help(listed),
+            None => diagnostic,
+        });
         None
     }
 
@@ -1062,22 +1061,20 @@ impl<'a, 't> Resolver<'a, 't> {
             .chain(self.file_scope.tools.keys())
             .map(|n| (*n).to_owned())
             .collect();
-        let help = suggest::similar("tool", &name.text, candidates).unwrap_or_else(|| {
-            let known = if declared.is_empty() {
-                String::new()
-            } else {
-                format!("; the tools here are {}", join_backticked(&declared))
-            };
-            format!("declare it: `tool {}: kind in environment`{known}", name.text)
-        });
+        let known = if declared.is_empty() {
+            String::new()
+        } else {
+            format!("; the tools here are {}", join_backticked(&declared))
+        };
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_TOOL,
+            format!("unknown tool `{}`", name.text),
+            name.span,
+            "no tool of this name",
+        );
         self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_TOOL,
-                format!("unknown tool `{}`", name.text),
-                name.span,
-                "no tool of this name",
-            )
-            .with_help(help),
+            suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates)
+                .or_help(format!("declare it: `tool {}: kind in environment`{known}", name.text)),
         );
         None
     }
@@ -1092,18 +1089,19 @@ impl<'a, 't> Resolver<'a, 't> {
             return;
         }
         let names: Vec<String> = context.steps.keys().map(|n| (*n).to_owned()).collect();
-        let help = suggest::similar("step", &name.text, context.steps.keys().copied()).or_else(|| {
-            (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)))
-        });
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNKNOWN_STEP,
-                format!("unknown step `{}`", name.text),
-                name.span,
-                "no step of this name in this protocol",
-            )
-            .with_help_opt(help),
+        let diagnostic = Diagnostic::new(
+            codes::UNKNOWN_STEP,
+            format!("unknown step `{}`", name.text),
+            name.span,
+            "no step of this name in this protocol",
         );
+        let diagnostic =
+            suggest::did_you_mean(diagnostic, "step", &name.text, name.span, context.steps.keys().copied());
+        let listed = (!names.is_empty()).then(|| format!("the steps of this protocol are {}", join_backticked(&names)));
+        self.diagnostics.push(match listed {
+            Some(listed) => diagnostic.or_help(listed),
+            None => diagnostic,
+        });
     }
 }
 

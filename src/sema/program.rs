@@ -6,11 +6,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
 use super::library::HeatUp;
-use super::units::Dimension;
+use super::units::{Dimension, WrittenUnit, display, si_unit};
 use crate::span::Span;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Program {
     /// Every tool of the file, those declared at file level first; protocols share
     /// file-level tools.
@@ -24,7 +28,7 @@ impl Program {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub kind: String,
@@ -50,13 +54,15 @@ pub struct Tool {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Protocol {
     pub name: String,
     pub batch: u32,
     pub workpieces: Vec<Workpiece>,
     /// The file-level reagents its steps name (in the order declared), then its own.
     pub reagents: Vec<Reagent>,
+    /// Written by `emit::json` with the names of what each step refers to.
+    #[serde(skip)]
     pub steps: Vec<Step>,
     pub budgets: Vec<Budget>,
     #[serde(skip)]
@@ -64,7 +70,7 @@ pub struct Protocol {
 }
 
 /// A substrate: a piece of foil that steps act on.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Workpiece {
     pub name: String,
     /// Key in the materials table.
@@ -77,7 +83,7 @@ pub struct Workpiece {
 }
 
 /// A named mixture: solutes with their amounts, in a solvent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Reagent {
     pub name: String,
     pub components: Vec<Component>,
@@ -87,7 +93,7 @@ pub struct Reagent {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Component {
     pub material: String,
     pub amount: Option<Value>,
@@ -95,7 +101,7 @@ pub struct Component {
 
 /// What a step applies to the foil: a declared reagent, or a material named directly
 /// (possibly a solvent mixture, `in DOL/DME`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReagentUse {
     Reagent {
@@ -119,12 +125,13 @@ impl ReagentUse {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(into = "ValueJson")]
 pub struct Value {
     /// The value in SI units (kelvin for temperatures).
     pub si: f64,
-    #[serde(serialize_with = "serialize_dimension")]
     pub dimension: Dimension,
-    #[serde(skip)]
+    /// The unit the recipe wrote (`None` for a bare number), to show the value as written.
+    pub unit: Option<WrittenUnit>,
     pub span: Span,
 }
 
@@ -132,11 +139,54 @@ fn serialize_precursors<S: serde::Serializer>(precursors: &[(String, Span)], ser
     serializer.collect_seq(precursors.iter().map(|(key, _)| key))
 }
 
-fn serialize_dimension<S: serde::Serializer>(dimension: &Dimension, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&dimension.name())
+impl Value {
+    /// `0.5 MPa` where the recipe wrote `0.5 MPa`; in the usual unit of its dimension
+    /// when no unit was written.
+    pub fn as_written(&self) -> String {
+        match self.unit {
+            Some(unit) => unit.show(self.si),
+            None if self.dimension == const { Dimension::called("yes or no") } => {
+                (if self.si != 0.0 { "yes" } else { "no" }).to_owned()
+            }
+            None => display(self.si, self.dimension),
+        }
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A value as JSON: SI with its unit, the dimension, and the recipe's own writing.
+#[derive(Serialize, JsonSchema)]
+pub struct ValueJson {
+    /// The value in SI units (kelvin for temperatures).
+    si: f64,
+    /// The SI unit of `si`, as base units with exponents: `m-1 kg s-2`, `1` for a count.
+    si_unit: String,
+    dimension: String,
+    /// The value as the recipe wrote it (`0.5 MPa`); for a bare number, in the usual unit.
+    as_written: String,
+}
+
+impl From<Value> for ValueJson {
+    fn from(value: Value) -> ValueJson {
+        ValueJson {
+            si: value.si,
+            si_unit: si_unit(value.dimension),
+            dimension: value.dimension.name(),
+            as_written: value.as_written(),
+        }
+    }
+}
+
+impl JsonSchema for Value {
+    fn schema_name() -> Cow<'static, str> {
+        "Value".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        ValueJson::json_schema(generator)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Step {
     /// Shared with the stacks predicted after the step.
     pub name: Arc<str>,
@@ -152,11 +202,13 @@ pub struct Step {
     /// What the film grows from (`ald Al2O3 from TMA, water`): material keys with the
     /// span of each name, in the order written.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "serialize_precursors")]
+    #[schemars(with = "Vec<String>", default)]
     pub precursors: Vec<(String, Span)>,
     /// Bound parameters by name, SI values.
     pub params: Params,
     /// Steps this one waits for (`after`), with the span of each name.
     #[serde(serialize_with = "serialize_after")]
+    #[schemars(with = "Vec<usize>")]
     pub after: Vec<(usize, Span)>,
     #[serde(skip)]
     pub span: Span,
@@ -200,6 +252,16 @@ impl Params {
     }
 }
 
+impl JsonSchema for Params {
+    fn schema_name() -> Cow<'static, str> {
+        "Params".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        std::collections::BTreeMap::<String, Value>::json_schema(generator)
+    }
+}
+
 impl Serialize for Params {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
@@ -228,7 +290,7 @@ impl Step {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetMetric {
     /// Total thickness of the layers on the Li.
@@ -260,7 +322,7 @@ impl BudgetMetric {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Budget {
     pub metric: BudgetMetric,
     pub at_most: bool,

@@ -409,6 +409,86 @@ impl Unit {
     }
 }
 
+/// The unit a quantity was written in (`MPa`, `nm/layer`, `µm`), kept beside its SI
+/// value so the outputs show `0.5 MPa` where the recipe wrote it. Each part is an index
+/// into the symbol table, so the type is small and `Copy` (a program of 10^5 steps keeps
+/// one per parameter); a unit of more than [`WrittenUnit::PARTS`] parts is not kept.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct WrittenUnit([u16; WrittenUnit::PARTS]);
+
+impl WrittenUnit {
+    pub const PARTS: usize = 3;
+    const NONE: u16 = u16::MAX;
+
+    /// Every symbol of the table, in table order: the parts' indices point here.
+    fn symbols() -> &'static [&'static str] {
+        static SYMBOLS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        SYMBOLS.get_or_init(|| all_symbols().collect())
+    }
+
+    /// The unit of a text that [`parse_unit`] accepts; `None` for anything else.
+    pub fn of(text: &str) -> Option<WrittenUnit> {
+        static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> = std::sync::OnceLock::new();
+        let index = INDEX.get_or_init(|| {
+            let mut index = rustc_hash::FxHashMap::default();
+            for (position, symbol) in WrittenUnit::symbols().iter().enumerate() {
+                index.entry(*symbol).or_insert(position as u16);
+            }
+            index
+        });
+        let mut parts = [WrittenUnit::NONE; WrittenUnit::PARTS];
+        for (position, symbol) in text.split('/').enumerate() {
+            *parts.get_mut(position)? = *index.get(symbol)?;
+        }
+        Some(WrittenUnit(parts))
+    }
+
+    /// The unit as written: `nm/layer`.
+    pub fn text(self) -> String {
+        let symbols = WrittenUnit::symbols();
+        let parts: Vec<&str> = self
+            .0
+            .iter()
+            .take_while(|&&part| part != WrittenUnit::NONE)
+            .map(|&part| symbols[usize::from(part)])
+            .collect();
+        parts.join("/")
+    }
+
+    /// `0.5 MPa`: an SI value shown in this unit.
+    pub fn show(self, si: f64) -> String {
+        let text = self.text();
+        match parse_unit(&text) {
+            Ok(unit) => format!("{} {text}", trim_number((si - unit.offset) / unit.scale)),
+            Err(_) => text,
+        }
+    }
+}
+
+/// The SI unit of a dimension as a product of base units with exponents (`kg m-1 s-2`
+/// for a pressure, `1` for a count or a fraction), for JSON readers.
+pub fn si_unit(dimension: Dimension) -> String {
+    // Counts and the two fractions are ratios: their SI unit is 1.
+    const SYMBOLS: [&str; 9] = ["m", "kg", "s", "K", "A", "mol", "", "", ""];
+    let terms: Vec<String> = SYMBOLS
+        .iter()
+        .zip(dimension.0)
+        .filter(|(symbol, exponent)| !symbol.is_empty() && *exponent != 0)
+        .map(|(symbol, exponent)| {
+            if exponent == 1 {
+                (*symbol).to_owned()
+            } else {
+                format!("{symbol}{exponent}")
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        "1".to_owned()
+    } else {
+        terms.join(" ")
+    }
+}
+
 /// The units values are shown in, per dimension, largest first: a value is shown in the
 /// first unit in which it is at least 1 (else the last).
 const DISPLAY_UNITS: &[(&str, &[&str])] = &[
@@ -577,6 +657,21 @@ mod tests {
             .times(const { Dimension::called("mass") });
         assert_eq!(odd.name(), "length x mass");
         assert_eq!(const { Dimension::called("frequency") }.name(), "frequency");
+    }
+
+    #[test]
+    fn values_show_in_the_unit_written() {
+        let show = |text: &str, si: f64| WrittenUnit::of(text).map(|unit| unit.show(si));
+        assert_eq!(show("MPa", 5e5).as_deref(), Some("0.5 MPa"));
+        assert_eq!(show("M", 100.0).as_deref(), Some("0.1 M"));
+        assert_eq!(show("mM", 100.0).as_deref(), Some("100 mM"));
+        assert_eq!(show("nm/layer", 1.5e-9).as_deref(), Some("1.5 nm/layer"));
+        assert_eq!(show("degC", 298.15).as_deref(), Some("25 degC"));
+        assert_eq!(show("µm", 5e-5).as_deref(), Some("50 µm"));
+        assert_eq!(WrittenUnit::of("nm/mni"), None);
+        assert_eq!(WrittenUnit::of("nm/min/min/min"), None);
+        assert_eq!(si_unit(const { Dimension::called("pressure") }), "m-1 kg s-2");
+        assert_eq!(si_unit(const { Dimension::called("count") }), "1");
     }
 
     #[test]

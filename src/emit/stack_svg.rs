@@ -9,18 +9,15 @@
 
 use std::fmt::Write;
 
-use super::format::{length, significant};
-use super::layer::{Run, runs};
-use super::stack::{ProtocolStack, Snapshot};
+use super::text::{self, escape, formula, units};
+use crate::model::format::{length, significant};
+use crate::model::layer::{Run, runs};
+use crate::model::stack::{ProtocolStack, Snapshot};
 use crate::sema::program::{BudgetMetric, Program, Protocol};
 
-/// Colours for layer materials, in order of first appearance: distinct hues, dark enough
-/// for white outlines and light enough for black text on them.
-const PALETTE: [&str; 12] = [
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#86bcb6",
-    "#d4a6c8", "#a0cbe8",
-];
 const LI_FILL: &str = "#cfd5dc";
+/// The substrate of a workpiece that is not Li (a Cu carrier): metal grey, darker.
+const OTHER_FILL: &str = "#b9a48f";
 const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
 /// Geometry of one protocol's panel, in px.
@@ -85,8 +82,9 @@ pub fn stack_svg(program: &Program, stacks: &[ProtocolStack]) -> String {
 struct Panel<'a> {
     protocol: &'a Protocol,
     stack: &'a ProtocolStack,
-    /// Materials in order of first appearance, for the colours and the legend.
+    /// Materials in order of first appearance, for the legend, with their palette slots.
     materials: Vec<String>,
+    slots: Vec<usize>,
     /// The top of the coating axis, m, and its tick step.
     axis_max: f64,
     tick: f64,
@@ -98,7 +96,11 @@ impl<'a> Panel<'a> {
     fn new(protocol: &'a Protocol, stack: &'a ProtocolStack) -> Panel<'a> {
         let mut materials: Vec<String> = Vec::new();
         let mut tallest: f64 = 0.0;
-        for snapshot in stack.after_steps.iter().filter_map(|s| s.product.as_ref()) {
+        let snapshots = stack
+            .after_steps
+            .iter()
+            .flat_map(|s| s.product.as_deref().into_iter().chain(&s.others));
+        for snapshot in snapshots {
             for layer in &snapshot.layers {
                 if !materials.contains(&layer.material) {
                     materials.push(layer.material.clone());
@@ -122,8 +124,22 @@ impl<'a> Panel<'a> {
             (0..MAX_SMALL).map(|i| i * (count - 1) / (MAX_SMALL - 1)).collect()
         };
         shown.dedup();
+        // Each material's own colour; in the rare case that two materials of one picture
+        // share a slot, the later one takes the next free slot.
+        let mut slots: Vec<usize> = Vec::new();
+        for material in &materials {
+            let mut slot = text::material_slot(material);
+            for _ in 0..text::COLOURS {
+                if !slots.contains(&slot) {
+                    break;
+                }
+                slot = (slot + 1) % text::COLOURS;
+            }
+            slots.push(slot);
+        }
         Panel {
             shown,
+            slots,
             protocol,
             stack,
             materials,
@@ -159,8 +175,8 @@ impl<'a> Panel<'a> {
     }
 
     fn colour(&self, material: &str) -> &'static str {
-        let index = self.materials.iter().position(|m| m == material).unwrap_or(0);
-        PALETTE[index % PALETTE.len()]
+        let index = self.materials.iter().position(|m| m == material);
+        text::palette(index.map_or_else(|| text::material_slot(material), |i| self.slots[i]))
     }
 
     /// y of a height above the Li surface (the surface is at `surface`).
@@ -172,9 +188,12 @@ impl<'a> Panel<'a> {
         let protocol = self.protocol;
         let product = self.stack.product.and_then(|p| protocol.workpieces.get(p));
         let title = format!(
-            "\u{201c}{}\u{201d}: cross-section of `{}` after the last step",
+            "\u{201c}{}\u{201d}: cross-section of {} after the last step",
             protocol.name,
-            product.map_or("?", |w| w.name.as_str())
+            product.map_or_else(
+                || "the foil".to_owned(),
+                |w| format!("{} ({} {})", w.name, w.material, w.form.as_deref().unwrap_or("foil"))
+            )
         );
         let _ = writeln!(
             svg,
@@ -210,16 +229,26 @@ impl<'a> Panel<'a> {
         let shown = self.shown.iter().filter_map(|&i| self.stack.after_steps.get(i));
         for (i, state) in shown.enumerate() {
             let x = x0 + i as f64 * (SMALL_W + SMALL_GAP);
-            if let Some(snapshot) = &state.product {
+            // The piece the step acted on: a carrier film before its transfer is drawn
+            // on its carrier, not as the product it has not reached yet.
+            let other = state
+                .acts_on
+                .filter(|&piece| Some(piece) != self.stack.product)
+                .and_then(|piece| state.others.iter().find(|o| o.workpiece == piece));
+            if let Some(snapshot) = other.or(state.product.as_deref()) {
                 thin |= self.draw_column(svg, x, SMALL_W, surface, snapshot, false);
             }
+            let name = match other.and_then(|o| self.protocol.workpieces.get(o.workpiece)) {
+                Some(piece) => format!("{} (on {})", state.name, piece.name),
+                None => state.name.to_string(),
+            };
             let label_y = surface + LI_H + 14.0;
             let _ = writeln!(
                 svg,
                 r#"<text x="{x}" y="{y}" font-size="12" transform="rotate(35 {x} {y})">{name}</text>"#,
                 x = px(x + 4.0),
                 y = px(label_y),
-                name = escape(&state.name)
+                name = escape(&name)
             );
         }
         self.draw_legend(svg, top + TITLE_H + PLOT_H + LI_H + BELOW_H, thin);
@@ -320,11 +349,17 @@ impl<'a> Panel<'a> {
             );
             bottom = y;
         }
-        // The Li bulk, below a break.
+        // The substrate (the Li bulk, or a carrier's metal), below a break.
         let li_top = surface;
+        let substrate = self
+            .protocol
+            .workpieces
+            .get(snapshot.workpiece)
+            .map_or("Li", |w| w.material.as_str());
+        let fill = if substrate == "Li" { LI_FILL } else { OTHER_FILL };
         let _ = writeln!(
             svg,
-            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{LI_FILL}" stroke="#8a939c" stroke-width="0.8"/>"##,
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}" stroke="#8a939c" stroke-width="0.8"/>"##,
             px(x),
             px(li_top),
             px(width),
@@ -346,9 +381,10 @@ impl<'a> Panel<'a> {
             r##"<path d="{}" fill="none" stroke="#8a939c" stroke-width="0.8"/>"##,
             zigzag_line(x - 3.0, width + 6.0, break_y, 7.0)
         );
-        let li = snapshot
-            .li_remaining
-            .map_or_else(|| "Li".to_owned(), |li| format!("Li {}", length(li.nominal, 4)));
+        let li = snapshot.li_remaining.map_or_else(
+            || formula(substrate),
+            |li| format!("Li {}", units(&length(li.nominal, 4))),
+        );
         if main {
             let _ = writeln!(
                 svg,
@@ -360,9 +396,10 @@ impl<'a> Panel<'a> {
         } else {
             let _ = writeln!(
                 svg,
-                r#"<text x="{}" y="{}" text-anchor="middle" font-size="11">Li</text>"#,
+                r#"<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>"#,
                 px(x + width / 2.0),
-                px(li_top + LI_H * 0.82)
+                px(li_top + LI_H * 0.82),
+                escape(&formula(substrate))
             );
         }
         thin
@@ -453,7 +490,7 @@ impl<'a> Panel<'a> {
                 r##"<text x="{}" y="{}" font-size="11" fill="#c0392b">coating budget {}</text>"##,
                 px(x + 12.0),
                 px(y - 4.0),
-                escape(&length(budget.limit, 3))
+                escape(&units(&length(budget.limit, 3)))
             );
         }
     }
@@ -497,7 +534,7 @@ impl<'a> Panel<'a> {
                 r#"<text x="{}" y="{}" font-size="11" text-anchor="middle">total up to {}</text>"#,
                 px(x),
                 px(y_max - 7.0),
-                escape(&length(coating.max, 3))
+                escape(&units(&length(coating.max, 3)))
             );
         } else {
             let _ = writeln!(
@@ -527,7 +564,7 @@ impl<'a> Panel<'a> {
                     r#"<text x="{}" y="{}" font-size="12">{}</text>"#,
                     px(x + 17.0),
                     px(y),
-                    escape(material)
+                    escape(&formula(material))
                 );
             }
             y += 20.0;
@@ -549,6 +586,35 @@ impl<'a> Panel<'a> {
             px(MARGIN + 17.0),
             px(y)
         );
+        // The substrates of the other workpieces drawn (a Cu carrier), beside the Li.
+        let mut carriers: Vec<String> = Vec::new();
+        for state in self.shown.iter().filter_map(|&i| self.stack.after_steps.get(i)) {
+            for other in &state.others {
+                let piece = self.protocol.workpieces.get(other.workpiece);
+                if let Some(piece) = piece.filter(|p| p.material != "Li") {
+                    let entry = format!("{} ({}, not to scale)", formula(&piece.material), piece.name);
+                    if !carriers.contains(&entry) {
+                        carriers.push(entry);
+                    }
+                }
+            }
+        }
+        for (index, carrier) in carriers.iter().enumerate() {
+            let x = MARGIN + 210.0 * (index + 1) as f64;
+            let _ = writeln!(
+                svg,
+                r##"<rect x="{}" y="{}" width="12" height="12" fill="{OTHER_FILL}" stroke="#8a939c" stroke-width="0.8"/>"##,
+                px(x),
+                px(y - 10.0)
+            );
+            let _ = writeln!(
+                svg,
+                r##"<text x="{}" y="{}" font-size="12" fill="#333">{}</text>"##,
+                px(x + 17.0),
+                px(y),
+                escape(carrier)
+            );
+        }
         let mut key = String::from(
             "whisker: range of the total coating;  * rests on unverified data;  ~ rests on an assumed range",
         );
@@ -610,7 +676,7 @@ fn axis_label(value: f64, axis_max: f64) -> String {
         return "0".to_owned();
     }
     if axis_max >= 1e-6 {
-        format!("{} um", significant(value * 1e6, 3))
+        format!("{} µm", significant(value * 1e6, 3))
     } else {
         format!("{} nm", significant(value * 1e9, 3))
     }
@@ -641,7 +707,7 @@ fn run_text(run: &Run) -> String {
     } else {
         String::new()
     };
-    format!("{}{count}  {thickness}{marks}", run.first.material)
+    format!("{}{count}  {}{marks}", formula(&run.first.material), units(&thickness))
 }
 
 /// A closed band along a zigzag, `gap` px tall, covering the Li where the axis breaks.
@@ -680,13 +746,6 @@ fn px(value: f64) -> String {
     if text == "-0" { "0".to_owned() } else { text }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -698,7 +757,7 @@ mod tests {
         assert!((max - 500e-9).abs() < 1e-15 && (tick - 100e-9).abs() < 1e-15);
         assert_eq!(nice_axis(0.0), (10e-9, 2e-9));
         assert_eq!(axis_label(2e-7, 5e-7), "200 nm");
-        assert_eq!(axis_label(2e-5, 5e-5), "20 um");
+        assert_eq!(axis_label(2e-5, 5e-5), "20 µm");
         assert_eq!(px(-0.01), "0");
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
     }
