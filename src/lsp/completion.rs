@@ -9,6 +9,7 @@ use crate::sema::program::BudgetMetric;
 use crate::sema::units::{self, Dimension};
 use crate::syntax::lexer::Lexer;
 use crate::syntax::token::Tok;
+use crate::syntax::token::{KeywordRole, keywords};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CandidateKind {
@@ -29,21 +30,6 @@ pub struct Candidate {
 
 /// How far back the start of a statement is looked for: a `{ .. }` block over a few lines.
 const MAX_STATEMENT_LINES: usize = 20;
-
-const ITEM_KEYWORDS: [&str; 12] = [
-    "protocol",
-    "material",
-    "reaction",
-    "substrate",
-    "tool",
-    "reagent",
-    "environment",
-    "step",
-    "budget",
-    "batch",
-    "operation",
-    "tool_kind",
-];
 
 pub fn complete(analysis: &Analysis, source: &str, offset: usize) -> Vec<Candidate> {
     let offset = (0..=offset.min(source.len()))
@@ -95,7 +81,7 @@ fn statement_start(before: &str, line_start: usize) -> usize {
             .split(|c: char| !c.is_alphanumeric() && c != '_')
             .next()
             .unwrap_or("");
-        if ITEM_KEYWORDS.contains(&first_word) {
+        if keywords(KeywordRole::Item).any(|(keyword, _)| keyword == first_word) {
             return start + (before[start..].len() - before[start..].trim_start().len());
         }
         if start == 0 {
@@ -159,10 +145,9 @@ impl Context<'_> {
     }
 
     fn keywords(&self) -> Vec<Candidate> {
-        ITEM_KEYWORDS
-            .iter()
-            .map(|k| Candidate {
-                label: (*k).to_owned(),
+        keywords(KeywordRole::Item)
+            .map(|(k, _)| Candidate {
+                label: k.to_owned(),
                 kind: CandidateKind::Keyword,
                 detail: None,
             })
@@ -388,16 +373,4 @@ fn unit_candidates(dimensions: impl IntoIterator<Item = Dimension>) -> Vec<Candi
             })
         })
         .collect()
-}
-
-/// Keeps the keyword table and this module's list of item keywords in step.
-#[cfg(test)]
-#[test]
-fn item_keywords_are_keywords() {
-    for keyword in ITEM_KEYWORDS {
-        assert!(
-            crate::syntax::token::KEYWORDS.iter().any(|(k, _)| *k == keyword),
-            "{keyword}"
-        );
-    }
 }

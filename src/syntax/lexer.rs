@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 
 use logos::Logos;
 
-use super::token::Tok;
+use super::token::{KeywordRole, Tok, keywords};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
 
@@ -224,23 +224,6 @@ fn lookalike_help(c: char) -> Option<&'static str> {
     })
 }
 
-/// The keywords that start an item, which people capitalise at the start of a line
-/// (`Step dip: ...`). Operand keywords are left out: `In` and `At` are elements.
-const ITEM_KEYWORDS: &[(&str, Tok<'static>)] = &[
-    ("protocol", Tok::Protocol),
-    ("tool", Tok::Tool),
-    ("reagent", Tok::Reagent),
-    ("environment", Tok::Environment),
-    ("substrate", Tok::Substrate),
-    ("batch", Tok::Batch),
-    ("step", Tok::Step),
-    ("budget", Tok::Budget),
-    ("operation", Tok::Operation),
-    ("tool_kind", Tok::ToolKind),
-    ("material", Tok::Material),
-    ("reaction", Tok::Reaction),
-];
-
 impl<'src> Lexer<'src> {
     /// Whether only blanks stand between the start of the line and `at`.
     fn starts_line(&self, at: usize) -> bool {
@@ -254,9 +237,9 @@ impl<'src> Lexer<'src> {
     /// `Step` at the start of a line is the keyword `step` written with a capital: it is
     /// read as the keyword (so the item is not lost) and reported once.
     fn capitalised_keyword(&mut self, start: usize, text: &str, end: usize) -> Option<Tok<'src>> {
-        let (keyword, token) = ITEM_KEYWORDS
-            .iter()
-            .find(|(keyword, _)| keyword.eq_ignore_ascii_case(text) && *keyword != text)?;
+        // Operand keywords are left out: `In` and `At` are elements.
+        let (keyword, token) =
+            keywords(KeywordRole::Item).find(|(keyword, _)| keyword.eq_ignore_ascii_case(text) && *keyword != text)?;
         if !self.starts_line(start) {
             return None;
         }
@@ -269,7 +252,7 @@ impl<'src> Lexer<'src> {
             )
             .with_help(format!("write `{keyword}`")),
         );
-        Some(*token)
+        Some(token)
     }
 
     /// A unit word (`Tok::Unit` after a number, `Tok::Ident` after a `/`) that starts at
@@ -359,7 +342,7 @@ impl<'src> Lexer<'src> {
     /// item before keeps what it declared and the next one is read as written.
     fn close_before(&mut self, (start, token, end): Spanned<'src>) -> Option<Spanned<'src>> {
         let open = *self.open.last()?;
-        let item_keyword = ITEM_KEYWORDS.iter().any(|(_, keyword)| *keyword == token);
+        let item_keyword = keywords(KeywordRole::Item).any(|(_, keyword)| keyword == token);
         let closes = if open.protocol {
             matches!(token, Tok::Protocol | Tok::Operation | Tok::ToolKind)
         } else {
@@ -370,8 +353,7 @@ impl<'src> Lexer<'src> {
             return None;
         }
         self.open.pop();
-        let keyword = ITEM_KEYWORDS
-            .iter()
+        let keyword = keywords(KeywordRole::Item)
             .find(|(_, keyword)| *keyword == token)
             .map_or("item", |(text, _)| text);
         self.diagnostics.push(

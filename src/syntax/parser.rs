@@ -351,25 +351,22 @@ fn only_trivia(text: &str) -> bool {
 /// Words for an expected-token list. Whole groups of keywords are named by what they
 /// start, so the list says "an operand or the next item" instead of fifteen keywords.
 fn describe_expected(expected: &[String]) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "substrate",
-        "batch",
-        "tool",
-        "reagent",
-        "environment",
-        "step",
-        "budget",
-        "material",
-        "reaction",
-    ];
-    const OPERAND_STARTS: &[&str] = &["in", "for", "at", "on", "onto", "using", "after", "from"];
+    use super::token::{KeywordRole, keywords};
+    // Inside a protocol: the items a protocol holds (not `protocol`, `operation`,
+    // `tool_kind`, which only stand at file level).
+    let file_only = ["protocol", "operation", "tool_kind"];
+    let item_starts: Vec<&str> = keywords(KeywordRole::Item)
+        .map(|(text, _)| text)
+        .filter(|text| !file_only.contains(text))
+        .collect();
+    let operand_starts: Vec<&str> = keywords(KeywordRole::Operand).map(|(text, _)| text).collect();
     let bare: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();
     let has_all = |group: &[&str]| group.iter().all(|word| bare.contains(word));
     let mut phrases: Vec<String> = Vec::new();
-    let operands = has_all(OPERAND_STARTS);
-    let items = has_all(ITEM_STARTS);
+    let operands = has_all(&operand_starts);
+    let items = has_all(&item_starts);
     for (terminal, word) in expected.iter().zip(&bare) {
-        if (operands && OPERAND_STARTS.contains(word)) || (items && ITEM_STARTS.contains(word)) {
+        if (operands && operand_starts.contains(word)) || (items && item_starts.contains(word)) {
             continue;
         }
         // A step name followed by its verb is an error production (the `:` left out),
@@ -410,8 +407,8 @@ fn describe_found(token: &Tok) -> String {
         keyword_or_punctuation => {
             let text = super::token::KEYWORDS
                 .iter()
-                .find(|(_, tok)| tok == keyword_or_punctuation)
-                .map(|(text, _)| *text)
+                .find(|(_, tok, _)| tok == keyword_or_punctuation)
+                .map(|(text, _, _)| *text)
                 .unwrap_or_else(|| punctuation_text(keyword_or_punctuation));
             format!("`{text}`")
         }

@@ -96,31 +96,52 @@ pub enum Tok<'src> {
     Error,
 }
 
-/// The keywords, in one table with their tokens; a test keeps it in step with the enum.
-pub const KEYWORDS: &[(&str, Tok<'static>)] = &[
-    ("protocol", Tok::Protocol),
-    ("tool", Tok::Tool),
-    ("reagent", Tok::Reagent),
-    ("environment", Tok::Environment),
-    ("substrate", Tok::Substrate),
-    ("batch", Tok::Batch),
-    ("step", Tok::Step),
-    ("budget", Tok::Budget),
-    ("in", Tok::In),
-    ("for", Tok::For),
-    ("at", Tok::At),
-    ("on", Tok::On),
-    ("onto", Tok::Onto),
-    ("using", Tok::Using),
-    ("after", Tok::After),
-    ("operation", Tok::Operation),
-    ("tool_kind", Tok::ToolKind),
-    ("material", Tok::Material),
-    ("reaction", Tok::Reaction),
-    ("from", Tok::From),
-    ("param", Tok::Param),
-    ("required", Tok::Required),
+/// What a keyword starts: the lexer's recoveries, the parser's expected-token lists and
+/// the language server's completions group keywords by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeywordRole {
+    /// A file or protocol item: `protocol`, `step`, `material`, ...
+    Item,
+    /// A step operand: `in`, `at`, `from`, ...
+    Operand,
+    /// Inside an `operation` declaration: `param`, `required`.
+    Declaration,
+}
+
+/// The keywords, in one table with their tokens and roles; a test keeps it in step with
+/// the enum.
+pub const KEYWORDS: &[(&str, Tok<'static>, KeywordRole)] = &[
+    ("protocol", Tok::Protocol, KeywordRole::Item),
+    ("tool", Tok::Tool, KeywordRole::Item),
+    ("reagent", Tok::Reagent, KeywordRole::Item),
+    ("environment", Tok::Environment, KeywordRole::Item),
+    ("substrate", Tok::Substrate, KeywordRole::Item),
+    ("batch", Tok::Batch, KeywordRole::Item),
+    ("step", Tok::Step, KeywordRole::Item),
+    ("budget", Tok::Budget, KeywordRole::Item),
+    ("operation", Tok::Operation, KeywordRole::Item),
+    ("tool_kind", Tok::ToolKind, KeywordRole::Item),
+    ("material", Tok::Material, KeywordRole::Item),
+    ("reaction", Tok::Reaction, KeywordRole::Item),
+    ("in", Tok::In, KeywordRole::Operand),
+    ("for", Tok::For, KeywordRole::Operand),
+    ("at", Tok::At, KeywordRole::Operand),
+    ("on", Tok::On, KeywordRole::Operand),
+    ("onto", Tok::Onto, KeywordRole::Operand),
+    ("using", Tok::Using, KeywordRole::Operand),
+    ("after", Tok::After, KeywordRole::Operand),
+    ("from", Tok::From, KeywordRole::Operand),
+    ("param", Tok::Param, KeywordRole::Declaration),
+    ("required", Tok::Required, KeywordRole::Declaration),
 ];
+
+/// The keywords of one role, with their tokens, in table order.
+pub fn keywords(role: KeywordRole) -> impl Iterator<Item = (&'static str, Tok<'static>)> {
+    KEYWORDS
+        .iter()
+        .filter(move |(_, _, r)| *r == role)
+        .map(|(text, token, _)| (*text, *token))
+}
 
 /// How the parser's expected-token lists name each terminal (see `grammar/seip.lalrpop`).
 pub fn describe_terminal(terminal: &str) -> String {
@@ -138,7 +159,7 @@ mod tests {
 
     #[test]
     fn keyword_table_matches_the_lexer() {
-        for (text, token) in KEYWORDS {
+        for (text, token, _) in KEYWORDS {
             let mut lexer = Tok::lexer(text);
             assert_eq!(lexer.next(), Some(Ok(*token)), "keyword `{text}`");
             assert_eq!(lexer.next(), None);
