@@ -133,30 +133,12 @@ impl Index {
                         members,
                     });
                 }
-                Item::Tool(t) => {
-                    let symbol = index.declare(SymbolKind::Tool, None, &t.name, t.span);
-                    index.file_members.push(symbol);
-                }
-                Item::Reagent(r) => {
-                    let symbol = index.declare(SymbolKind::Reagent, None, &r.name, r.span);
-                    index.file_members.push(symbol);
-                }
-                Item::Environment(e) => {
-                    let symbol = index.declare(SymbolKind::Environment, None, &e.name, e.span);
-                    index.file_members.push(symbol);
-                }
-                Item::Operation(o) => {
-                    let symbol = index.declare(SymbolKind::Operation, None, &o.name, o.span);
-                    index.file_members.push(symbol);
-                }
-                Item::ToolKind(k) => {
-                    let symbol = index.declare(SymbolKind::ToolKind, None, &k.name, k.span);
-                    index.file_members.push(symbol);
-                }
-                Item::Material(m) => {
-                    let symbol = index.declare(SymbolKind::Material, None, &m.name, m.span);
-                    index.file_members.push(symbol);
-                }
+                Item::Tool(t) => index.declare_at_file(SymbolKind::Tool, &t.name, t.span),
+                Item::Reagent(r) => index.declare_at_file(SymbolKind::Reagent, &r.name, r.span),
+                Item::Environment(e) => index.declare_at_file(SymbolKind::Environment, &e.name, e.span),
+                Item::Operation(o) => index.declare_at_file(SymbolKind::Operation, &o.name, o.span),
+                Item::ToolKind(k) => index.declare_at_file(SymbolKind::ToolKind, &k.name, k.span),
+                Item::Material(m) => index.declare_at_file(SymbolKind::Material, &m.name, m.span),
                 // A reaction's name is its equation, a string: nothing refers to it.
                 Item::Reaction(_) | Item::Error(_) => {}
             }
@@ -222,6 +204,12 @@ impl Index {
 
     pub fn lookup(&self, kind: SymbolKind, protocol: Option<usize>, name: &str) -> Option<usize> {
         self.by_key.get(&(kind, protocol, name.to_owned())).copied()
+    }
+
+    /// A file-level declaration, listed among the file's members.
+    fn declare_at_file(&mut self, kind: SymbolKind, name: &ast::Name, declaration: Span) {
+        let symbol = self.declare(kind, None, name, declaration);
+        self.file_members.push(symbol);
     }
 
     fn declare(&mut self, kind: SymbolKind, protocol: Option<usize>, name: &ast::Name, declaration: Span) -> usize {
