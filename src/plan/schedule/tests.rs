@@ -110,17 +110,16 @@ fn the_same_work_gives_the_same_schedule_on_a_slow_machine() {
 /// manual step. Two full loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 +
 /// 200 + 30 = 460 s, which is also the machine bound. Starting with the 300 K load ends
 /// at 500 s.
-#[test]
-fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
+
+/// An oven of capacity 2 (10 s set-up, 0.5 K/s ramp) with four 400 K loads of 100 s, and
+/// a 300 K step of 30 s after a 50 s manual one.
+fn oven_with_four_hot_loads() -> Problem {
     let hot = |key| Operation {
         setpoint_k: Some(400.0),
         ..op(Some(0), 100.0, key)
     };
-    let problem = Problem {
-        machines: vec![Machine {
-            initial_k: 400.0,
-            ..machine("oven", 2, 10.0, Some(0.5))
-        }],
+    Problem {
+        machines: vec![machine("oven", 2, 10.0, Some(0.5))],
         operations: vec![
             hot(1),
             hot(1),
@@ -134,7 +133,14 @@ fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
         ],
         precedences: vec![(4, 5)],
         ..Problem::default()
-    };
+    }
+}
+
+#[test]
+fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
+    let mut problem = oven_with_four_hot_loads();
+    problem.machines[0].initial_k = 400.0;
+    let problem = problem;
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 460.0);
     assert_eq!(schedule.lower_bound_s, 460.0);
@@ -153,26 +159,7 @@ fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
 /// would cost 203.7 s of heating up before anything runs.
 #[test]
 fn the_first_load_heats_up_from_room_temperature() {
-    let hot = |key| Operation {
-        setpoint_k: Some(400.0),
-        ..op(Some(0), 100.0, key)
-    };
-    let mut problem = Problem {
-        machines: vec![machine("oven", 2, 10.0, Some(0.5))],
-        operations: vec![
-            hot(1),
-            hot(1),
-            hot(1),
-            hot(1),
-            op(None, 50.0, 9),
-            Operation {
-                setpoint_k: Some(300.0),
-                ..op(Some(0), 30.0, 2)
-            },
-        ],
-        precedences: vec![(4, 5)],
-        ..Problem::default()
-    };
+    let mut problem = oven_with_four_hot_loads();
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 510.0);
     assert_eq!(schedule.ops[5].start_s, 60.0);
