@@ -270,7 +270,7 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
     }
     let mut chemistry = builtin.clone();
     // Names first, so that declarations may name each other in any order.
-    let mut declared: Vec<(&BlockDecl, Material)> = Vec::new();
+    let mut declared: Vec<&BlockDecl> = Vec::new();
     let mut seen: HashMap<&str, Span> = HashMap::default();
     for (decl, scope) in materials {
         let name = &decl.name;
@@ -310,11 +310,11 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
             if let Some(protocol) = scope {
                 chemistry.protocol_materials.insert(material.key.clone(), protocol);
             }
-            chemistry.materials.declare(material.clone());
-            declared.push((decl, material));
+            chemistry.materials.declare(material);
+            declared.push(decl);
         }
     }
-    for (decl, _) in &declared {
+    for decl in declared {
         check_solvents(decl, &chemistry.materials, &mut diagnostics);
     }
     for decl in reactions {

@@ -457,15 +457,16 @@ impl MaterialDb {
     pub fn declare(&mut self, material: Material) {
         let index = match self.index.get(&material.key) {
             Some(&index) if self.materials[index].key == material.key => index,
-            _ => {
-                self.materials.push(material.clone());
-                self.materials.len() - 1
-            }
+            _ => self.materials.len(),
         };
         for name in std::iter::once(&material.key).chain(&material.aliases) {
             self.index.insert(name.clone(), index);
         }
-        self.materials[index] = material;
+        if index == self.materials.len() {
+            self.materials.push(material);
+        } else {
+            self.materials[index] = material;
+        }
     }
 
     /// Standard atomic weight in g/mol of an element that some table formula uses.

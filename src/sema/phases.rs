@@ -851,13 +851,15 @@ fn phase_word(phase: Phase) -> &'static str {
 /// 10 vol% or 100 mg/mL; ref. 100's H3PO4/DMSO treatment is far below them, water as a
 /// co-solvent far above (pure water is 55 M).
 fn is_dilute(amount: &Value) -> bool {
-    let bound = match amount.dimension.name().as_str() {
-        "molar concentration" => 1000.0,
-        "mass fraction" | "volume fraction" | "fraction" => 0.10,
-        "mass concentration" => 100.0,
-        _ => return false,
-    };
-    amount.si <= bound
+    const BOUNDS: [(Dimension, f64); 5] = [
+        (Dimension::called("molar concentration"), 1000.0),
+        (Dimension::NONE, 0.10),
+        (Dimension::called("mass fraction"), 0.10),
+        (Dimension::called("volume fraction"), 0.10),
+        (Dimension::called("mass concentration"), 100.0),
+    ];
+    let bound = BOUNDS.iter().find(|(dimension, _)| *dimension == amount.dimension);
+    bound.is_some_and(|(_, bound)| amount.si <= *bound)
 }
 
 fn phase_note(material: &Material) -> String {

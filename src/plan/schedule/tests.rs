@@ -140,7 +140,6 @@ fn oven_with_four_hot_loads() -> Problem {
 fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
     let mut problem = oven_with_four_hot_loads();
     problem.machines[0].initial_k = 400.0;
-    let problem = problem;
     let schedule = solved(&problem);
     assert_eq!(schedule.makespan_s, 460.0);
     assert_eq!(schedule.lower_bound_s, 460.0);
