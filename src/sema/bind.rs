@@ -72,8 +72,10 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     };
     let si = unit.to_si(quantity.value);
     let temperature = const { Dimension::called("temperature") } == unit.dimension;
-    // Temperatures are absolute here, so one rule covers "below absolute zero" too.
-    if si < 0.0 {
+    // Temperatures are absolute here, so one rule covers "below absolute zero" too. A
+    // formation energy is the one quantity that is negative as a rule.
+    let signed = const { Dimension::called("molar energy") } == unit.dimension;
+    if si < 0.0 && !signed {
         let (message, help) = if temperature {
             let help = (quantity.unit.text == "K").then(|| {
                 format!(

@@ -155,6 +155,7 @@ pub const NAMED_DIMENSIONS: &[(&str, Dimension)] = &[
     ("temperature ramp", Dimension::of(&[(K, 1), (T, -1)])),
     ("pressure", Dimension::of(&[(M, 1), (L, -1), (T, -2)])),
     ("energy", Dimension::of(&[(M, 1), (L, 2), (T, -2)])),
+    ("molar energy", Dimension::of(&[(M, 1), (L, 2), (T, -2), (N, -1)])),
     ("power", Dimension::of(&[(M, 1), (L, 2), (T, -3)])),
     ("power density", Dimension::of(&[(M, 1), (T, -3)])),
     ("voltage", Dimension::of(&[(M, 1), (L, 2), (T, -3), (I, -1)])),
