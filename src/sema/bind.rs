@@ -52,20 +52,16 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
         Ok(unit) => unit,
         Err(unknown) => {
             // Point at the unknown part of `nm/mni`, not the whole unit.
-            let start = quantity.unit.span.start as usize + unknown.offset;
-            let span = Span::new(
-                start,
-                (start + unknown.symbol.len()).min(quantity.unit.span.end as usize),
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_UNIT,
+                format!("unknown unit `{}`", unknown.symbol),
+                unknown.span(quantity.unit.span),
+                "not a unit",
             );
             diagnostics.push(
-                Diagnostic::new(
-                    codes::UNKNOWN_UNIT,
-                    format!("unknown unit `{}`", unknown.symbol),
-                    span,
-                    "not a unit",
-                )
-                .with_help_opt(unknown.suggestion)
-                .with_note("the units are listed in `spec/language.md`"),
+                unknown
+                    .suggest(diagnostic, quantity.unit.span)
+                    .with_note("the units are listed in `spec/language.md`"),
             );
             return None;
         }

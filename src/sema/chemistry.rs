@@ -850,15 +850,15 @@ fn invalid_choice<'a>(
 ) {
     let listed: Vec<String> = choices.clone().map(|c| format!("`{c}`")).collect();
     let article = suggest::article(what);
+    let diagnostic = Diagnostic::new(
+        codes::INVALID_VALUE,
+        format!("`{}` is not {article} {what}", value.text),
+        value.span,
+        format!("not {article} {what}"),
+    );
     diagnostics.push(
-        Diagnostic::new(
-            codes::INVALID_VALUE,
-            format!("`{}` is not {article} {what}", value.text),
-            value.span,
-            format!("not {article} {what}"),
-        )
-        .with_help_opt(suggest::similar(what, &value.text, choices))
-        .with_note(format!("the choices are {}", listed.join(", "))),
+        suggest::did_you_mean(diagnostic, what, &value.text, value.span, choices)
+            .with_note(format!("the choices are {}", listed.join(", "))),
     );
 }
 
