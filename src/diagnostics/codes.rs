@@ -93,6 +93,7 @@ codes! {
     BARE_LITHIUM_IN_AIR = "E0408", "bare-lithium-in-air";
     SUBSTRATE_MELTED = "E0409", "substrate-melted";
     MOLTEN_LITHIUM_EXPOSED = "E0410", "molten-lithium-exposed";
+    ELECTROCHEMISTRY_NOT_INERT = "E0411", "electrochemistry-not-inert";
     REAGENT_NOT_GASEOUS = "W0401", "reagent-not-gaseous";
     VIOLENT_REAGENT_ON_COATED_LITHIUM = "W0402", "violent-reagent-on-coated-lithium";
     COATED_LITHIUM_IN_AIR = "W0403", "coated-lithium-in-air";
@@ -100,6 +101,7 @@ codes! {
     LAYER_ETCHED = "W0405", "layer-etched";
     LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
     MOLTEN_LITHIUM_STEP = "W0407", "molten-lithium-step";
+    POTENTIAL_OUTSIDE_WINDOW = "W0412", "potential-outside-window";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
     UNKNOWN_DURATION = "E0502", "unknown-duration";
@@ -121,6 +123,7 @@ codes! {
     UNBALANCED_REACTION = "E0705", "unbalanced-reaction";
     PRECURSORS_NOT_TAKEN = "E0706", "precursors-not-taken";
     PRECURSOR_NOT_VOLATILE = "E0707", "precursor-not-volatile";
+    SALT_INSOLUBLE = "E0708", "salt-insoluble";
     MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
     REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
     REACTIVE_SOLUTE_UNMODELLED = "W0703", "reactive-solute-unmodelled";

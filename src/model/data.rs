@@ -1,4 +1,5 @@
-//! The model's data tables: `data/growth.tsv` and `data/electrochem.tsv` (the reactions
+//! The model's data tables: `data/growth.tsv`, `data/electrochem.tsv`, `data/sei.tsv` and
+//! `data/permeable.tsv` (the reactions
 //! are chemistry, in `crate::sema::chemistry`), embedded at compile time like the materials table. A malformed
 //! built-in table is a programming error; the unit tests below load and cross-check every
 //! row, so the loaders may panic on one.
@@ -10,6 +11,8 @@ use crate::sema::tsv::for_each_record;
 
 const GROWTH_TSV: &str = include_str!("../../data/growth.tsv");
 const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
+const SEI_TSV: &str = include_str!("../../data/sei.tsv");
+const PERMEABLE_TSV: &str = include_str!("../../data/permeable.tsv");
 
 /// The growth routes of `data/growth.tsv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,10 +61,36 @@ pub struct Parameter {
     pub assumed: bool,
 }
 
+/// Where in the SEI a reduction product sits (`layer` of `data/sei.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SeiLayer {
+    /// Inorganic-rich, next to the Li.
+    Inner,
+    /// Organic-rich, on the electrolyte side.
+    Outer,
+}
+
+/// One row of `data/sei.tsv`: a reduction product of an electrolyte component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeiProduct {
+    /// A key of `data/materials.tsv`.
+    pub product: String,
+    /// The nominal share of the component's SEI Li that ends in this product.
+    pub share: f64,
+    pub assumed: bool,
+    pub layer: SeiLayer,
+}
+
 #[derive(Debug)]
 pub struct ModelData {
     pub growth: BTreeMap<Route, Growth>,
     pub coulombic_efficiency: Parameter,
+    /// A/m2: the current of a potentiostatic step that states none.
+    pub potentiostatic_current: Parameter,
+    /// The reduction products of each electrolyte component, by its key.
+    pub sei: BTreeMap<String, Vec<SeiProduct>>,
+    /// The 2D films Li+ crosses, with the thickest film (m) that still does.
+    pub permeable: BTreeMap<String, f64>,
 }
 
 impl ModelData {
@@ -106,6 +135,7 @@ impl ModelData {
             );
         });
         let mut coulombic_efficiency = None;
+        let mut potentiostatic_current = None;
         for_each_record(ELECTROCHEM_TSV, |record| {
             let number = |column: &str| {
                 record
@@ -119,14 +149,56 @@ impl ModelData {
                 max: number("max"),
                 assumed: record.get("assumed") == "yes",
             };
-            if record.get("quantity") == "coulombic_efficiency" {
-                coulombic_efficiency = Some(parameter);
+            match record.get("quantity") {
+                "coulombic_efficiency" => coulombic_efficiency = Some(parameter),
+                // mA/cm2 in the table: 1 mA/cm2 = 10 A/m2.
+                "potentiostatic_current_density" => {
+                    potentiostatic_current = Some(Parameter {
+                        nominal: parameter.nominal * 10.0,
+                        min: parameter.min * 10.0,
+                        max: parameter.max * 10.0,
+                        ..parameter
+                    });
+                }
+                other => malformed::<()>("electrochem", other, "quantity"),
             }
+        });
+        let mut sei: BTreeMap<String, Vec<SeiProduct>> = BTreeMap::new();
+        for_each_record(SEI_TSV, |record| {
+            let component = record.get("component");
+            let share = record
+                .get("share")
+                .parse()
+                .unwrap_or_else(|_| malformed("sei", component, "share"));
+            let layer = match record.get("layer") {
+                "inner" => SeiLayer::Inner,
+                "outer" => SeiLayer::Outer,
+                _ => malformed("sei", component, "layer"),
+            };
+            sei.entry(component.to_owned()).or_default().push(SeiProduct {
+                product: record.get("product").to_owned(),
+                share,
+                assumed: record.get("assumed") == "yes",
+                layer,
+            });
+        });
+        let mut permeable = BTreeMap::new();
+        for_each_record(PERMEABLE_TSV, |record| {
+            let material = record.get("material");
+            let max_nm: f64 = record
+                .get("max_nm")
+                .parse()
+                .unwrap_or_else(|_| malformed("permeable", material, "max_nm"));
+            permeable.insert(material.to_owned(), max_nm * 1e-9);
         });
         ModelData {
             growth,
             coulombic_efficiency: coulombic_efficiency
                 .unwrap_or_else(|| panic!("data/electrochem.tsv: no coulombic_efficiency")),
+            potentiostatic_current: potentiostatic_current
+                .unwrap_or_else(|| panic!("data/electrochem.tsv: no potentiostatic_current_density")),
+            sei,
+            permeable,
         }
     }
 }
@@ -152,5 +224,42 @@ mod tests {
         }
         let ce = &data.coulombic_efficiency;
         assert!(0.0 < ce.min && ce.min <= ce.nominal && ce.nominal <= ce.max && ce.max <= 1.0);
+        let j = &data.potentiostatic_current;
+        assert!(0.0 < j.min && j.min <= j.nominal && j.nominal <= j.max);
+    }
+
+    #[test]
+    fn every_sei_product_is_a_material_with_a_volume_and_the_shares_add_up() {
+        let db = crate::sema::materials::MaterialDb::builtin();
+        let data = ModelData::builtin();
+        for (component, products) in &data.sei {
+            assert!(db.lookup(component).is_some_and(|m| m.key == *component), "{component}");
+            let total: f64 = products.iter().map(|p| p.share).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{component}: shares add up to {total}");
+            for product in products {
+                let material = db
+                    .lookup(&product.product)
+                    .unwrap_or_else(|| panic!("{}", product.product));
+                assert!(material.density_g_cm3.is_some() && material.molar_mass_g_mol.is_some());
+                let li = material
+                    .formula
+                    .as_ref()
+                    .and_then(|f| f.elements.iter().find(|(e, _)| e == "Li"));
+                assert!(li.is_some(), "{} holds no Li", product.product);
+            }
+        }
+        // The rows' ranges hold their nominal shares.
+        for_each_record(SEI_TSV, |record| {
+            let number = |column: &str| record.get(column).parse::<f64>().unwrap();
+            let (share, min, max) = (number("share"), number("min"), number("max"));
+            assert!(
+                0.0 <= min && min <= share && share <= max && max <= 1.0,
+                "{}",
+                record.get("product")
+            );
+        });
+        for material in data.permeable.keys() {
+            assert!(db.lookup(material).is_some(), "{material}");
+        }
     }
 }
