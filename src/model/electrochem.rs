@@ -347,8 +347,8 @@ fn sei_layers(ctx: &Ctx, taken: Estimate, caveats: &Caveats) -> Result<Sei, Stri
         layer_caveats.extend(&weight_caveats);
         layer_caveats.assume("the electrolyte's components reduced in proportion to their molar concentrations");
     }
-    // Volume of each product per unit of Li lost, by layer.
-    let mut by_layer: BTreeMap<SeiLayer, Vec<(String, f64)>> = BTreeMap::new();
+    // Volume of each product per unit of Li lost, by layer, with what each layer rests on.
+    let mut by_layer: BTreeMap<SeiLayer, (Vec<(String, f64)>, Caveats)> = BTreeMap::new();
     for (products, weight) in &reduced {
         for product in products.iter() {
             let material = ctx
@@ -361,23 +361,23 @@ fn sei_layers(ctx: &Ctx, taken: Estimate, caveats: &Caveats) -> Result<Sei, Stri
                 .map(|(_, n)| *n)
                 .ok_or_else(|| format!("`{}` holds no Li", product.product))?;
             let (volume, flags) = molar_volume(ctx.db, &product.product)?;
-            layer_caveats.unverified(flags);
+            let (shares, caveats) = by_layer
+                .entry(product.layer)
+                .or_insert_with(|| (Vec::new(), layer_caveats.clone()));
+            caveats.unverified(flags);
             if product.assumed {
-                layer_caveats.assume("the shares of the SEI's products (data/sei.tsv)");
+                caveats.assume("the shares of the SEI's products (data/sei.tsv)");
             }
             let li_share = weight / total * product.share;
-            by_layer
-                .entry(product.layer)
-                .or_default()
-                .push((material.key.clone(), li_share / li_atoms * volume / li_volume));
+            shares.push((material.key.clone(), li_share / li_atoms * volume / li_volume));
         }
     }
     let layers = by_layer
         .into_values()
-        .map(|shares| {
+        .map(|(shares, caveats)| {
             let per_li: f64 = shares.iter().map(|(_, v)| v).sum();
             let mut layer = Layer::mixture(shares, Some(taken.scale(per_li)), ctx.index, Origin::Electrochemical);
-            layer.caveats.extend(&layer_caveats);
+            layer.caveats = caveats;
             layer
         })
         .collect();
