@@ -255,7 +255,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     // program. On a large one the checks and graphs run on a second core; the stacks, the
     // largest, stay on this thread, whose allocator holds the memory the tree gave back.
     let checks_and_graphs = |program: &Program| {
-        let phase_diagnostics = sema::phases::check(program, &library, &chemistry);
+        let mut phase_diagnostics = sema::phases::check(program, &library, &chemistry);
+        phase_diagnostics.extend(sema::electrolyte::check(program, &library, &chemistry));
         let (graphs, plan_diagnostics) = plan::dag::build(program, &library);
         let graphs = if keep == Keep::Everything { graphs } else { Vec::new() };
         (phase_diagnostics, (graphs, plan_diagnostics))

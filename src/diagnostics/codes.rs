@@ -93,6 +93,8 @@ codes! {
     BARE_LITHIUM_IN_AIR = "E0408", "bare-lithium-in-air";
     SUBSTRATE_MELTED = "E0409", "substrate-melted";
     MOLTEN_LITHIUM_EXPOSED = "E0410", "molten-lithium-exposed";
+    ELECTROCHEMISTRY_NOT_INERT = "E0411", "electrochemistry-not-inert";
+    SALT_INSOLUBLE = "E0412", "salt-insoluble";
     REAGENT_NOT_GASEOUS = "W0401", "reagent-not-gaseous";
     VIOLENT_REAGENT_ON_COATED_LITHIUM = "W0402", "violent-reagent-on-coated-lithium";
     COATED_LITHIUM_IN_AIR = "W0403", "coated-lithium-in-air";
@@ -100,6 +102,7 @@ codes! {
     LAYER_ETCHED = "W0405", "layer-etched";
     LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
     MOLTEN_LITHIUM_STEP = "W0407", "molten-lithium-step";
+    POTENTIAL_OUTSIDE_WINDOW = "W0412", "potential-outside-window";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
     UNKNOWN_DURATION = "E0502", "unknown-duration";

@@ -1,4 +1,5 @@
-//! The model's data tables: `data/growth.tsv` and `data/electrochem.tsv` (the reactions
+//! The model's data tables: `data/growth.tsv`, `data/electrochem.tsv`, `data/sei.tsv` and
+//! `data/permeable.tsv` (the reactions
 //! are chemistry, in `crate::sema::chemistry`), embedded at compile time like the materials table. A malformed
 //! built-in table is a programming error; the unit tests below load and cross-check every
 //! row, so the loaders may panic on one.
@@ -11,6 +12,8 @@ use crate::sema::tsv::for_each_record;
 const GROWTH_TSV: &str = include_str!("../../data/growth.tsv");
 const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
 const CONVERSION_TSV: &str = include_str!("../../data/conversion.tsv");
+const SEI_TSV: &str = include_str!("../../data/sei.tsv");
+const PERMEABLE_TSV: &str = include_str!("../../data/permeable.tsv");
 
 /// The growth routes of `data/growth.tsv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,10 +73,36 @@ pub struct ConversionData {
     pub percolation_fraction: f64,
 }
 
+/// Where in the SEI a reduction product sits (`layer` of `data/sei.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SeiLayer {
+    /// Inorganic-rich, next to the Li.
+    Inner,
+    /// Organic-rich, on the electrolyte side.
+    Outer,
+}
+
+/// One row of `data/sei.tsv`: a reduction product of an electrolyte component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeiProduct {
+    /// A key of `data/materials.tsv`.
+    pub product: String,
+    /// The nominal share of the component's SEI Li that ends in this product.
+    pub share: f64,
+    pub assumed: bool,
+    pub layer: SeiLayer,
+}
+
 #[derive(Debug)]
 pub struct ModelData {
     pub growth: BTreeMap<Route, Growth>,
     pub coulombic_efficiency: Parameter,
+    /// A/m2: the current of a potentiostatic step that states none.
+    pub potentiostatic_current: Parameter,
+    /// The reduction products of each electrolyte component, by its key.
+    pub sei: BTreeMap<String, Vec<SeiProduct>>,
+    /// The 2D films Li+ crosses, with the thickest film (m) that still does.
+    pub permeable: BTreeMap<String, f64>,
     pub conversion: ConversionData,
 }
 
@@ -148,18 +177,53 @@ impl ModelData {
             rows.remove(quantity)
                 .unwrap_or_else(|| malformed(table, quantity, "row (missing)"))
         };
-        let depth = take(&mut conversion, "conversion", "penetration_depth_nm");
+        let scaled = |p: Parameter, factor: f64| Parameter {
+            nominal: p.nominal * factor,
+            min: p.min * factor,
+            max: p.max * factor,
+            ..p
+        };
+        let mut sei: BTreeMap<String, Vec<SeiProduct>> = BTreeMap::new();
+        for_each_record(SEI_TSV, |record| {
+            let component = record.get("component");
+            let share = record
+                .get("share")
+                .parse()
+                .unwrap_or_else(|_| malformed("sei", component, "share"));
+            let layer = match record.get("layer") {
+                "inner" => SeiLayer::Inner,
+                "outer" => SeiLayer::Outer,
+                _ => malformed("sei", component, "layer"),
+            };
+            sei.entry(component.to_owned()).or_default().push(SeiProduct {
+                product: record.get("product").to_owned(),
+                share,
+                assumed: record.get("assumed") == "yes",
+                layer,
+            });
+        });
+        let mut permeable = BTreeMap::new();
+        for_each_record(PERMEABLE_TSV, |record| {
+            let material = record.get("material");
+            let max_nm: f64 = record
+                .get("max_nm")
+                .parse()
+                .unwrap_or_else(|_| malformed("permeable", material, "max_nm"));
+            permeable.insert(material.to_owned(), max_nm * 1e-9);
+        });
         ModelData {
             growth,
             coulombic_efficiency: take(&mut electrochem, "electrochem", "coulombic_efficiency"),
+            // mA/cm2 in the table: 1 mA/cm2 = 10 A/m2.
+            potentiostatic_current: scaled(
+                take(&mut electrochem, "electrochem", "potentiostatic_current_density"),
+                10.0,
+            ),
+            sei,
+            permeable,
             conversion: ConversionData {
                 contact_threshold: take(&mut conversion, "conversion", "contact_threshold_kJ_per_mol_Li"),
-                penetration_depth: Parameter {
-                    nominal: depth.nominal * 1e-9,
-                    min: depth.min * 1e-9,
-                    max: depth.max * 1e-9,
-                    assumed: depth.assumed,
-                },
+                penetration_depth: scaled(take(&mut conversion, "conversion", "penetration_depth_nm"), 1e-9),
                 percolation_fraction: take(&mut conversion, "conversion", "percolation_fraction").nominal,
             },
         }
@@ -192,5 +256,42 @@ mod tests {
         assert!(threshold.min <= threshold.nominal && threshold.nominal <= threshold.max && threshold.max < 0.0);
         let depth = &conversion.penetration_depth;
         assert!(0.0 < depth.min && depth.min <= depth.nominal && depth.nominal <= depth.max);
+        let j = &data.potentiostatic_current;
+        assert!(0.0 < j.min && j.min <= j.nominal && j.nominal <= j.max);
+    }
+
+    #[test]
+    fn every_sei_product_is_a_material_with_a_volume_and_the_shares_add_up() {
+        let db = crate::sema::materials::MaterialDb::builtin();
+        let data = ModelData::builtin();
+        for (component, products) in &data.sei {
+            assert!(db.lookup(component).is_some_and(|m| m.key == *component), "{component}");
+            let total: f64 = products.iter().map(|p| p.share).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{component}: shares add up to {total}");
+            for product in products {
+                let material = db
+                    .lookup(&product.product)
+                    .unwrap_or_else(|| panic!("{}", product.product));
+                assert!(material.density_g_cm3.is_some() && material.molar_mass_g_mol.is_some());
+                let li = material
+                    .formula
+                    .as_ref()
+                    .and_then(|f| f.elements.iter().find(|(e, _)| e == "Li"));
+                assert!(li.is_some(), "{} holds no Li", product.product);
+            }
+        }
+        // The rows' ranges hold their nominal shares.
+        for_each_record(SEI_TSV, |record| {
+            let number = |column: &str| record.get(column).parse::<f64>().unwrap();
+            let (share, min, max) = (number("share"), number("min"), number("max"));
+            assert!(
+                0.0 <= min && min <= share && share <= max && max <= 1.0,
+                "{}",
+                record.get("product")
+            );
+        });
+        for material in data.permeable.keys() {
+            assert!(db.lookup(material).is_some(), "{material}");
+        }
     }
 }

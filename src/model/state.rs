@@ -227,12 +227,14 @@ impl Piece {
         taken
     }
 
-    /// Adds Li (plating); the amount is exact.
-    pub fn add_li(&mut self, amount: f64) {
-        self.li_plated += amount;
+    /// Adds Li (plating; a negative amount strips), bound by bound, with what the amount
+    /// rests on.
+    pub fn add_li(&mut self, amount: Estimate, caveats: &Caveats) {
+        self.li_plated += amount.nominal;
         if let Some(li) = self.li {
-            self.li = Some(li.map(|t| t + amount));
+            self.li = Some((li + amount).map(|t| t.max(0.0)));
         }
+        extend_shared(&mut self.li_caveats, caveats);
     }
 
     pub fn li_unknown_at(&mut self, step: usize) {

@@ -83,16 +83,19 @@ fn duration(step: &Step, library: &Library) -> Duration {
             .param("layers")
             .zip(step.param("time_per_layer"))
             .map(|(n, t)| n * t),
-        // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical | Effect::Strip => {
-            step.param("areal_capacity")
+        // A pulsed step takes its pulses' on and off times; each cycle plates the areal
+        // capacity and strips it again.
+        Effect::Electrochemical | Effect::Strip => match (step.param("pulses"), step.param("pulse_on")) {
+            (Some(pulses), Some(on)) => Some(pulses * (on + step.param("pulse_off").unwrap_or(0.0))),
+            _ => step
+                .param("areal_capacity")
                 .zip(step.param("current_density"))
                 .map(|(q, i)| {
                     let half_cycle = q / i;
                     step.param("cycles")
                         .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
-                })
-        }
+                }),
+        },
         _ => None,
     };
     match (implied, operation.default_time_s) {

@@ -261,14 +261,15 @@ fn parse_params(text: &str) -> Vec<ParamSpec> {
                 .split_once(':')
                 .unwrap_or_else(|| panic!("parameter `{entry}` has no dimension"));
             let required = dimension.ends_with('!');
-            let dimension_name = dimension.trim_end_matches('!');
+            let named_only = dimension.ends_with('=');
+            let dimension_name = dimension.trim_end_matches(['!', '=']);
             let dimension =
                 Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
             ParamSpec {
                 name: name.into(),
                 dimension,
                 required,
-                by_dimension: true,
+                by_dimension: !named_only,
             }
         })
         .collect()
