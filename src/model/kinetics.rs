@@ -292,7 +292,7 @@ mod tests {
         let none = Yields::default();
         let one_s = law(Route::Plasma, None, at(1.0, 25.0), none);
         assert!(near(one_s.min, 1e-9 / 60.0) && near(one_s.max, 100e-9));
-        assert!(near(one_s.nominal, (1e-9 / 60.0 * 100e-9).sqrt()), "{one_s:?}");
+        assert!(near(one_s.nominal, (1e-9f64 / 60.0 * 100e-9).sqrt()), "{one_s:?}");
         let five_min = law(Route::Plasma, None, at(300.0, 25.0), none);
         assert!(near(five_min.nominal, 10e-9) && near(five_min.max, 100e-9));
     }
@@ -301,7 +301,7 @@ mod tests {
     fn n2_on_solid_li_may_not_start_within_the_hour_nor_below_10_mtorr() {
         let half_hour = law(Route::Gas, Some("N2"), at(1800.0, 25.0), N2_YIELDS);
         assert_eq!(half_hour.min, 0.0);
-        assert!(near(half_hour.nominal, (159.4e-9 * 0.5 * 1594e-9).sqrt()));
+        assert!(near(half_hour.nominal, (159.4e-9f64 * 0.5 * 1594e-9).sqrt()));
         let rows = ModelData::builtin().growth_rows(Route::Gas, Some("N2"));
         let mut low = at(36_000.0, 25.0);
         low.pressure_pa = Some(1.0);
