@@ -296,11 +296,19 @@ fn grown(step: &str, reagent: &str) -> (f64, f64, f64) {
 fn growth_follows_the_time_as_the_worked_examples_say() {
     let close3 = |(n, lo, hi): (f64, f64, f64), (en, elo, ehi): (f64, f64, f64)| {
         let ok = |a: f64, b: f64| if b == 0.0 { a == 0.0 } else { close(a, b, 3e-3) };
-        assert!(ok(n, en) && ok(lo, elo) && ok(hi, ehi), "got {:?}, hand {:?}", (n, lo, hi), (en, elo, ehi));
+        assert!(
+            ok(n, en) && ok(lo, elo) && ok(hi, ehi),
+            "got {:?}, hand {:?}",
+            (n, lo, hi),
+            (en, elo, ehi)
+        );
     };
     // 0.1 M SnF2 in DMSO: 10 nm-10 um at 10 min, growing; the supply does not bind.
     let bsl = "reagent bsl = SnF2 0.1 M in DMSO\n    tool bath: dip_tank in glovebox";
-    close3(grown("step dip: immerse in bsl for 1 min using bath", bsl), (100.0, 1.0, 10_000.0));
+    close3(
+        grown("step dip: immerse in bsl for 1 min using bath", bsl),
+        (100.0, 1.0, 10_000.0),
+    );
     // After 1 h the upper bound, 60 um, would take more than the foil's 50 um of Li: it is
     // capped at 50 um / (6.4 V_Li / 77.5 cm3) of layer.
     let li_per_layer = 6.4 * M_LI / RHO_LI / (2.0 * 25.94 / 2.64 + 0.2 * 746.23 / 2.58);
@@ -333,7 +341,10 @@ fn growth_follows_the_time_as_the_worked_examples_say() {
         grown("step n: expose N2 at 25 degC for 4 h using gas", ""),
         ((159.4f64 * 6376.0).sqrt(), 159.4, 6376.0),
     );
-    let c = compile(&recipe("step n: expose N2 at 25 degC for 10 h using gas { pressure: 1 Pa }", ""));
+    let c = compile(&recipe(
+        "step n: expose N2 at 25 degC for 10 h using gas { pressure: 1 Pa }",
+        "",
+    ));
     assert!(last(&c).layers.is_empty(), "nothing grows at 1 Pa of N2");
 }
 
@@ -349,14 +360,25 @@ fn n2_on_molten_li_after_10_h_takes_the_whole_foil_not_10_min() {
     // 10 min: 19.9 um of Li3N nominal takes 1.42 x 19.9 = 28.3 um of the 50 um.
     let rate = 0.003 / RHO_LI * 1e4 / 1.4216; // um/min of Li3N
     let ten_min = (1.0 * rate * 10.0f64).sqrt();
-    assert!(close(li_left("10 min"), 50.0 - 1.4216 * ten_min, 3e-3), "{}", li_left("10 min"));
-    assert!(li_left("10 h").abs() < 1e-9, "the foil is consumed: {}", li_left("10 h"));
+    assert!(
+        close(li_left("10 min"), 50.0 - 1.4216 * ten_min, 3e-3),
+        "{}",
+        li_left("10 min")
+    );
+    assert!(
+        li_left("10 h").abs() < 1e-9,
+        "the foil is consumed: {}",
+        li_left("10 h")
+    );
 }
 
 #[test]
 fn a_measured_thickness_is_taken_as_it_is() {
     let bsl = "reagent bsl = SnF2 0.1 M in DMSO\n    tool bath: dip_tank in glovebox";
-    let (n, lo, hi) = grown("step dip: immerse in bsl for 10 min using bath { thickness: 200 nm }", bsl);
+    let (n, lo, hi) = grown(
+        "step dip: immerse in bsl for 10 min using bath { thickness: 200 nm }",
+        bsl,
+    );
     assert!(close(n, 200.0, 1e-12) && n == lo && lo == hi, "{:?}", (n, lo, hi));
     let c = compile(&recipe(
         &format!("{bsl}\n    step dip: immerse in bsl for 10 min using bath {{ thickness: 200 nm }}"),

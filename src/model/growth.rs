@@ -185,10 +185,11 @@ fn thickness(
     if law.below_threshold {
         notes.add(|| {
             format!(
-                "{} at {} Pa is at or below the {} Pa under which nothing grows (data/growth.tsv): no layer",
+                "{} runs at {} Pa, at or below the {} Pa under which `{}` grows nothing on Li (data/growth.tsv): no layer",
                 ctx.name(),
                 significant(conditions.pressure_pa.unwrap_or_default(), 3),
-                significant(row.p_min_pa.unwrap_or_default(), 4)
+                significant(row.p_min_pa.unwrap_or_default(), 4),
+                ctx.solutes().join("/")
             )
         });
         return None;
