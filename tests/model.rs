@@ -117,6 +117,31 @@ fn thick_mgf2_converts_only_to_the_penetration_depth() {
     );
 }
 
+/// A porous layer (a cloth) weighs (1 - porosity) of its solid, and a gas reaches the Li
+/// through its open pores (spec/models.md, "Porous layers").
+#[test]
+fn a_porous_cloth_weighs_its_solid_and_lets_a_gas_through() {
+    let c = compile(&format!(
+        "material cloth {{ class: ceramic  phase: solid  density: 2.5 g/cm3  porosity: 0.9 }}\n{}",
+        recipe(
+            "step lay: laminate cloth 200 um using press\n    step nitride: expose N2 for 1 h using gas",
+            ""
+        )
+    ));
+    let after_lay = c.stacks[0].after_steps[0].product.as_ref().unwrap();
+    // 2.5 g/cm3 x 0.1 x 0.02 cm = 5 mg/cm2 = 0.05 kg/m2.
+    assert!(
+        close(nominal(after_lay.mass_added), 0.05, 1e-9),
+        "{:?}",
+        after_lay.mass_added
+    );
+    let grown = last(&c).layers[1].thickness.unwrap();
+    assert!(
+        grown.nominal > 0.0,
+        "the N2 reaches the Li through the cloth: {grown:?}"
+    );
+}
+
 /// A declared reaction that the formation energies put uphill never runs (W0704).
 #[test]
 fn an_uphill_reaction_leaves_its_reactant_as_it_is() {

@@ -121,6 +121,7 @@ codes! {
     UNBALANCED_REACTION = "E0705", "unbalanced-reaction";
     PRECURSORS_NOT_TAKEN = "E0706", "precursors-not-taken";
     PRECURSOR_NOT_VOLATILE = "E0707", "precursor-not-volatile";
+    PRECURSOR_MEETS_ROOM = "E0708", "precursor-meets-room";
     MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
     REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
     REACTIVE_SOLUTE_UNMODELLED = "W0703", "reactive-solute-unmodelled";

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::data::ModelData;
 use super::layer::{Caveats, Layer, density};
 use super::quantity::Estimate;
 use crate::sema::materials::MaterialDb;
@@ -150,6 +151,9 @@ impl Piece {
         if !layer.passes_li && layer.is_lithium_based(db) {
             Arc::make_mut(&mut layer).passes_li = true;
         }
+        if !layer.open_pores && layer.porosity(db) >= ModelData::builtin().conversion.percolation_fraction {
+            Arc::make_mut(&mut layer).open_pores = true;
+        }
         if !self.stale {
             self.totals.add(&layer, db);
         }
@@ -243,9 +247,10 @@ impl Piece {
         self.lithium && self.layers[..index.min(self.layers.len())].iter().all(|l| l.passes_li)
     }
 
-    /// The first layer that keeps a reagent from the Li, if any.
+    /// The first layer that keeps a reagent from the Li, if any: one that does not let Li
+    /// through and has no open pores for the reagent to go through.
     pub fn barrier(&self) -> Option<&Layer> {
-        self.layers.iter().map(|l| &**l).find(|l| !l.passes_li)
+        self.layers.iter().map(|l| &**l).find(|l| !l.passes_li && !l.open_pores)
     }
 
     /// Scales every thickness by `ratio` (rolling to a gap: the volume is conserved and

@@ -219,6 +219,8 @@ pub struct EnvironmentSpec {
     pub antechamber: Option<Antechamber>,
     /// The room's temperature, K, where a heated tool starts; `None`: room temperature.
     pub temperature_k: Option<f64>,
+    /// Keys of the reactive gases there (`contains` in `data/environments.tsv`).
+    pub contains: Vec<String>,
 }
 
 /// A plasma feed that removes some layer materials (`data/etching.tsv`).
@@ -229,6 +231,15 @@ pub struct Etching {
     pub source: String,
 }
 
+/// A precursor that reacts with a gas of a room (`data/precursor_hazards.tsv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hazard {
+    /// Keys of the gases it reacts with, as the environments' `contains` names them.
+    pub reacts_with: Vec<String>,
+    pub hazard: String,
+    pub source: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Library {
     pub operations: BTreeMap<String, Operation>,
@@ -236,6 +247,8 @@ pub struct Library {
     pub environments: BTreeMap<String, EnvironmentSpec>,
     /// Plasma feed gas -> what it etches.
     pub etching: BTreeMap<String, Etching>,
+    /// Precursor -> the room gases it reacts with.
+    pub hazards: BTreeMap<String, Hazard>,
 }
 
 /// Parses `name:dimension!` entries; panics on a malformed built-in table (a unit test
@@ -357,6 +370,7 @@ impl Library {
                     note: record.get("note").to_owned(),
                     antechamber,
                     temperature_k: None,
+                    contains: record.list("contains"),
                 },
             );
         });
@@ -371,11 +385,23 @@ impl Library {
                 },
             );
         });
+        let mut hazards = BTreeMap::new();
+        for_each_record(include_str!("../../data/precursor_hazards.tsv"), |record| {
+            hazards.insert(
+                record.get("material").to_owned(),
+                Hazard {
+                    reacts_with: record.list("reacts_with"),
+                    hazard: record.get("hazard").to_owned(),
+                    source: record.get("source").to_owned(),
+                },
+            );
+        });
         Library {
             operations,
             tool_kinds,
             environments,
             etching,
+            hazards,
         }
     }
 
@@ -493,6 +519,18 @@ mod tests {
                     "data/etching.tsv names unknown material `{key}`"
                 );
             }
+        }
+        let gases = library.environments.values().flat_map(|e| &e.contains);
+        let reacting = library
+            .hazards
+            .iter()
+            .flat_map(|(precursor, h)| std::iter::once(precursor).chain(&h.reacts_with));
+        for key in gases.chain(reacting) {
+            assert_eq!(
+                materials.lookup(key).map(|m| m.key.as_str()),
+                Some(key.as_str()),
+                "data/environments.tsv or data/precursor_hazards.tsv names `{key}`, not a key of data/materials.tsv"
+            );
         }
         assert_eq!(
             library.operations["sputter"].signature(),
