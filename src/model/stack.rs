@@ -169,7 +169,7 @@ fn predict_and_check(
         diagnostics,
     );
     let product = stack.product.and_then(|p| pieces.get(p));
-    stack.budgets = budget::check(protocol, &stack, product, diagnostics);
+    stack.budgets = budget::check(protocol, library, &stack, product, diagnostics);
     stack
 }
 
