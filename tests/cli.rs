@@ -324,8 +324,9 @@ fn check_takes_several_files_and_exits_with_the_worst() {
     assert_eq!(seipc(&["check", good, bad]).status.code(), Some(1));
     assert_eq!(seipc(&["check", bad, "no/such/file.seip", good]).status.code(), Some(2));
     let output = seipc(&["check", "--message-format", "json", bad, good, bad]);
-    let entries: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON array");
-    let files: Vec<&str> = entries
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(document["format_version"], seip::emit::json::FORMAT_VERSION);
+    let files: Vec<&str> = document["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
