@@ -93,6 +93,10 @@ fn every_suggested_edit_fixes_its_diagnostic() {
         };
         let before = diagnose(&source);
         let counts = count_codes(&before);
+        // Past 100 syntax errors the count is capped (E0108): one fixed, the 101st shows.
+        if counts.contains_key(seip::diagnostics::codes::TOO_MANY_ERRORS.id) {
+            continue;
+        }
         for diagnostic in before.iter().filter(|d| !d.suggestions.is_empty()) {
             let mut edits: Vec<_> = diagnostic.suggestions.iter().collect();
             edits.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));

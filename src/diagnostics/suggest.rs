@@ -41,6 +41,18 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     })
 }
 
+/// The one candidate of three characters or more that `wanted` contains (`plate` in
+/// `hotplate`): a name written with a word too many. `None` when no candidate or several
+/// fit.
+pub fn part_of<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut found = candidates
+        .into_iter()
+        .filter(|c| c.chars().count() >= 3 && *c != wanted && wanted.contains(&c.to_lowercase()));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
 /// The help line for a misspelt name: "a tool with a similar name exists: `pvd`", or
 /// `None` when no known name is close.
 pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
@@ -200,6 +212,13 @@ mod tests {
         let help = similar("material", "MoS3", ["MoS2"]).unwrap();
         assert_eq!(suggested_name(&help), Some("MoS2"));
         assert_eq!(suggested_name("add a `dry` step between them"), None);
+    }
+
+    #[test]
+    fn a_name_with_a_word_too_many_is_offered_the_name_it_contains() {
+        assert_eq!(part_of("hotplate", ["bath", "plate"]), Some("plate"));
+        assert_eq!(part_of("hotplate", ["plate", "hot"]), None);
+        assert_eq!(part_of("hotplate", ["pl", "bath"]), None);
     }
 
     #[test]

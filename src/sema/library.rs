@@ -438,6 +438,13 @@ impl Library {
         environments
     }
 
+    /// A tool kind that can run `verb` and an environment it stands in, for the examples
+    /// of help lines (`tool plate: hot_plate in glovebox`).
+    pub fn example_kind(&self, verb: &str) -> Option<(&str, &str)> {
+        let kind = self.tool_kinds.values().find(|kind| self.can_run(&kind.kind, verb))?;
+        Some((&kind.kind, kind.environments.first().map_or("glovebox", String::as_str)))
+    }
+
     /// Where a step that names no tool is checked: the first environment a tool that can
     /// run `verb` stands in, when all of them have one atmosphere (a wet foil goes under
     /// vacuum in any sputter chamber). `None` when they differ: the step may still be

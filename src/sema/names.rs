@@ -841,7 +841,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     None
                 }
                 ast::Operand::Using(name) => {
-                    let found = self.tool(name, context);
+                    let found = self.tool(name, &operation.verb, context);
                     self.set_once(&mut tool, found, name, "using");
                     None
                 }
@@ -1127,7 +1127,9 @@ impl<'a, 't> Resolver<'a, 't> {
         None
     }
 
-    fn tool(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
+    /// The tool `name` for a step of `verb`; an unknown one is reported, with the close
+    /// tool names, else how to declare one that can run `verb`.
+    fn tool(&mut self, name: &ast::Name, verb: &str, context: &ProtocolContext) -> Option<usize> {
         if let Some(declared) = context
             .scope
             .tools
@@ -1158,10 +1160,21 @@ impl<'a, 't> Resolver<'a, 't> {
             name.span,
             "no tool of this name",
         );
-        self.diagnostics.push(
-            suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates)
-                .or_help(format!("declare it: `tool {}: kind in environment`{known}", name.text)),
-        );
+        let declaration = match self.library.example_kind(verb) {
+            Some((kind, environment)) => format!("`tool {}: {kind} in {environment}`", name.text),
+            None => format!("`tool {}: KIND in ENVIRONMENT`", name.text),
+        };
+        let diagnostic = match suggest::closest(&name.text, candidates.clone()) {
+            Some(_) => suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates),
+            None => match suggest::part_of(&name.text, candidates) {
+                Some(part) => diagnostic
+                    .with_help(format!("a tool with a similar name exists: `{part}`"))
+                    .with_suggestion(name.span, part, Applicability::MaybeIncorrect),
+                None => diagnostic,
+            },
+        };
+        self.diagnostics
+            .push(diagnostic.or_help(format!("declare it, as in {declaration}{known}")));
         None
     }
 
@@ -1242,11 +1255,9 @@ impl<'a, 't> Resolver<'a, 't> {
             .max()
             .unwrap_or(step.verb.span.end);
         match able.as_slice() {
-            [] => match self.library.tool_kinds.values().find(|kind| self.library.can_run(&kind.kind, verb)) {
-                Some(kind) => diagnostic.with_help(format!(
-                    "declare a tool of kind {kinds} and run the step on it, as in `tool {0}1: {0} in {1}` and `using {0}1`",
-                    kind.kind,
-                    kind.environments.first().map_or("glovebox", String::as_str)
+            [] => match self.library.example_kind(verb) {
+                Some((kind, environment)) => diagnostic.with_help(format!(
+                    "declare a tool of kind {kinds} and run the step on it, as in `tool {kind}1: {kind} in {environment}` and `using {kind}1`"
                 )),
                 None => diagnostic.with_help(format!(
                     "no tool kind can `{verb}`: declare one with `tool_kind NAME {{ operations: {verb}  environments: glovebox }}`"
