@@ -32,6 +32,10 @@ enum Command {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Seconds the schedule optimiser may search, for a file whose steps set a
+        /// `max_wait` (only a schedule shows whether it can be met, E0503).
+        #[arg(long, default_value_t = 2.0)]
+        time_limit: f64,
         #[command(flatten)]
         reporting: Reporting,
     },
@@ -160,7 +164,11 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { files, reporting } => check_files(files, *reporting, cli.color),
+        Command::Check {
+            files,
+            time_limit,
+            reporting,
+        } => time_limit_of(*time_limit).and_then(|limit| check_files(files, limit, *reporting, cli.color)),
         Command::Build {
             file,
             out,
@@ -301,6 +309,41 @@ fn check(
     keep: seip::Keep,
     reporting: Reporting,
     color: ColorChoice,
+    json_sink: Option<&mut JsonSink>,
+) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
+    check_scheduling_waits(path, keep, None, reporting, color, json_sink)
+}
+
+/// The waiting limits (`max_wait`) of a file without errors, which only a schedule can
+/// test: E0503 when one cannot be met, so that `seipc check` agrees with `seipc build`.
+fn unmet_waits(source: &str, compilation: &seip::Compilation, time_limit: std::time::Duration) -> Vec<Diagnostic> {
+    let waits = compilation
+        .program
+        .protocols
+        .iter()
+        .flat_map(|protocol| &protocol.steps)
+        .any(|step| step.params.contains_key("max_wait"));
+    if !waits || compilation.has_errors() {
+        return Vec::new();
+    }
+    // A compilation kept for its diagnostics has no step graphs to schedule from.
+    let full;
+    let planned = if compilation.graphs.is_empty() {
+        full = seip::compile(source);
+        &full
+    } else {
+        compilation
+    };
+    seip::schedule(planned, time_limit).1
+}
+
+/// [`check`], with the waiting limits scheduled when `waits` gives a time limit.
+fn check_scheduling_waits(
+    path: &Path,
+    keep: seip::Keep,
+    waits: Option<std::time::Duration>,
+    reporting: Reporting,
+    color: ColorChoice,
     mut json_sink: Option<&mut JsonSink>,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
@@ -311,6 +354,11 @@ fn check(
         return Ok((None, ExitCode::from(1)));
     }
     let mut compilation = seip::compile_keeping(&source, keep);
+    if let Some(time_limit) = waits {
+        let unmet = unmet_waits(&source, &compilation, time_limit);
+        compilation.diagnostics.extend(unmet);
+        diagnostics::sort(&mut compilation.diagnostics);
+    }
     let failed = report_all(
         &mut compilation.diagnostics,
         &display,
@@ -349,11 +397,24 @@ fn print_with_diagnostics(document: Option<serde_json::Value>, sink: Option<Json
 /// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
 /// that cannot be read is reported and counts as 2). JSON diagnostics of every file are
 /// one document.
-fn check_files(paths: &[PathBuf], reporting: Reporting, color: ColorChoice) -> Result<ExitCode, UsageError> {
+fn check_files(
+    paths: &[PathBuf],
+    time_limit: std::time::Duration,
+    reporting: Reporting,
+    color: ColorChoice,
+) -> Result<ExitCode, UsageError> {
     let mut sink = Vec::new();
     let mut worst = 0u8;
     for path in paths {
-        let code = match check(path, seip::Keep::Diagnostics, reporting, color, Some(&mut sink)) {
+        let checked = check_scheduling_waits(
+            path,
+            seip::Keep::Diagnostics,
+            Some(time_limit),
+            reporting,
+            color,
+            Some(&mut sink),
+        );
+        let code = match checked {
             Ok((compilation, code)) => {
                 // Freeing a program of 10^5 steps piece by piece takes longer than the
                 // operating system takes to reclaim it when the process ends.

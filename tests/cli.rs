@@ -438,3 +438,18 @@ fn json_output_and_json_diagnostics_are_one_document() {
         assert_eq!(document["diagnostics"][0]["code"], "E0103", "{command}");
     }
 }
+
+/// A waiting limit only a schedule can test is checked by `check` as by `build`.
+#[test]
+fn check_finds_an_unmet_max_wait_as_build_does() {
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/plan/max_wait_unmet.seip");
+    for command in ["check", "build"] {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli/max-wait-out");
+        let output = match command {
+            "build" => seipc(&[command, "--color", "never", "--out", out.to_str().unwrap(), case]),
+            _ => seipc(&[command, "--color", "never", case]),
+        };
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("[E0503]"), "{command}");
+    }
+}
