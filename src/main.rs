@@ -484,11 +484,19 @@ fn stack(path: &Path, json: bool, reporting: Reporting, color: ColorChoice) -> R
     let mut sink = (json && reporting.message_format == MessageFormat::Json).then(Vec::new);
     let (compilation, code) = check(path, seip::Keep::Everything, reporting, color, sink.as_mut())?;
     // An exceeded budget is an error about the stack, not in it: the table is what shows
-    // by how much, so it is printed beside the error (as beside a denied warning).
+    // by how much, so it is printed beside the error (as beside a denied warning). What
+    // stops only the schedule (an unknown duration, too many operations) leaves the
+    // stack as it is.
+    const BESIDE_THE_STACK: [diagnostics::Code; 4] = [
+        codes::BUDGET_EXCEEDED,
+        codes::OVER_STRIP,
+        codes::UNKNOWN_DURATION,
+        codes::TOO_MANY_OPERATIONS,
+    ];
     let printable = |c: &&seip::Compilation| {
         c.diagnostics
             .iter()
-            .all(|d| !d.code.is_error() || d.code == codes::BUDGET_EXCEEDED || d.code == codes::OVER_STRIP)
+            .all(|d| !d.code.is_error() || BESIDE_THE_STACK.contains(&d.code))
     };
     match (compilation.as_ref().filter(printable), json) {
         (Some(compilation), true) if sink.is_none() => {
