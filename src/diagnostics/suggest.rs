@@ -126,7 +126,9 @@ fn abbreviates(short: &str, long: &str) -> bool {
     let (Some(first), true) = (short_chars.next(), short.chars().count() >= 2) else {
         return false;
     };
-    if !long.starts_with(first) || short.len() >= long.len() {
+    // Several words (`sodium carboxymethyl cellulose`) hold the letters of almost any
+    // short word in order: only one word is abbreviated.
+    if !long.starts_with(first) || short.len() >= long.len() || long.contains(char::is_whitespace) {
         return false;
     }
     let mut rest = long.chars().skip(1);
@@ -219,6 +221,11 @@ mod tests {
         assert_eq!(part_of("hotplate", ["bath", "plate"]), Some("plate"));
         assert_eq!(part_of("hotplate", ["plate", "hot"]), None);
         assert_eq!(part_of("hotplate", ["pl", "bath"]), None);
+    }
+
+    #[test]
+    fn a_name_of_several_words_is_not_an_abbreviation_target() {
+        assert_eq!(closest("secs", ["sodium carboxymethyl cellulose"]), None);
     }
 
     #[test]

@@ -348,7 +348,7 @@ impl<'a, 't> Resolver<'a, 't> {
             .into_iter()
             .flat_map(|reagents| reagents.keys().copied())
             .chain(file_reagents.into_iter().flatten());
-        let candidates = self.materials.names().chain(reagent_names);
+        let candidates: Vec<&str> = self.materials.names().chain(reagent_names).collect();
         let diagnostic = Diagnostic::new(
             codes::UNKNOWN_MATERIAL,
             format!("unknown material `{}`", name.text),
@@ -367,6 +367,14 @@ impl<'a, 't> Resolver<'a, 't> {
             diagnostic
                 .with_help(format!("`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`", name.text))
                 .with_note("materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name")
+        } else if name.text.eq_ignore_ascii_case("per") {
+            // `nm per min` lost its number or its first unit: `per` is never a material.
+            diagnostic.with_help("a unit's `per` is written `/`, as in `0.5 nm/min`")
+        } else if let Some(unit) = self.unit_like(&name.text) {
+            diagnostic.with_help(format!(
+                "`{}` looks like the unit `{unit}`: a quantity is a number and its unit, as in `10 {unit}`",
+                name.text
+            ))
         } else {
             suggest::did_you_mean(diagnostic, "material", &name.text, name.span, candidates).with_note(
                 "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name",
@@ -374,6 +382,19 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         self.diagnostics.push(diagnostic);
         None
+    }
+
+    /// The unit a word that is no material names or comes close to (`mins`: `min`), when
+    /// no material is as close: a quantity that lost its number. Units are never
+    /// offered as materials, nor materials for them.
+    fn unit_like(&self, text: &str) -> Option<String> {
+        if super::units::parse_unit(text).is_ok() {
+            return Some(text.to_owned());
+        }
+        let unit = suggest::closest(text, super::units::all_symbols())?;
+        suggest::closest(text, self.materials.names())
+            .is_none()
+            .then(|| unit.to_owned())
     }
 
     fn lower_reagent(&mut self, reagent: &ast::ReagentDecl) -> Reagent {
@@ -797,7 +818,7 @@ impl<'a, 't> Resolver<'a, 't> {
         // its number: reported as such, and the parameter it was for not also missing.
         let lost_number = step.operands.iter().any(|operand| {
             matches!(operand, ast::Operand::Material(name)
-                if self.materials.lookup(&name.text).is_none() && super::units::parse_unit(&name.text).is_ok())
+                if self.materials.lookup(&name.text).is_none() && self.unit_like(&name.text).is_some())
         });
         let damaged = damaged || lost_number;
         let mut workpiece = None;
@@ -1431,4 +1452,28 @@ fn declare<'t>(
         return;
     }
     names.insert(&name.text, Declared { index, span: name.span });
+}
+
+#[cfg(test)]
+mod tests {
+    /// The help of the one diagnostic of a step written into a small protocol.
+    fn help_of(step: &str) -> Option<String> {
+        let source = format!(
+            "protocol \"p\" {{\n    substrate li: Li foil\n    tool plate: hot_plate in glovebox\n    step {step}\n}}\n"
+        );
+        let compilation = crate::compile(&source);
+        assert_eq!(compilation.diagnostics.len(), 1, "{:#?}", compilation.diagnostics);
+        compilation.diagnostics[0].help.clone()
+    }
+
+    #[test]
+    fn unit_words_are_never_offered_materials() {
+        let per = help_of("dry: dry at 60 degC for 30 min per using plate");
+        assert_eq!(
+            per.as_deref(),
+            Some("a unit's `per` is written `/`, as in `0.5 nm/min`")
+        );
+        let mins = help_of("dry: dry at 60 degC mins using plate").unwrap();
+        assert!(mins.starts_with("`mins` looks like the unit `min`"), "{mins}");
+    }
 }
