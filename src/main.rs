@@ -12,6 +12,8 @@ use seip::emit::vocabulary::{self, Vocabulary};
 use seip::sema::chemistry::Chemistry;
 use seip::sema::library::Library;
 
+mod watch;
+
 #[derive(Parser)]
 #[command(
     name = "seipc",
@@ -38,6 +40,10 @@ enum Command {
         time_limit: f64,
         #[command(flatten)]
         reporting: Reporting,
+        /// Check again each time a file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last check's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Check a recipe and write what the compiler derives from it into a folder.
     Build {
@@ -50,6 +56,10 @@ enum Command {
         time_limit: f64,
         #[command(flatten)]
         reporting: Reporting,
+        /// Build again each time the file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last build's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Predict the layers on the foil after every step and print them as a table.
     Stack {
@@ -168,13 +178,29 @@ fn main() -> ExitCode {
             files,
             time_limit,
             reporting,
-        } => time_limit_of(*time_limit).and_then(|limit| check_files(files, limit, *reporting, cli.color)),
+            watch,
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            let run = |then_exit| check_files(files, limit, *reporting, cli.color, then_exit);
+            if *watch {
+                watching(files, || run(false))
+            } else {
+                run(true)
+            }
+        }),
         Command::Build {
             file,
             out,
             time_limit,
             reporting,
-        } => time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *reporting, cli.color)),
+            watch,
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            let run = || build(file, out.as_deref(), limit, *reporting, cli.color);
+            if *watch {
+                watching(std::slice::from_ref(file), run)
+            } else {
+                run()
+            }
+        }),
         Command::Stack { file, json, reporting } => stack(file, *json, *reporting, cli.color),
         Command::Schedule {
             file,
@@ -219,6 +245,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--watch`: `run` on every save; an error of one run (a file that cannot be read) is
+/// reported and the watch goes on.
+fn watching(files: &[PathBuf], mut run: impl FnMut() -> Result<ExitCode, UsageError>) -> Result<ExitCode, UsageError> {
+    let run = || {
+        run().unwrap_or_else(|UsageError(message)| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })
+    };
+    watch::watch(files, run).map_err(UsageError)
 }
 
 fn time_limit_of(seconds: f64) -> Result<std::time::Duration, UsageError> {
@@ -396,12 +434,15 @@ fn print_with_diagnostics(document: Option<serde_json::Value>, sink: Option<Json
 
 /// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
 /// that cannot be read is reported and counts as 2). JSON diagnostics of every file are
-/// one document.
+/// one document. With `then_exit`, the process ends next: a single file's compilation is
+/// not freed, since freeing a program of 10^5 steps piece by piece takes longer than the
+/// operating system takes to reclaim it (`--watch` frees each one).
 fn check_files(
     paths: &[PathBuf],
     time_limit: std::time::Duration,
     reporting: Reporting,
     color: ColorChoice,
+    then_exit: bool,
 ) -> Result<ExitCode, UsageError> {
     let mut sink = Vec::new();
     let mut worst = 0u8;
@@ -416,9 +457,7 @@ fn check_files(
         );
         let code = match checked {
             Ok((compilation, code)) => {
-                // Freeing a program of 10^5 steps piece by piece takes longer than the
-                // operating system takes to reclaim it when the process ends.
-                if paths.len() == 1 {
+                if then_exit && paths.len() == 1 {
                     std::mem::forget(compilation);
                 }
                 u8::from(code != ExitCode::SUCCESS)
@@ -673,19 +712,13 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
             "`{name}` is neither a diagnostic code nor a material{help} (`seipc list materials` lists them)"
         )));
     };
-    const SPEC: &str = include_str!("../spec/diagnostics.md");
-    let heading = format!("## {}", code.id);
-    let Some(start) = SPEC.find(&heading) else {
+    let Some(text) = diagnostics::explain::explanation(code) else {
         return Err(UsageError(format!(
             "`{}` is not documented in spec/diagnostics.md",
             code.id
         )));
     };
-    let rest = &SPEC[start..];
-    let end = rest[heading.len()..]
-        .find("\n## ")
-        .map_or(rest.len(), |i| i + heading.len() + 1);
-    print!("{}", &rest[..end]);
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod allow;
 pub mod codes;
+pub mod explain;
 pub mod json;
 pub mod render;
 pub mod suggest;
