@@ -76,23 +76,22 @@ pub struct Plan {
 }
 
 /// Plans the batches of a compiled file on its tools, searching for `time_limit` at most.
-/// Returns no plan when the file has errors or a duration is unknown; the diagnostics
-/// say why (and warn of assumed durations).
+/// Returns no plan when the file has errors (the compilation's diagnostics say which),
+/// or the diagnostic of why the batches cannot be scheduled (E0503, E0504).
 pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (Option<Plan>, Vec<Diagnostic>) {
     if compilation.has_errors() {
         return (None, Vec::new());
     }
-    let (expansion, mut diagnostics) =
-        plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
-    let Some(expansion) = expansion else {
-        return (None, diagnostics);
+    // The durations and the size are checked by `compile` (`plan::expand::check`).
+    let Some(expansion) = plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library) else {
+        return (None, Vec::new());
     };
     let options = plan::schedule::SolveOptions::new(time_limit, 0);
     match plan::schedule::solve(&expansion.problem, &options) {
-        Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
+        Ok(schedule) => (Some(Plan { expansion, schedule }), Vec::new()),
         Err(error) => {
-            diagnostics.push(schedule_error(compilation, &expansion, &error));
-            (None, diagnostics)
+            let diagnostic = schedule_error(compilation, &expansion, &error);
+            (None, vec![diagnostic])
         }
     }
 }
@@ -279,6 +278,18 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     diagnostics.extend(phase_diagnostics);
     diagnostics.extend(plan_diagnostics);
     diagnostics.extend(model_diagnostics);
+    // What the scheduler would refuse or assume: reported here, so that a file `seipc
+    // check` passes is one `seipc build` schedules.
+    if !diagnostics::has_errors(&diagnostics) {
+        diagnostics.extend(plan::expand::check(&program, &library));
+    }
+    let scopes = program.protocols.iter().map(|protocol| diagnostics::allow::Scope {
+        protocol: &protocol.name,
+        span: protocol.span,
+        allows: &protocol.allows,
+    });
+    let checked_to_the_end = !diagnostics::has_errors(&diagnostics);
+    diagnostics::allow::apply(&mut diagnostics, scopes, checked_to_the_end);
     if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
         diagnostics.push(
             Diagnostic::new(

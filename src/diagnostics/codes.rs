@@ -23,6 +23,10 @@ impl Code {
             Severity::Error
         }
     }
+
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
+    }
 }
 
 impl Serialize for Code {
@@ -70,8 +74,13 @@ codes! {
     AMBIGUOUS_WORKPIECE = "E0211", "ambiguous-workpiece";
     UNKNOWN_BUDGET = "E0212", "unknown-budget";
     DUPLICATE_BATCH = "E0213", "duplicate-batch";
+    UNKNOWN_CODE = "E0214", "unknown-code";
+    ALLOWED_ERROR = "E0215", "allowed-error";
+    ALLOW_WITHOUT_REASON = "E0216", "allow-without-reason";
     UNUSED_TOOL = "W0201", "unused-tool";
     UNUSED_REAGENT = "W0202", "unused-reagent";
+    STEP_WITHOUT_TOOL = "W0203", "step-without-tool";
+    UNUSED_ALLOW = "W0204", "unused-allow";
     // E03xx: units and parameters
     UNKNOWN_UNIT = "E0301", "unknown-unit";
     DIMENSION_MISMATCH = "E0302", "dimension-mismatch";

@@ -450,6 +450,42 @@ impl Library {
             .cloned()
             .collect()
     }
+
+    /// The environments a tool that can run `verb` may stand in: those listed by each
+    /// kind that runs it, in the order of the kinds, each once.
+    pub fn environments_for(&self, verb: &str) -> Vec<&str> {
+        let mut environments: Vec<&str> = Vec::new();
+        for kind in self.tool_kinds.values().filter(|kind| self.can_run(&kind.kind, verb)) {
+            for environment in &kind.environments {
+                if !environments.contains(&environment.as_str()) {
+                    environments.push(environment);
+                }
+            }
+        }
+        environments
+    }
+
+    /// A tool kind that can run `verb` and an environment it stands in, for the examples
+    /// of help lines (`tool plate: hot_plate in glovebox`).
+    pub fn example_kind(&self, verb: &str) -> Option<(&str, &str)> {
+        let kind = self.tool_kinds.values().find(|kind| self.can_run(&kind.kind, verb))?;
+        Some((&kind.kind, kind.environments.first().map_or("glovebox", String::as_str)))
+    }
+
+    /// Where a step that names no tool is checked: the first environment a tool that can
+    /// run `verb` stands in, when all of them have one atmosphere (a wet foil goes under
+    /// vacuum in any sputter chamber). `None` when they differ: the step may still be
+    /// put on a tool where it is safe, and is judged once it names one.
+    pub fn toolless_environment(&self, verb: &str) -> Option<&str> {
+        let environments = self.environments_for(verb);
+        let atmosphere_of = |name: &str| self.environments.get(name).map(|e| e.atmosphere);
+        let first = *environments.first()?;
+        let atmosphere = atmosphere_of(first).filter(|a| *a != Atmosphere::Unknown)?;
+        environments
+            .iter()
+            .all(|name| atmosphere_of(name) == Some(atmosphere))
+            .then_some(first)
+    }
 }
 
 #[cfg(test)]

@@ -91,12 +91,15 @@ impl<'a> StepChecker<'a> {
     fn check(&self, states: &mut [SurfaceState], diagnostics: &mut Vec<Diagnostic>) {
         let temperature = self.step.temperature_k();
         let reagent = self.reagent_materials();
-        let environment = self
-            .step
-            .tool
-            .map(|tool| &self.program.tools[tool])
-            .filter(|tool| !tool.misplaced)
-            .map(|tool| &*tool.environment);
+        // A step on no tool is judged where every tool that could run it stands, when
+        // those places agree (`Library::toolless_environment`).
+        let environment = match self.step.tool {
+            Some(tool) => {
+                let tool = &self.program.tools[tool];
+                (!tool.misplaced).then_some(&*tool.environment)
+            }
+            None => self.library.toolless_environment(&self.step.verb),
+        };
         if let Some(reagent) = &reagent {
             self.check_reagent_phase(reagent, temperature, diagnostics);
         }
@@ -878,11 +881,10 @@ impl StepChecker<'_> {
             .filter_map(|key| self.materials.lookup(key))
             .map(|m| format!("{} ({})", m.key, m.li_products.join(" + ")))
             .collect();
-        let tool = self
-            .step
-            .tool
-            .map(|t| self.program.tools[t].name.clone())
-            .unwrap_or_default();
+        let place = match self.step.tool {
+            Some(tool) => format!("`{}` stands in `{environment}`", self.program.tools[tool].name),
+            None => format!("every tool that can `{}` stands in `{environment}`", self.step.verb),
+        };
         let (code, message) = if state.coated() {
             (
                 codes::COATED_LITHIUM_IN_AIR,
@@ -895,7 +897,7 @@ impl StepChecker<'_> {
             )
         };
         diagnostics.push(
-            Diagnostic::new(code, message, self.step.span, format!("`{tool}` stands in `{environment}`"))
+            Diagnostic::new(code, message, self.step.span, place)
                 .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
                 .with_help(if material_molten(self.materials.lookup(&workpiece.material), self.step.temperature_k()) {
                     "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"
