@@ -45,6 +45,9 @@ enum Command {
         /// Seconds the schedule optimiser may search.
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
+        /// Which scheduling engine plans (see `seipc schedule --help`).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -72,6 +75,16 @@ enum Command {
         /// (`spec/problem.schema.json`).
         #[arg(long, value_name = "FILE")]
         export_problem: Option<PathBuf>,
+        /// Also write the scheduling problem as a MiniZinc model with its data inline
+        /// (`spec/minizinc.md`), for any MiniZinc solver.
+        #[arg(long, value_name = "FILE")]
+        export_minizinc: Option<PathBuf>,
+        /// Which engine plans: `heuristic` (dispatching and tabu search), `exact` (the
+        /// heuristic, then a constraint model that proves its plan optimal, finds a
+        /// shorter one or raises the lower bound, within a fixed budget of solver
+        /// steps), or `auto` (exact on small problems, heuristic on the others).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -114,6 +127,24 @@ enum ListWhat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum EngineChoice {
+    Heuristic,
+    Exact,
+    Auto,
+}
+
+impl EngineChoice {
+    fn engine(self) -> seip::plan::schedule::Engine {
+        use seip::plan::schedule::Engine;
+        match self {
+            EngineChoice::Heuristic => Engine::Heuristic,
+            EngineChoice::Exact => Engine::Exact,
+            EngineChoice::Auto => Engine::Auto,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum MessageFormat {
     Human,
     Json,
@@ -137,10 +168,17 @@ fn main() -> ExitCode {
             file,
             out,
             time_limit,
+            engine,
             message_format,
-        } => {
-            time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *message_format, cli.color))
-        }
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            build(
+                file,
+                out.as_deref(),
+                plan_options(limit, *engine),
+                *message_format,
+                cli.color,
+            )
+        }),
         Command::Stack {
             file,
             json,
@@ -151,13 +189,18 @@ fn main() -> ExitCode {
             json,
             time_limit,
             export_problem,
+            export_minizinc,
+            engine,
             message_format,
         } => time_limit_of(*time_limit).and_then(|limit| {
             schedule(
                 file,
                 *json,
-                limit,
-                export_problem.as_deref(),
+                plan_options(limit, *engine),
+                Exports {
+                    problem: export_problem.as_deref(),
+                    minizinc: export_minizinc.as_deref(),
+                },
                 *message_format,
                 cli.color,
             )
@@ -321,7 +364,7 @@ fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> 
 /// compilation, the plan when there is one, and the exit code.
 fn compile_and_plan(
     path: &Path,
-    time_limit: std::time::Duration,
+    options: &seip::plan::schedule::SolveOptions,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<(Option<seip::Compilation>, Option<seip::Plan>, ExitCode), UsageError> {
@@ -333,7 +376,7 @@ fn compile_and_plan(
         return Ok((None, None, ExitCode::from(1)));
     }
     let compilation = seip::compile(&source);
-    let (plan, plan_diagnostics) = seip::schedule(&compilation, time_limit);
+    let (plan, plan_diagnostics) = seip::schedule_with(&compilation, options);
     let mut diagnostics = compilation.diagnostics.clone();
     diagnostics.extend(plan_diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -392,20 +435,37 @@ fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> 
     Ok(code)
 }
 
+/// The scheduler's options: the default work limits, `time_limit` as a cap.
+fn plan_options(time_limit: std::time::Duration, engine: EngineChoice) -> seip::plan::schedule::SolveOptions {
+    seip::plan::schedule::SolveOptions {
+        engine: engine.engine(),
+        ..seip::schedule_options(time_limit)
+    }
+}
+
+/// Where `seipc schedule` also writes the problem.
+struct Exports<'a> {
+    problem: Option<&'a Path>,
+    minizinc: Option<&'a Path>,
+}
+
 fn schedule(
     path: &Path,
     json: bool,
-    time_limit: std::time::Duration,
-    export_problem: Option<&Path>,
+    options: seip::plan::schedule::SolveOptions,
+    exports: Exports,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
-    if let (Some(path), Some(plan)) = (export_problem, &plan) {
+    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
+    if let (Some(path), Some(plan)) = (exports.problem, &plan) {
         let value = seip::emit::schedule::problem_json(&plan.expansion);
         write_with(path, |file| {
             serde_json::to_writer_pretty(&mut *file, &value).map_err(std::io::Error::other)
         })?;
+    }
+    if let (Some(path), Some(plan)) = (exports.minizinc, &plan) {
+        write_file(path, &seip::emit::minizinc::model(&plan.expansion.problem))?;
     }
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
         if json {
@@ -426,11 +486,11 @@ fn schedule(
 fn build(
     path: &Path,
     out: Option<&Path>,
-    time_limit: std::time::Duration,
+    options: seip::plan::schedule::SolveOptions,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
+    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
     let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
         return Ok(code);
     };
