@@ -387,6 +387,13 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     best.schedule(&fused.problem, lower_bound_s)
 }
 
+/// Whether no plan is shorter than the schedule: its makespan is down to its lower
+/// bound, up to the verifier's rounding tolerance (1e-6 of the makespan; the exact
+/// engine's bounds are on a grid of ticks).
+pub fn proven_optimal(schedule: &Schedule) -> bool {
+    schedule.makespan_s <= schedule.lower_bound_s + 1e-6 * schedule.makespan_s.max(1.0)
+}
+
 /// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan
 /// summed in different orders can differ in the last bit): the search can stop.
 fn reaches(makespan: f64, lower_bound: f64) -> bool {
