@@ -10,8 +10,8 @@ use seip::emit::minizinc::model;
 use seip::emit::schedule::from_json;
 use seip::plan::schedule::{Engine, Machine, Operation, Problem, SolveOptions, proven_optimal, solve, verify};
 
-/// Three samples: a hot plate one at a time (preheated to 400 K), then a tube furnace
-/// that takes two, pumps down and ramps with them inside, within 10 min of the plate;
+/// Two samples: a hot plate one at a time (preheated to 400 K), then a tube furnace
+/// that takes two, pumps down and ramps with them inside, within an hour of the plate;
 /// the furnace's second step stays in the chamber.
 fn lab() -> Problem {
     let machines = vec![
@@ -37,14 +37,14 @@ fn lab() -> Problem {
     let mut operations = Vec::new();
     let mut precedences = Vec::new();
     let mut in_situ = Vec::new();
-    for sample in 0..3 {
+    for sample in 0..2 {
         let first = operations.len();
         operations.push(Operation {
             machine: Some(0),
             duration_s: 300.0 + 100.0 * sample as f64,
             batch_key: 1,
             setpoint_k: Some(398.15),
-            max_wait_s: Some(600.0),
+            max_wait_s: Some(3600.0),
         });
         operations.push(Operation {
             machine: Some(1),
@@ -81,7 +81,12 @@ fn minizinc_solves_the_model_to_the_exact_engines_optimum() {
     };
     let exact = solve(&problem, &options).expect("the lab has a plan");
     assert_eq!(verify(&problem, &exact), Ok(()));
-    assert!(proven_optimal(&exact), "{} above {}", exact.makespan_s, exact.lower_bound_s);
+    assert!(
+        proven_optimal(&exact),
+        "{} above {}",
+        exact.makespan_s,
+        exact.lower_bound_s
+    );
 
     let dir = std::env::temp_dir().join(format!("seip-minizinc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -96,7 +101,11 @@ fn minizinc_solves_the_model_to_the_exact_engines_optimum() {
         return;
     };
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "minizinc failed: {stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "minizinc failed: {stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(stdout.contains("=========="), "not solved to optimality: {stdout}");
     // The last solution printed is the optimum.
     let last = stdout

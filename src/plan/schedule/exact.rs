@@ -20,9 +20,10 @@
 //! - Loads on one machine never overlap: for every pair of loads a literal says which
 //!   goes first, and the later starts after the vent, the pump-down and the ramp between
 //!   their temperatures. Ramps obey the triangle inequality, so pairwise gaps are exact.
-//!   A tool that ramps with the samples inside also ramps after the last sample arrives;
-//!   the model takes the least such ramp over the loads that could come before (a
-//!   relaxation; the evaluation charges the real one).
+//!   A tool that ramps with the samples inside also ramps after the last sample arrives:
+//!   from its initial temperature for its first load, and for a later one the model
+//!   takes the least ramp from where any load leaves the tool (a relaxation; the
+//!   evaluation charges the real one).
 //! - Precedences add the vent of the earlier tool and the pump-down of the later one;
 //!   maximum waits bound the start of the successor.
 //! - The search: first the heuristic's plan, as a warm start; then plans whose makespan
@@ -102,6 +103,9 @@ struct Cp {
     /// The warm start: variables and values of the incumbent.
     hint: (Vec<DomainId>, Vec<i32>),
     hint_literals: (Vec<Literal>, Vec<i32>),
+    /// For each operation on a tool that ramps with the samples inside: true only when
+    /// another load comes before its own.
+    later_of: Vec<Option<Literal>>,
     /// The solver has found the model infeasible at the root, or stopped: it takes no
     /// more questions.
     dead: bool,
@@ -158,6 +162,7 @@ impl Cp {
             slots: Vec::new(),
             hint: (Vec::new(), Vec::new()),
             hint_literals: (Vec::new(), Vec::new()),
+            later_of: Vec::new(),
             dead: false,
         };
         let horizon = cp.ceil(incumbent.makespan).max(0) + 1;
@@ -350,6 +355,8 @@ impl Cp {
     /// already ordered); redundant no-overlap constraints on one-at-a-time machines.
     fn add_machine_orders(&mut self, model: &Model) {
         let problem = model.problem;
+        // For each slot, the literals that say another load comes before it.
+        let mut preceded: Vec<Vec<Literal>> = vec![Vec::new(); self.slots.len()];
         for a in 0..self.slots.len() {
             for b in a + 1..self.slots.len() {
                 let (sa, sb) = (&self.slots[a], &self.slots[b]);
@@ -368,15 +375,18 @@ impl Cp {
                 let (start_a, start_b) = (sa.start, sb.start);
                 let (active_a, active_b) = (sa.active, sb.active);
                 let first = self.solver.new_literal();
+                preceded[b].push(first);
                 self.implied_le(vec![start_a.scaled(1), start_b.scaled(-1)], -gap_ab, first);
                 let hint_a = self.slot_hint(a);
                 let hint_b = self.slot_hint(b);
                 self.hint_literals.0.push(first);
                 self.hint_literals.1.push(i32::from(hint_a <= hint_b));
                 if active_a.is_none() && active_b.is_none() {
+                    preceded[a].push(!first);
                     self.implied_le(vec![start_b.scaled(1), start_a.scaled(-1)], -gap_ba, !first);
                 } else {
                     let second = self.solver.new_literal();
+                    preceded[a].push(second);
                     self.implied_le(vec![start_b.scaled(1), start_a.scaled(-1)], -gap_ba, second);
                     let mut either = vec![first, second];
                     either.extend(active_a.map(|l| !l));
@@ -385,6 +395,7 @@ impl Cp {
                 }
             }
         }
+        self.mark_later_loads(model, preceded);
         for (m, machine) in problem.machines.iter().enumerate() {
             if machine.capacity != 1 {
                 continue;
@@ -411,6 +422,46 @@ impl Cp {
         }
     }
 
+    /// On tools that ramp with the samples inside, the first load ramps from the initial
+    /// temperature, a later one from where an earlier one left the tool: a literal per
+    /// operation that may be true only when some load comes before the operation's.
+    fn mark_later_loads(&mut self, model: &Model, preceded: Vec<Vec<Literal>>) {
+        let problem = model.problem;
+        self.later_of = vec![None; problem.operations.len()];
+        for (index, preceded) in preceded.into_iter().enumerate() {
+            let slot = &self.slots[index];
+            let machine = &problem.machines[slot.machine];
+            // A later slot of a batch class has the class's earlier one before it.
+            let later_slot = index > 0 && {
+                let previous = &self.slots[index - 1];
+                previous.class == slot.class && previous.machine == slot.machine && machine.capacity > 1
+            };
+            if !machine.ramp_inside || machine.ramp_k_per_s.is_none() {
+                continue;
+            }
+            let later = self.solver.new_literal();
+            if !later_slot {
+                let mut clause = preceded;
+                clause.push(!later);
+                self.clause(clause);
+            }
+            let members: Vec<(usize, Option<Literal>)> = self.slots[index].members.clone();
+            for (op, member) in members {
+                match member {
+                    None => self.later_of[op] = Some(later),
+                    // Only slot 0 of a class can be the first; an operation in a later
+                    // slot is in a later load.
+                    Some(member) if self.later_of[op].is_none() => {
+                        let op_later = self.solver.new_literal();
+                        self.clause(vec![!op_later, !member, later]);
+                        self.later_of[op] = Some(op_later);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
     /// The start of a slot in the warm start (the value hinted for it).
     fn slot_hint(&self, slot: usize) -> i32 {
         let start = self.slots[slot].start;
@@ -427,14 +478,27 @@ impl Cp {
         let ops = &problem.operations;
         for &(before, after) in &problem.precedences {
             let mut gap = precedence_gap(problem, model.exit_k, before, after);
+            // With the samples inside: the ramp from the initial temperature for the
+            // first load, from the nearest exit temperature for a later one.
+            let mut inside = None;
             if let Some(m) = ops[after].machine {
                 let machine = &problem.machines[m];
                 if machine.ramp_inside {
-                    gap += least_inside_ramp(model, m, ops[after].setpoint_k);
+                    let later = least_inside_ramp(model, m, ops[after].setpoint_k);
+                    let first = ramp_cost(machine, Some(machine.initial_k), ops[after].setpoint_k);
+                    inside = self.later_of[after].map(|literal| (literal, gap + later, gap + first));
+                    gap += later.min(first);
                 }
             }
-            let gap = self.floor(ops[before].duration_s + gap);
-            self.post_le(vec![self.starts[before].scaled(1), self.starts[after].scaled(-1)], -gap);
+            let least = self.floor(ops[before].duration_s + gap);
+            let terms = vec![self.starts[before].scaled(1), self.starts[after].scaled(-1)];
+            self.post_le(terms.clone(), -least);
+            if let Some((later, later_gap, first_gap)) = inside {
+                let later_gap = self.floor(ops[before].duration_s + later_gap);
+                let first_gap = self.floor(ops[before].duration_s + first_gap);
+                self.implied_le(terms.clone(), -later_gap, later);
+                self.implied_le(terms, -first_gap, !later);
+            }
             if let Some(wait) = ops[before].max_wait_s {
                 let most = self.ceil(ops[before].duration_s + wait);
                 self.post_le(vec![self.starts[after].scaled(1), self.starts[before].scaled(-1)], most);
@@ -587,8 +651,8 @@ impl Cp {
     }
 }
 
-/// The least ramp with the samples inside before a load at `setpoint` on machine `m`:
-/// from the initial temperature or from any temperature a load leaves `m` at.
+/// The least ramp with the samples inside before a load at `setpoint` on machine `m`
+/// that is not the first: from any temperature a load leaves `m` at.
 fn least_inside_ramp(model: &Model, m: usize, setpoint: Option<f64>) -> f64 {
     let machine = &model.problem.machines[m];
     model
@@ -596,7 +660,7 @@ fn least_inside_ramp(model: &Model, m: usize, setpoint: Option<f64>) -> f64 {
         .iter()
         .filter(|class| class.machine == m)
         .map(|class| ramp_cost(machine, class.exit, setpoint))
-        .fold(ramp_cost(machine, Some(machine.initial_k), setpoint), f64::min)
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Each unit's start in the incumbent, and its position on its machine.
