@@ -583,7 +583,10 @@ impl Cp {
     ) -> Answer {
         // Pumpkin reports an assumption refuted at the root as the model infeasible, and
         // then cannot search again: ask only what the root does not answer.
-        if self.dead || self.solver.lower_bound(&self.makespan) > target {
+        if self.dead {
+            return Answer::Unknown;
+        }
+        if self.solver.lower_bound(&self.makespan) > target {
             return Answer::Impossible;
         }
         let assumption = predicate![self.makespan <= target];
@@ -594,9 +597,10 @@ impl Cp {
         {
             SatisfactionResultUnderAssumptions::Satisfiable(satisfiable) => Answer::Plan(satisfiable.solution().into()),
             SatisfactionResultUnderAssumptions::UnsatisfiableUnderAssumptions(_) => Answer::Impossible,
+            // Infeasible without the assumption contradicts the incumbent: trust nothing.
             SatisfactionResultUnderAssumptions::Unsatisfiable(_) => {
                 self.dead = true;
-                Answer::Impossible
+                Answer::Unknown
             }
             // Nor can it search again after stopping at the root; one open question ends
             // the search.
