@@ -12,6 +12,8 @@ use seip::emit::vocabulary::{self, Vocabulary};
 use seip::sema::chemistry::Chemistry;
 use seip::sema::library::Library;
 
+mod watch;
+
 #[derive(Parser)]
 #[command(
     name = "seipc",
@@ -35,6 +37,10 @@ enum Command {
         /// `human` for people, `json` for tools (one JSON array on stdout).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Check again each time a file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last check's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Check a recipe and write what the compiler derives from it into a folder.
     Build {
@@ -50,6 +56,10 @@ enum Command {
         engine: EngineChoice,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Build again each time the file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last build's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Predict the layers on the foil after every step and print them as a table.
     Stack {
@@ -163,21 +173,38 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { files, message_format } => check_files(files, *message_format, cli.color),
+        Command::Check {
+            files,
+            message_format,
+            watch: false,
+        } => check_files(files, *message_format, cli.color, true),
+        Command::Check {
+            files,
+            message_format,
+            watch: true,
+        } => watching(files, || check_files(files, *message_format, cli.color, false)),
         Command::Build {
             file,
             out,
             time_limit,
             engine,
             message_format,
+            watch,
         } => time_limit_of(*time_limit).and_then(|limit| {
-            build(
-                file,
-                out.as_deref(),
-                plan_options(limit, *engine),
-                *message_format,
-                cli.color,
-            )
+            let run = || {
+                build(
+                    file,
+                    out.as_deref(),
+                    plan_options(limit, *engine),
+                    *message_format,
+                    cli.color,
+                )
+            };
+            if *watch {
+                watching(std::slice::from_ref(file), run)
+            } else {
+                run()
+            }
         }),
         Command::Stack {
             file,
@@ -240,6 +267,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--watch`: `run` on every save; an error of one run (a file that cannot be read) is
+/// reported and the watch goes on.
+fn watching(files: &[PathBuf], mut run: impl FnMut() -> Result<ExitCode, UsageError>) -> Result<ExitCode, UsageError> {
+    let run = || {
+        run().unwrap_or_else(|UsageError(message)| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })
+    };
+    watch::watch(files, run).map_err(UsageError)
 }
 
 fn time_limit_of(seconds: f64) -> Result<std::time::Duration, UsageError> {
@@ -330,12 +369,20 @@ fn check(
 
 /// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
 /// that cannot be read is reported and counts as 2).
-fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+/// With `then_exit`, the process ends next: a single file's compilation is not freed,
+/// since freeing a program of 10^5 steps piece by piece takes longer than the operating
+/// system takes to reclaim it (`--watch` frees each one).
+fn check_files(
+    paths: &[PathBuf],
+    format: MessageFormat,
+    color: ColorChoice,
+    then_exit: bool,
+) -> Result<ExitCode, UsageError> {
     if let [path] = paths {
         let (compilation, code) = check(path, seip::Keep::Diagnostics, format, color, None)?;
-        // The process ends next: freeing a program of 10^5 steps piece by piece takes
-        // longer than the operating system takes to reclaim it.
-        std::mem::forget(compilation);
+        if then_exit {
+            std::mem::forget(compilation);
+        }
         return Ok(code);
     }
     let mut sink = Vec::new();
@@ -604,19 +651,13 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
             "`{name}` is neither a diagnostic code nor a material{help} (`seipc list materials` lists them)"
         )));
     };
-    const SPEC: &str = include_str!("../spec/diagnostics.md");
-    let heading = format!("## {}", code.id);
-    let Some(start) = SPEC.find(&heading) else {
+    let Some(text) = diagnostics::explain::explanation(code) else {
         return Err(UsageError(format!(
             "`{}` is not documented in spec/diagnostics.md",
             code.id
         )));
     };
-    let rest = &SPEC[start..];
-    let end = rest[heading.len()..]
-        .find("\n## ")
-        .map_or(rest.len(), |i| i + heading.len() + 1);
-    print!("{}", &rest[..end]);
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 
