@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::plan::schedule::{Problem, ROOM_TEMPERATURE_K};
+use crate::plan::schedule::{Problem, ROOM_TEMPERATURE_K, whole_seconds};
 
 /// The model, data included.
 pub fn model(problem: &Problem) -> String {
@@ -122,7 +122,6 @@ struct Data<'p> {
 
 impl<'p> Data<'p> {
     fn new(problem: &'p Problem) -> Self {
-        let whole = |t: f64| (t - t.round()).abs() < 1e-9;
         let mut temps: Vec<f64> = problem
             .operations
             .iter()
@@ -131,16 +130,7 @@ impl<'p> Data<'p> {
             .collect();
         temps.sort_by(f64::total_cmp);
         temps.dedup();
-        let ramps_whole = problem.machines.iter().all(|m| {
-            m.ramp_k_per_s
-                .is_none_or(|rate| temps.iter().all(|a| temps.iter().all(|b| whole((a - b).abs() / rate))))
-        });
-        let integral = ramps_whole
-            && problem.machines.iter().all(|m| whole(m.setup_s) && whole(m.vent_s))
-            && problem
-                .operations
-                .iter()
-                .all(|o| whole(o.duration_s) && o.max_wait_s.is_none_or(whole));
+        let integral = whole_seconds(problem, &[]);
         Data {
             problem,
             scale: if integral { 1.0 } else { 1000.0 },

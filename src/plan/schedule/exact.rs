@@ -114,21 +114,8 @@ struct Cp {
 /// Ticks per second: whole seconds when every time of the problem is one, else the
 /// finest power of ten (down to a millisecond) that keeps the horizon well inside `i32`.
 fn scale_for(model: &Model, horizon_s: f64) -> f64 {
-    let problem = model.problem;
-    let whole = |t: f64| (t - t.round()).abs() < 1e-9;
-    let ramps_whole = model.classes.iter().all(|a| {
-        let machine = &problem.machines[a.machine];
-        model.classes.iter().filter(|b| b.machine == a.machine).all(|b| {
-            whole(ramp_cost(machine, a.exit, b.setpoint))
-                && whole(ramp_cost(machine, Some(machine.initial_k), b.setpoint))
-        })
-    });
-    let integral = ramps_whole
-        && problem.machines.iter().all(|m| whole(m.setup_s) && whole(m.vent_s))
-        && problem
-            .operations
-            .iter()
-            .all(|o| whole(o.duration_s) && o.max_wait_s.is_none_or(whole));
+    let exits: Vec<f64> = model.exit_k.iter().filter_map(|&t| t).collect();
+    let integral = super::whole_seconds(model.problem, &exits);
     let mut scale = 1.0;
     if !integral {
         while scale < 1000.0 && horizon_s * scale * 10.0 < 1e8 {

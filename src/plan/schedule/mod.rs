@@ -387,6 +387,29 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     best.schedule(&fused.problem, lower_bound_s)
 }
 
+/// Whether every time of the problem is a whole number of seconds: durations, set-ups,
+/// vents, waiting limits, and the ramps of each tool between any two of the setpoints,
+/// the initial temperatures and `more_k` (then integer models of it need no rounding).
+pub fn whole_seconds(problem: &Problem, more_k: &[f64]) -> bool {
+    let whole = |t: f64| (t - t.round()).abs() < 1e-9;
+    let temps: Vec<f64> = problem
+        .operations
+        .iter()
+        .filter_map(|o| o.setpoint_k)
+        .chain(problem.machines.iter().map(|m| m.initial_k))
+        .chain(more_k.iter().copied())
+        .collect();
+    problem.machines.iter().all(|m| {
+        whole(m.setup_s)
+            && whole(m.vent_s)
+            && m.ramp_k_per_s
+                .is_none_or(|rate| temps.iter().all(|a| temps.iter().all(|b| whole((a - b).abs() / rate))))
+    }) && problem
+        .operations
+        .iter()
+        .all(|o| whole(o.duration_s) && o.max_wait_s.is_none_or(whole))
+}
+
 /// Whether no plan is shorter than the schedule: its makespan is down to its lower
 /// bound, up to the verifier's rounding tolerance (1e-6 of the makespan; the exact
 /// engine's bounds are on a grid of ticks).
