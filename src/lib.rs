@@ -79,6 +79,21 @@ pub struct Plan {
 /// Returns no plan when the file has errors (the compilation's diagnostics say which),
 /// or the diagnostic of why the batches cannot be scheduled (E0503, E0504).
 pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (Option<Plan>, Vec<Diagnostic>) {
+    schedule_with(compilation, &schedule_options(time_limit))
+}
+
+/// The options [`schedule`] plans with: the heuristic engine, the default work limit,
+/// seed 0, `time_limit` as a cap.
+pub fn schedule_options(time_limit: std::time::Duration) -> plan::schedule::SolveOptions {
+    plan::schedule::SolveOptions::new(time_limit, 0)
+}
+
+/// Plans the batches of a compiled file like [`schedule`], with the given options (the
+/// engine, the budgets).
+pub fn schedule_with(
+    compilation: &Compilation,
+    options: &plan::schedule::SolveOptions,
+) -> (Option<Plan>, Vec<Diagnostic>) {
     if compilation.has_errors() {
         return (None, Vec::new());
     }
@@ -86,8 +101,7 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     let Some(expansion) = plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library) else {
         return (None, Vec::new());
     };
-    let options = plan::schedule::SolveOptions::new(time_limit, 0);
-    match plan::schedule::solve(&expansion.problem, &options) {
+    match plan::schedule::solve(&expansion.problem, options) {
         Ok(schedule) => (Some(Plan { expansion, schedule }), Vec::new()),
         Err(error) => {
             let diagnostic = schedule_error(compilation, &expansion, &error);

@@ -54,6 +54,9 @@ enum Command {
         /// Seconds the schedule optimiser may search.
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
+        /// Which scheduling engine plans (see `seipc schedule --help`).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[command(flatten)]
         reporting: Reporting,
         /// Build again each time the file is saved, clearing the terminal first; Ctrl-C
@@ -87,6 +90,16 @@ enum Command {
         /// (`spec/problem.schema.json`).
         #[arg(long, value_name = "FILE")]
         export_problem: Option<PathBuf>,
+        /// Also write the scheduling problem as a MiniZinc model with its data inline
+        /// (`spec/minizinc.md`), for any MiniZinc solver.
+        #[arg(long, value_name = "FILE")]
+        export_minizinc: Option<PathBuf>,
+        /// Which engine plans: `heuristic` (dispatching and tabu search), `exact` (the
+        /// heuristic, then a constraint model that proves its plan optimal, finds a
+        /// shorter one or raises the lower bound, within a fixed budget of solver
+        /// steps), or `auto` (exact on small problems, heuristic on the others).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[command(flatten)]
         reporting: Reporting,
     },
@@ -126,6 +139,24 @@ enum ListWhat {
     ToolKinds,
     Environments,
     Units,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EngineChoice {
+    Heuristic,
+    Exact,
+    Auto,
+}
+
+impl EngineChoice {
+    fn engine(self) -> seip::plan::schedule::Engine {
+        use seip::plan::schedule::Engine;
+        match self {
+            EngineChoice::Heuristic => Engine::Heuristic,
+            EngineChoice::Exact => Engine::Exact,
+            EngineChoice::Auto => Engine::Auto,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -191,10 +222,19 @@ fn main() -> ExitCode {
             file,
             out,
             time_limit,
+            engine,
             reporting,
             watch,
         } => time_limit_of(*time_limit).and_then(|limit| {
-            let run = || build(file, out.as_deref(), limit, *reporting, cli.color);
+            let run = || {
+                build(
+                    file,
+                    out.as_deref(),
+                    plan_options(limit, *engine),
+                    *reporting,
+                    cli.color,
+                )
+            };
             if *watch {
                 watching(std::slice::from_ref(file), run)
             } else {
@@ -207,9 +247,22 @@ fn main() -> ExitCode {
             json,
             time_limit,
             export_problem,
+            export_minizinc,
+            engine,
             reporting,
-        } => time_limit_of(*time_limit)
-            .and_then(|limit| schedule(file, *json, limit, export_problem.as_deref(), *reporting, cli.color)),
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            schedule(
+                file,
+                *json,
+                plan_options(limit, *engine),
+                Exports {
+                    problem: export_problem.as_deref(),
+                    minizinc: export_minizinc.as_deref(),
+                },
+                *reporting,
+                cli.color,
+            )
+        }),
         Command::VerifySchedule { problem, schedule } => verify_schedule(problem, schedule),
         Command::Explain { name } => explain(name),
         Command::Fmt { files, check } => fmt(files, *check, cli.color),
@@ -480,7 +533,7 @@ fn check_files(
 /// exit code.
 fn compile_and_plan(
     path: &Path,
-    time_limit: std::time::Duration,
+    options: &seip::plan::schedule::SolveOptions,
     reporting: Reporting,
     color: ColorChoice,
     json_sink: Option<&mut JsonSink>,
@@ -493,7 +546,7 @@ fn compile_and_plan(
         return Ok((None, None, ExitCode::from(1)));
     }
     let compilation = seip::compile(&source);
-    let (plan, plan_diagnostics) = seip::schedule(&compilation, time_limit);
+    let (plan, plan_diagnostics) = seip::schedule_with(&compilation, options);
     let mut diagnostics = compilation.diagnostics.clone();
     diagnostics.extend(plan_diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -557,21 +610,38 @@ fn stack(path: &Path, json: bool, reporting: Reporting, color: ColorChoice) -> R
     Ok(code)
 }
 
+/// The scheduler's options: the default work limits, `time_limit` as a cap.
+fn plan_options(time_limit: std::time::Duration, engine: EngineChoice) -> seip::plan::schedule::SolveOptions {
+    seip::plan::schedule::SolveOptions {
+        engine: engine.engine(),
+        ..seip::schedule_options(time_limit)
+    }
+}
+
+/// Where `seipc schedule` also writes the problem.
+struct Exports<'a> {
+    problem: Option<&'a Path>,
+    minizinc: Option<&'a Path>,
+}
+
 fn schedule(
     path: &Path,
     json: bool,
-    time_limit: std::time::Duration,
-    export_problem: Option<&Path>,
+    options: seip::plan::schedule::SolveOptions,
+    exports: Exports,
     reporting: Reporting,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
     let mut sink = (json && reporting.message_format == MessageFormat::Json).then(Vec::new);
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, reporting, color, sink.as_mut())?;
-    if let (Some(path), Some(plan)) = (export_problem, &plan) {
+    let (compilation, plan, code) = compile_and_plan(path, &options, reporting, color, sink.as_mut())?;
+    if let (Some(path), Some(plan)) = (exports.problem, &plan) {
         let value = seip::emit::schedule::problem_json(&plan.expansion);
         write_with(path, |file| {
             serde_json::to_writer_pretty(&mut *file, &value).map_err(std::io::Error::other)
         })?;
+    }
+    if let (Some(path), Some(plan)) = (exports.minizinc, &plan) {
+        write_file(path, &seip::emit::minizinc::model(&plan.expansion.problem))?;
     }
     let planned = compilation.as_ref().zip(plan.as_ref());
     if json {
@@ -592,11 +662,11 @@ fn schedule(
 fn build(
     path: &Path,
     out: Option<&Path>,
-    time_limit: std::time::Duration,
+    options: seip::plan::schedule::SolveOptions,
     reporting: Reporting,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, reporting, color, None)?;
+    let (compilation, plan, code) = compile_and_plan(path, &options, reporting, color, None)?;
     // A denied warning stops the build as an error does.
     let denied = |c: &seip::Compilation| reporting.deny.is_some() && !c.diagnostics.is_empty();
     let Some(compilation) = compilation.filter(|c| !c.has_errors() && !denied(c)) else {

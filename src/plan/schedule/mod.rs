@@ -34,6 +34,7 @@
 
 mod bound;
 mod construct;
+mod exact;
 mod fuse;
 mod graph;
 pub mod jssp;
@@ -173,7 +174,35 @@ pub struct SolveOptions {
     pub work_limit: u64,
     /// The clock the time limit is measured on.
     pub clock: fn() -> Instant,
+    /// Which engine plans: the heuristic alone, or the exact engine after it.
+    pub engine: Engine,
+    /// How many solver steps (decisions and conflicts) the exact engine may take.
+    pub exact_work_limit: u64,
 }
+
+/// Which engine plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// Dispatching rules and tabu search; proves optimality only where its plan meets
+    /// the lower bound.
+    #[default]
+    Heuristic,
+    /// The heuristic, then the constraint model (`exact`) warm-started from its plan:
+    /// a shorter plan, a proof of optimality or a higher lower bound.
+    Exact,
+    /// `Exact` on problems small enough for the model (`EXACT_MAX_SIZE`), `Heuristic`
+    /// otherwise.
+    Auto,
+}
+
+/// The default step budget of the exact engine: a few seconds on the lab problems of
+/// `bench/README.md`.
+pub const DEFAULT_EXACT_WORK: u64 = 200_000;
+
+/// `Engine::Auto` runs the exact engine up to this model size (`exact::size`: the sum
+/// over machines of the square of their operations), about 200 operations spread over
+/// a few tools.
+pub const EXACT_MAX_SIZE: usize = 20_000;
 
 /// The default work limit: about two seconds of search on ft10 on the project's machine
 /// (`bench/README.md`).
@@ -187,6 +216,8 @@ impl SolveOptions {
             seed,
             work_limit: DEFAULT_WORK,
             clock: Instant::now,
+            engine: Engine::Heuristic,
+            exact_work_limit: DEFAULT_EXACT_WORK,
         }
     }
 }
@@ -229,6 +260,11 @@ impl Budget {
             }
         }
         true
+    }
+
+    /// Whether the time limit has passed.
+    pub(super) fn out_of_time(&self) -> bool {
+        (self.clock)() >= self.deadline
     }
 }
 
@@ -333,7 +369,52 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
             best.sequences = improved.sequences;
         }
     }
+    let run_exact = match options.engine {
+        Engine::Heuristic => false,
+        Engine::Exact => true,
+        Engine::Auto => exact::size(&model) <= EXACT_MAX_SIZE,
+    };
+    let mut lower_bound_s = lower_bound_s;
+    if run_exact && !reaches(best.makespan, lower_bound_s) {
+        // The time limit caps each engine on its own.
+        let budget = Budget::new(options);
+        let outcome = exact::improve(&model, &best, lower_bound_s, options.exact_work_limit, &budget);
+        if let Some(improved) = outcome.improved {
+            best = improved;
+        }
+        lower_bound_s = outcome.lower_bound_s;
+    }
     best.schedule(&fused.problem, lower_bound_s)
+}
+
+/// Whether every time of the problem is a whole number of seconds: durations, set-ups,
+/// vents, waiting limits, and the ramps of each tool between any two of the setpoints,
+/// the initial temperatures and `more_k` (then integer models of it need no rounding).
+pub fn whole_seconds(problem: &Problem, more_k: &[f64]) -> bool {
+    let whole = |t: f64| (t - t.round()).abs() < 1e-9;
+    let temps: Vec<f64> = problem
+        .operations
+        .iter()
+        .filter_map(|o| o.setpoint_k)
+        .chain(problem.machines.iter().map(|m| m.initial_k))
+        .chain(more_k.iter().copied())
+        .collect();
+    problem.machines.iter().all(|m| {
+        whole(m.setup_s)
+            && whole(m.vent_s)
+            && m.ramp_k_per_s
+                .is_none_or(|rate| temps.iter().all(|a| temps.iter().all(|b| whole((a - b).abs() / rate))))
+    }) && problem
+        .operations
+        .iter()
+        .all(|o| whole(o.duration_s) && o.max_wait_s.is_none_or(whole))
+}
+
+/// Whether no plan is shorter than the schedule: its makespan is down to its lower
+/// bound, up to the verifier's rounding tolerance (1e-6 of the makespan; the exact
+/// engine's bounds are on a grid of ticks).
+pub fn proven_optimal(schedule: &Schedule) -> bool {
+    schedule.makespan_s <= schedule.lower_bound_s + 1e-6 * schedule.makespan_s.max(1.0)
 }
 
 /// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan
