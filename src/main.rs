@@ -601,7 +601,7 @@ fn stack(path: &Path, json: bool, reporting: Reporting, color: ColorChoice) -> R
         (compilation, true) => print_with_diagnostics(compilation.map(seip::emit::json::stacks), sink),
         (Some(compilation), false) => print!(
             "{}",
-            seip::model::table::render_table(&compilation.program, &compilation.stacks)
+            seip::emit::stack_table::render_table(&compilation.program, &compilation.stacks)
         ),
         (None, false) => {}
     }

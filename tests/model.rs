@@ -644,7 +644,7 @@ fn the_table_and_the_svg_show_the_stack_deterministically() {
         "budget coating <= 5 um",
     );
     let c = compile(&source);
-    let table = seip::model::table::render_table(&c.program, &c.stacks);
+    let table = seip::emit::stack_table::render_table(&c.program, &c.stacks);
     for expected in [
         "LiMoS2",
         "LiF+Li2C2",
@@ -659,7 +659,10 @@ fn the_table_and_the_svg_show_the_stack_deterministically() {
     assert!(svg.contains("LiMoS₂") && svg.contains("LiF+Li₂C₂"));
     let again = compile(&source);
     assert_eq!(svg, seip::emit::stack_svg::stack_svg(&again.program, &again.stacks));
-    assert_eq!(table, seip::model::table::render_table(&again.program, &again.stacks));
+    assert_eq!(
+        table,
+        seip::emit::stack_table::render_table(&again.program, &again.stacks)
+    );
 }
 
 /// A long protocol lists every step's totals but bounds the layers it repeats per step.
@@ -686,7 +689,7 @@ fn a_long_protocol_stays_linear_in_its_output() {
     assert!(!last.layers_elided);
     assert!(stack.after_steps[300].product.as_ref().unwrap().layers_elided);
     assert!(close(nominal(last.coating), 400e-9, 1e-9));
-    let table = seip::model::table::render_table(&c.program, &c.stacks);
+    let table = seip::emit::stack_table::render_table(&c.program, &c.stacks);
     assert!(table.contains("LiF (x400)"), "repeated films are merged in the table");
     let svg = seip::emit::stack_svg::stack_svg(&c.program, &c.stacks);
     assert!(svg.contains("LiF (x400)"));
@@ -850,6 +853,54 @@ fn stripping_a_collector_thins_its_li_and_a_potentiostatic_step_moves_a_range() 
     assert_eq!(c.stacks[0].after_steps[2].duration_s, Some(100.0));
     let li_layer = last(&c).layers.iter().find(|l| l.material == "Li").unwrap();
     assert_eq!(li_layer.thickness, Some(pulse));
+}
+
+/// The rules on the layers read the model's walk: Sn sputtered on Li is Li22Sn5 by the
+/// time of a hot step, so Sn's melting point (231.9 degC) no longer counts, while a PEO
+/// film cast on top still melts (65 degC).
+#[test]
+fn heat_is_judged_against_the_layers_as_converted() {
+    let codes = |steps: &str| -> Vec<(String, String)> {
+        let c = compile(&recipe(steps, ""));
+        c.diagnostics
+            .iter()
+            .filter(|d| d.code == seip::diagnostics::codes::LAYER_DAMAGED_BY_HEAT)
+            .map(|d| (d.code.id.to_owned(), d.message.clone()))
+            .collect()
+    };
+    let sn = "step coat: sputter Sn 50 nm at 5 nm/min using pvd\n\
+              step hot: anneal at 250 degC for 10 min using plate { molten_li: yes }";
+    assert_eq!(codes(sn), Vec::new());
+    let peo = format!(
+        "reagent peo = PEO 2 wt% in acetonitrile\n\
+         step mix: dissolve peo for 2 h using stirrer\n{sn}\n\
+         step cast: spin_coat peo at 2000 rpm for 60 s using spinner {{ thickness: 1 um }}\n\
+         step dry: dry at 100 degC for 1 h using plate"
+    );
+    let found = codes(&peo);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("`PEO`"), "{found:?}");
+}
+
+/// A solvent that casts a polymer dissolves it: a rinse in the casting solvent lowers the
+/// film's lower bound to zero in the stack, as W0404 says, with no `dissolves_in` row.
+#[test]
+fn the_casting_solvent_removes_the_cast_film() {
+    let c = compile(&recipe(
+        "tool bath: dip_tank in glovebox\n\
+         reagent pi = PI 10 wt% in NMP\n\
+         step mix: dissolve pi for 2 h using stirrer\n\
+         step coat: spin_coat pi at 2000 rpm for 60 s using spinner { thickness: 1 um }\n\
+         step rinse: rinse in NMP for 10 s using bath",
+        "",
+    ));
+    let film = last(&c).layers[0].thickness.expect("the film's thickness is stated");
+    assert_eq!((film.nominal, film.min), (1e-6, 0.0));
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code == seip::diagnostics::codes::LAYER_DISSOLVED)
+    );
 }
 
 proptest::proptest! {

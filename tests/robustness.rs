@@ -156,7 +156,7 @@ fn build_outputs(source: &str) -> Vec<String> {
         seip::emit::json::to_value(&compilation).to_string(),
         seip::emit::dot::to_dot(&compilation),
         seip::emit::stack_svg::stack_svg(&compilation.program, &compilation.stacks),
-        seip::model::table::render_table(&compilation.program, &compilation.stacks),
+        seip::emit::stack_table::render_table(&compilation.program, &compilation.stacks),
     ];
     // A search that stops on its own (at the bound or by stagnation) is the same on
     // every run; the generous limit keeps the clock out of it.

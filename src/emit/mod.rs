@@ -7,5 +7,6 @@ pub mod minizinc;
 pub mod schedule;
 pub mod schema;
 pub mod stack_svg;
+pub mod stack_table;
 pub mod text;
 pub mod vocabulary;

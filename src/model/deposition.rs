@@ -126,6 +126,13 @@ fn cast(ctx: &Ctx, area_m2: Option<f64>, notes: &mut Notes) -> Layer {
         Some(shares) if !shares.is_empty() => Layer::mixture(shares, thickness, ctx.index, Origin::Deposited),
         _ => Layer::new(&materials, thickness, ctx.index, Origin::Deposited),
     };
+    layer.cast_from = ctx.reagent().map_or_else(Vec::new, |reagent| {
+        reagent
+            .solvents
+            .iter()
+            .map(|key| ctx.material(key).map_or_else(|| key.clone(), |m| m.key.clone()))
+            .collect()
+    });
     if thickness.is_some() && step.param("thickness").is_none() {
         layer.caveats.extend(&caveats);
         if step.param("gap").is_some() && step.param("wet_thickness").is_none() && step.param("volume").is_none() {

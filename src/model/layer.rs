@@ -52,6 +52,9 @@ pub struct Layer {
     /// by design; a sputtered LiF is the same LiF as a grown one). Any other deposited
     /// layer (a polymer, an oxide, Cu) keeps what lies above it from touching the Li.
     pub passes_li: bool,
+    /// The solvents a cast layer was cast from (keys of `data/materials.tsv`): a solvent
+    /// that casts a polymer dissolves it, whatever `dissolves_in` says (spec/models.md §2).
+    pub cast_from: Vec<String>,
     /// What this layer's thickness rests on that is unverified or assumed.
     pub caveats: Caveats,
 }
@@ -119,6 +122,7 @@ impl Layer {
             open_pores: false,
             origin,
             passes_li: origin != Origin::Deposited,
+            cast_from: Vec::new(),
             caveats: Caveats::default(),
         }
     }
@@ -215,7 +219,7 @@ pub fn runs(layers: &[Arc<Layer>]) -> Vec<Run<'_>> {
 }
 
 /// Adds the items not already present, keeping first-seen order (deterministic output).
-pub(super) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+pub(crate) fn merge(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
     for item in items {
         if !into.contains(&item) {
             into.push(item);

@@ -4,7 +4,9 @@
 //! (deposition, conversion, growth, electrochemistry, removal, mechanical work); the
 //! models, their equations, parameters and sources are in `spec/models.md`, and their
 //! data in `data/reactions.tsv`, `data/growth.tsv` and `data/electrochem.tsv`.
-//! [`table::render_table`] shows the result as a table; `emit::stack_svg` draws it.
+//! [`rules`] checks each step against the layers as walked (W0404-W0406). This module
+//! holds physics only; the renderers of its results are in `emit`.
+//! `emit::stack_table` shows the result as a table; `emit::stack_svg` draws it.
 
 pub mod budget;
 mod context;
@@ -20,10 +22,10 @@ pub mod layer;
 mod notes;
 pub mod quantity;
 mod removal;
+mod rules;
 mod solution;
 pub mod stack;
 mod state;
-pub mod table;
 
 use crate::sema::chemistry::{Chemistry, Reaction};
 

@@ -2,7 +2,8 @@
 //! foil, and what rolling does to the thicknesses.
 //!
 //! - A plasma whose feed gas etches a layer's material (`data/etching.tsv`), or a liquid
-//!   that dissolves it (`dissolves_in` of `data/materials.tsv`), may remove it. No rate is
+//!   that dissolves it (`dissolves_in` of `data/materials.tsv`, or the solvent it was cast
+//!   from: a solvent that casts a polymer dissolves it), may remove it. No rate is
 //!   tabulated, so the layer keeps its nominal thickness and its lower bound drops by the
 //!   share of its volume that can go (to 0 for a pure layer).
 //! - Rolling to a gap thinner than the piece thins everything in proportion: volume is
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 
 use super::context::Ctx;
 use super::format::{length, significant};
+use super::layer::Layer;
 use super::notes::Notes;
 use super::state::Piece;
 use crate::sema::library::{Effect, ReagentKind};
@@ -29,6 +31,7 @@ pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
             lower_bound_to_what_stays(
                 piece,
                 |m| etching.etches.iter().any(|e| e == m),
+                |_| false,
                 notes,
                 |what| {
                     format!(
@@ -45,7 +48,8 @@ pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
             ctx.material(material)
                 .is_some_and(|m| m.dissolves_in.iter().any(|s| liquids.contains(s)))
         };
-        lower_bound_to_what_stays(piece, dissolves, notes, |what| {
+        let cast_from_liquid = |layer: &Layer| layer.cast_from.iter().any(|s| liquids.contains(s));
+        lower_bound_to_what_stays(piece, dissolves, cast_from_liquid, notes, |what| {
             format!(
                 "`{}` may dissolve {what} (no rate known: lower bound lowered)",
                 liquids.join("/")
@@ -54,11 +58,13 @@ pub fn remove(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     }
 }
 
-/// Lowers each layer's lower bound by the share of it that can go; `note` gets what goes
+/// Lowers each layer's lower bound by the share of it that can go: the components
+/// `removable` accepts, or all of a layer `whole` accepts. `note` gets what goes
 /// (`` `MoS2` `` or `` the `Mo` of `Li2S+Mo` ``), once per kind of layer.
 fn lower_bound_to_what_stays(
     piece: &mut Piece,
     removable: impl Fn(&str) -> bool,
+    whole: impl Fn(&Layer) -> bool,
     notes: &mut Notes,
     note: impl Fn(&str) -> String,
 ) {
@@ -66,6 +72,10 @@ fn lower_bound_to_what_stays(
     let mut verdicts: BTreeMap<String, bool> = BTreeMap::new();
     let mut shares = Vec::new();
     for (index, layer) in piece.layers().iter().enumerate() {
+        if whole(layer) {
+            shares.push((index, 1.0, true));
+            continue;
+        }
         let mut share = 0.0;
         for component in &layer.components {
             let verdict = match verdicts.get(&component.material) {
@@ -81,14 +91,14 @@ fn lower_bound_to_what_stays(
             }
         }
         if share > 0.0 {
-            shares.push((index, share));
+            shares.push((index, share, false));
         }
     }
     if shares.is_empty() {
         return;
     }
     let mut said: Vec<(String, usize)> = Vec::new();
-    for (index, share) in shares {
+    for (index, share, all) in shares {
         let layer = &piece.layers()[index];
         let going: Vec<&str> = layer
             .components
@@ -96,7 +106,7 @@ fn lower_bound_to_what_stays(
             .map(|c| c.material.as_str())
             .filter(|m| verdicts.get(*m).copied().unwrap_or(false))
             .collect();
-        let what = if layer.components.len() == 1 {
+        let what = if all || layer.components.len() == 1 {
             format!("`{}`", layer.material)
         } else {
             format!("the `{}` of `{}`", going.join("`, `"), layer.material)

@@ -10,6 +10,9 @@
 //! - removal and mechanical work ([`super::removal`]): etching, dissolving, rolling;
 //! - joins: `onto` lays a workpiece's layers on the target, upside down.
 //!
+//! Before each model runs, [`super::rules`] judges the step against the layers as this
+//! walk left them (dissolved, etched, overheated): one walk, one state of the foil.
+//!
 //! Steps run in the order written (the order of every workpiece's own steps).
 
 use std::sync::Arc;
@@ -31,6 +34,7 @@ use super::layer::{Caveats, Layer, Origin, density};
 use super::notes::Notes;
 use super::quantity::Estimate;
 use super::removal::{remove, roll};
+use super::rules;
 use super::state::{Piece, SnapshotCaveats};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::sema::chemistry::Chemistry;
@@ -226,6 +230,7 @@ fn predict_protocol(
                 .all(|p| pieces[p].unmodelled_from.is_none())
         };
         if let Some(workpiece) = acted_on.filter(|_| modelled(&pieces)) {
+            rules::check_layers(&mut pieces[workpiece], &ctx, diagnostics);
             let area = protocol.workpieces[workpiece].area_m2;
             if let Some(over) = apply(&mut pieces[workpiece], &ctx, area, &mut notes) {
                 diagnostics.push(over_strip(protocol, workpiece, step, &over));

@@ -32,6 +32,24 @@ pub struct Totals {
     pub coating_caveats: Arc<Caveats>,
     /// The unverified densities the mass rests on.
     pub density_caveats: Arc<Caveats>,
+    /// Each material on the piece once, however many layers hold it, bottom first.
+    pub materials: Vec<OnFoil>,
+}
+
+/// A material on a piece: what the rules on the layers ask of it (does the heat melt it,
+/// does the liquid dissolve it), kept once per material so that a step's checks cost time
+/// in the number of materials, not in the height of the stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnFoil {
+    pub material: String,
+    /// The lowest layer holding it (`Li2S+Mo` for `Mo`).
+    pub layer: String,
+    /// The step that made the lowest layer holding it.
+    pub step: usize,
+    /// Whether that layer is a precursor Li converted since.
+    pub converted: bool,
+    /// The solvents any of its layers was cast from.
+    pub cast_from: Vec<String>,
 }
 
 /// Adds `other` to caveats a snapshot may share, copying them only when something is new.
@@ -51,6 +69,22 @@ fn flag_shared(target: &mut Arc<Caveats>, flags: &[String]) {
 impl Totals {
     fn add(&mut self, layer: &Layer, db: &MaterialDb) {
         extend_shared(&mut self.coating_caveats, &layer.caveats);
+        for component in &layer.components {
+            let entry = match self.materials.iter().position(|m| m.material == component.material) {
+                Some(at) => &mut self.materials[at],
+                None => {
+                    self.materials.push(OnFoil {
+                        material: component.material.clone(),
+                        layer: layer.material.clone(),
+                        step: layer.step,
+                        converted: layer.origin == super::layer::Origin::Converted,
+                        cast_from: Vec::new(),
+                    });
+                    self.materials.last_mut().expect("just pushed")
+                }
+            };
+            super::layer::merge(&mut entry.cast_from, layer.cast_from.iter().cloned());
+        }
         let Some(thickness) = layer.thickness else {
             self.unknown.push(layer.step);
             self.layer_mass = None;

@@ -1,6 +1,8 @@
 //! Phase compatibility, checked as a state machine that walks each workpiece's steps in
 //! the order written: what the foil is (solid or molten Li), what wets it, and what the
 //! reagent of each step is at that step's temperature.
+//! What the layers on the foil are, as converted, is the stack model's state: the rules
+//! that read them (a layer dissolved, etched or overheated) run in its walk (`model::rules`).
 //!
 //! The physical facts come from the data tables: melting and boiling points and the
 //! reaction with Li from `data/materials.tsv`, what each operation takes from
@@ -14,33 +16,16 @@ use super::units::{Dimension, display};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
 
-/// What is on a workpiece's surface between steps.
+/// What the phase checks follow on a workpiece between steps. What the layers are, as
+/// converted, is the stack model's state: the rules on them run in its walk
+/// (`model::rules`).
 #[derive(Clone, Default)]
 struct SurfaceState {
     /// The solvent left on the sample by a liquid step, and where it came from.
     wet: Option<(String, Span)>,
-    /// The layers on the foil, bottom to top, with the step that made each (a coating
-    /// does not make Li safe against a violent reagent, but it changes the verdict from
-    /// error to warning).
-    layers: Vec<(String, Span)>,
-    /// (layer, solvent) for each layer cast from a solution: the solvent that casts a
-    /// polymer is one that dissolves it, whatever the table says.
-    cast_from: Vec<(String, String)>,
-}
-
-impl SurfaceState {
-    fn coated(&self) -> bool {
-        !self.layers.is_empty()
-    }
-
-    /// Records a layer of `material`, once: the checks ask which materials are on the
-    /// foil, and a protocol that repeats a deposition thousands of times must not make
-    /// every later step walk thousands of identical layers.
-    fn add_layer(&mut self, material: &str, made_at: Span) {
-        if !self.layers.iter().any(|(key, _)| key == material) {
-            self.layers.push((material.to_owned(), made_at));
-        }
-    }
+    /// Whether a step put a layer on the foil (a coating does not make Li safe against a
+    /// violent reagent, but it changes the verdict from error to warning).
+    coated: bool,
 }
 
 pub fn check(program: &Program, library: &Library, chemistry: &Chemistry) -> Vec<Diagnostic> {
@@ -126,10 +111,6 @@ impl<'a> StepChecker<'a> {
                 self.check_reactivity(index, reagent, &states[index], diagnostics);
             }
         }
-        if let Some(reagent) = &reagent {
-            self.check_layers_survive_reagent(reagent, &states[acted_on], diagnostics);
-        }
-        self.check_layers_survive_heat(temperature, &states[acted_on], diagnostics);
         if let Some(environment) = environment {
             for &index in &touched {
                 self.check_air_exposure(index, environment, &states[index], diagnostics);
@@ -198,21 +179,10 @@ impl<'a> StepChecker<'a> {
             }
             _ => {}
         }
-        match self.operation.effect {
+        let adds_layer = match self.operation.effect {
             // The named material or the solutes of a cast solution stay on the foil.
             Effect::Deposit | Effect::Cycles | Effect::Cast | Effect::LangmuirBlodgett | Effect::Laminate => {
-                for material in reagent.map_or(&[][..], |r| &r.solutes[..]) {
-                    states[index].add_layer(&material.key, self.step.span);
-                    if self.operation.effect != Effect::Cast {
-                        continue;
-                    }
-                    for solvent in reagent.map_or(&[][..], |r| &r.solvents[..]) {
-                        let pair = (material.key.clone(), solvent.key.clone());
-                        if !states[index].cast_from.contains(&pair) {
-                            states[index].cast_from.push(pair);
-                        }
-                    }
-                }
+                reagent.is_some_and(|r| !r.solutes.is_empty())
             }
             // Li reacts with the reagent into its products (data/materials.tsv).
             Effect::Convert
@@ -221,21 +191,15 @@ impl<'a> StepChecker<'a> {
             | Effect::Plasma
             | Effect::LiquidReaction
             | Effect::Electrochemical => {
-                let on_lithium = is_lithium(self.materials.lookup(&self.protocol.workpieces[index].material));
-                if let (true, Some(reagent)) = (on_lithium, reagent) {
-                    for product in reagent.solutes.iter().flat_map(|m| m.li_products.iter()) {
-                        states[index].add_layer(product, self.step.span);
-                    }
-                }
+                is_lithium(self.materials.lookup(&self.protocol.workpieces[index].material))
+                    && reagent.is_some_and(|r| r.solutes.iter().any(|m| !m.li_products.is_empty()))
             }
-            _ => {}
-        }
+            _ => false,
+        };
+        states[index].coated |= adds_layer;
         if let Some(target) = self.step.onto {
-            // The joined workpiece's layers go on top, upside down.
-            let carried: Vec<(String, Span)> = states[index].layers.iter().rev().cloned().collect();
-            for (material, made_at) in carried {
-                states[target].add_layer(&material, made_at);
-            }
+            // The joined workpiece's layers go on top.
+            states[target].coated |= states[index].coated;
         }
     }
 
@@ -688,7 +652,7 @@ impl<'a> StepChecker<'a> {
             if material.li_reaction != LiReaction::Violent {
                 continue;
             }
-            let (code, message) = if state.coated() {
+            let (code, message) = if state.coated {
                 (
                     codes::VIOLENT_REAGENT_ON_COATED_LITHIUM,
                     format!("`{}` reaches coated lithium through any pinhole", material.key),
@@ -726,138 +690,6 @@ impl<'a> StepChecker<'a> {
 }
 
 impl StepChecker<'_> {
-    /// A solvent that dissolves a layer already on the foil (`dissolves_in` in the data).
-    fn check_layers_survive_reagent(
-        &self,
-        reagent: &ReagentMaterials,
-        state: &SurfaceState,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let span = self.step.reagent.as_ref().map_or(self.step.span, ReagentUse::span);
-        let liquids: &[&Material] = if reagent.solvents.is_empty() {
-            &reagent.solutes
-        } else {
-            &reagent.solvents
-        };
-        for (layer_key, made_at) in &state.layers {
-            let Some(layer) = self.materials.lookup(layer_key) else {
-                continue;
-            };
-            let cast_from = |liquid: &Material| {
-                state
-                    .cast_from
-                    .iter()
-                    .any(|(cast, solvent)| cast == layer_key && *solvent == liquid.key)
-            };
-            if self.operation.reagent == ReagentKind::Liquid
-                && let Some(solvent) = liquids
-                    .iter()
-                    .find(|liquid| layer.dissolves_in.contains(&liquid.key) || cast_from(liquid))
-            {
-                let why = if layer.dissolves_in.contains(&solvent.key) {
-                    format!(
-                        "`{layer_key}` dissolves in {} (`dissolves_in` in data/materials.tsv and data/solubility.tsv; {})",
-                        layer.dissolves_in.join(", "),
-                        layer.li_note
-                    )
-                } else {
-                    format!(
-                        "`{layer_key}` was cast from a solution in `{}`: a solvent that casts a polymer dissolves it",
-                        solvent.key
-                    )
-                };
-                diagnostics.push(
-                    Diagnostic::new(
-                        codes::LAYER_DISSOLVED,
-                        format!(
-                            "`{}` dissolves the `{layer_key}` layer already on the foil",
-                            solvent.key
-                        ),
-                        span,
-                        format!("`{}` dissolves `{layer_key}`", solvent.key),
-                    )
-                    .with_label(*made_at, format!("`{layer_key}` is put on here"))
-                    .with_help(format!(
-                        "use a liquid that does not dissolve `{layer_key}`, or change the order of the steps"
-                    ))
-                    .with_note(why),
-                );
-            }
-            if self.operation.effect != Effect::Plasma {
-                continue;
-            }
-            for feed in &reagent.solutes {
-                let Some(etching) = self.library.etching.get(&feed.key) else {
-                    continue;
-                };
-                if etching.etches.contains(layer_key) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::LAYER_ETCHED,
-                            format!(
-                                "a `{}` plasma etches the `{layer_key}` layer already on the foil",
-                                feed.key
-                            ),
-                            span,
-                            format!("`{}` plasma removes `{layer_key}`", feed.key),
-                        )
-                        .with_label(*made_at, format!("`{layer_key}` is put on here"))
-                        .with_help("keep the plasma short, or treat the foil before depositing this layer")
-                        .with_note(format!("it leaves as {}; {}", etching.product, etching.source)),
-                    );
-                }
-            }
-        }
-    }
-
-    /// A step hot enough to melt or decompose a layer already on the foil.
-    fn check_layers_survive_heat(&self, temperature: f64, state: &SurfaceState, diagnostics: &mut Vec<Diagnostic>) {
-        let celsius = temperature - 273.15;
-        let at = display(temperature, const { Dimension::called("temperature") });
-        let mut reported: Vec<&str> = Vec::new();
-        for (layer_key, made_at) in &state.layers {
-            let Some(layer) = self.materials.lookup(layer_key) else {
-                continue;
-            };
-            if reported.contains(&layer_key.as_str()) {
-                continue;
-            }
-            reported.push(layer_key);
-            let (what, point) = match (layer.decomp_c, layer.melt_c) {
-                (Some(decomposes), _) if celsius >= decomposes => ("decomposes", decomposes),
-                (_, Some(melts)) if celsius >= melts => ("melts", melts),
-                _ => continue,
-            };
-            let unverified = if layer.unverified.iter().any(|c| c == "melt_C" || c == "decomp_C") {
-                " (unverified)"
-            } else {
-                ""
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::LAYER_DAMAGED_BY_HEAT,
-                    format!(
-                        "`{}` at {at} {what_verb} the `{layer_key}` layer",
-                        self.step.name,
-                        what_verb = if what == "melts" { "melts" } else { "decomposes" }
-                    ),
-                    self.step.param_span("temperature"),
-                    format!(
-                        "`{layer_key}` {what} at {} degC{unverified}",
-                        crate::sema::units::trim_number(point)
-                    ),
-                )
-                .with_label(*made_at, format!("`{layer_key}` is put on here"))
-                .with_help(format!(
-                    "keep `{}` below {} degC",
-                    self.step.name,
-                    crate::sema::units::trim_number(point)
-                ))
-                .with_note(format!("{}: {}", layer.name, layer.source)),
-            );
-        }
-    }
-
     /// Li in laboratory air: moisture, O2 and N2 attack it (`data/materials.tsv`: water,
     /// O2 and N2 rows). A coating may protect it, so a coated foil gets a warning.
     fn check_air_exposure(
@@ -885,7 +717,7 @@ impl StepChecker<'_> {
             Some(tool) => format!("`{}` stands in `{environment}`", self.program.tools[tool].name),
             None => format!("every tool that can `{}` stands in `{environment}`", self.step.verb),
         };
-        let (code, message) = if state.coated() {
+        let (code, message) = if state.coated {
             (
                 codes::COATED_LITHIUM_IN_AIR,
                 format!("coated lithium `{}` goes into `{environment}`", workpiece.name),

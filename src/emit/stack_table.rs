@@ -4,11 +4,11 @@
 
 use std::fmt::Write;
 
-use super::budget::BudgetStatus;
-use super::format::{areal_mass, duration, estimate, length, percent};
-use super::layer::{Caveats, Run, merge, runs};
-use super::quantity::Estimate;
-use super::stack::{LAYER_DETAIL, ProtocolStack, Snapshot};
+use crate::model::budget::BudgetStatus;
+use crate::model::format::{areal_mass, duration, estimate, length, percent};
+use crate::model::layer::{Caveats, Run, merge, runs};
+use crate::model::quantity::Estimate;
+use crate::model::stack::{LAYER_DETAIL, ProtocolStack, Snapshot};
 use crate::sema::program::{Program, Protocol};
 
 /// Renders every protocol's stack. `stacks[i]` belongs to `program.protocols[i]`.
@@ -50,7 +50,7 @@ fn render_protocol(out: &mut String, protocol: &Protocol, stack: &ProtocolStack)
             let thickness = w.thickness_m.map(|t| format!(" {}", length(t, 3))).unwrap_or_default();
             let area = w
                 .area_m2
-                .map(|a| format!(", {} cm2", super::format::significant(a * 1e4, 3)))
+                .map(|a| format!(", {} cm2", crate::model::format::significant(a * 1e4, 3)))
                 .unwrap_or_default();
             writeln!(
                 out,
