@@ -289,7 +289,7 @@ fn lab_bounds(dir: &std::path::Path) -> BTreeMap<String, (f64, f64, bool)> {
         .filter_map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
             Some((
-                fields.first()?.to_string(),
+                fields.first()?.trim_end_matches(".seip").to_string(),
                 (
                     fields.get(1)?.parse().ok()?,
                     fields.get(2)?.parse().ok()?,

@@ -79,6 +79,21 @@ pub struct Plan {
 /// Returns no plan when the file has errors or a duration is unknown; the diagnostics
 /// say why (and warn of assumed durations).
 pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (Option<Plan>, Vec<Diagnostic>) {
+    schedule_with(compilation, &schedule_options(time_limit))
+}
+
+/// The options [`schedule`] plans with: the heuristic engine, the default work limit,
+/// seed 0, `time_limit` as a cap.
+pub fn schedule_options(time_limit: std::time::Duration) -> plan::schedule::SolveOptions {
+    plan::schedule::SolveOptions::new(time_limit, 0)
+}
+
+/// Plans the batches of a compiled file like [`schedule`], with the given options (the
+/// engine, the budgets).
+pub fn schedule_with(
+    compilation: &Compilation,
+    options: &plan::schedule::SolveOptions,
+) -> (Option<Plan>, Vec<Diagnostic>) {
     if compilation.has_errors() {
         return (None, Vec::new());
     }
@@ -87,8 +102,7 @@ pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (
     let Some(expansion) = expansion else {
         return (None, diagnostics);
     };
-    let options = plan::schedule::SolveOptions::new(time_limit, 0);
-    match plan::schedule::solve(&expansion.problem, &options) {
+    match plan::schedule::solve(&expansion.problem, options) {
         Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
         Err(error) => {
             diagnostics.push(schedule_error(compilation, &expansion, &error));

@@ -12,6 +12,8 @@ use seip::emit::vocabulary::{self, Vocabulary};
 use seip::sema::chemistry::Chemistry;
 use seip::sema::library::Library;
 
+mod watch;
+
 #[derive(Parser)]
 #[command(
     name = "seipc",
@@ -35,6 +37,10 @@ enum Command {
         /// `human` for people, `json` for tools (one JSON array on stdout).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Check again each time a file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last check's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Check a recipe and write what the compiler derives from it into a folder.
     Build {
@@ -45,8 +51,15 @@ enum Command {
         /// Seconds the schedule optimiser may search.
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
+        /// Which scheduling engine plans (see `seipc schedule --help`).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Build again each time the file is saved, clearing the terminal first; Ctrl-C
+        /// stops (exit code: the last build's).
+        #[arg(long)]
+        watch: bool,
     },
     /// Predict the layers on the foil after every step and print them as a table.
     Stack {
@@ -72,6 +85,16 @@ enum Command {
         /// (`spec/problem.schema.json`).
         #[arg(long, value_name = "FILE")]
         export_problem: Option<PathBuf>,
+        /// Also write the scheduling problem as a MiniZinc model with its data inline
+        /// (`spec/minizinc.md`), for any MiniZinc solver.
+        #[arg(long, value_name = "FILE")]
+        export_minizinc: Option<PathBuf>,
+        /// Which engine plans: `heuristic` (dispatching and tabu search), `exact` (the
+        /// heuristic, then a constraint model that proves its plan optimal, finds a
+        /// shorter one or raises the lower bound, within a fixed budget of solver
+        /// steps), or `auto` (exact on small problems, heuristic on the others).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
+        engine: EngineChoice,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -114,6 +137,24 @@ enum ListWhat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum EngineChoice {
+    Heuristic,
+    Exact,
+    Auto,
+}
+
+impl EngineChoice {
+    fn engine(self) -> seip::plan::schedule::Engine {
+        use seip::plan::schedule::Engine;
+        match self {
+            EngineChoice::Heuristic => Engine::Heuristic,
+            EngineChoice::Exact => Engine::Exact,
+            EngineChoice::Auto => Engine::Auto,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum MessageFormat {
     Human,
     Json,
@@ -132,15 +173,39 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { files, message_format } => check_files(files, *message_format, cli.color),
+        Command::Check {
+            files,
+            message_format,
+            watch: false,
+        } => check_files(files, *message_format, cli.color, true),
+        Command::Check {
+            files,
+            message_format,
+            watch: true,
+        } => watching(files, || check_files(files, *message_format, cli.color, false)),
         Command::Build {
             file,
             out,
             time_limit,
+            engine,
             message_format,
-        } => {
-            time_limit_of(*time_limit).and_then(|limit| build(file, out.as_deref(), limit, *message_format, cli.color))
-        }
+            watch,
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            let run = || {
+                build(
+                    file,
+                    out.as_deref(),
+                    plan_options(limit, *engine),
+                    *message_format,
+                    cli.color,
+                )
+            };
+            if *watch {
+                watching(std::slice::from_ref(file), run)
+            } else {
+                run()
+            }
+        }),
         Command::Stack {
             file,
             json,
@@ -151,13 +216,18 @@ fn main() -> ExitCode {
             json,
             time_limit,
             export_problem,
+            export_minizinc,
+            engine,
             message_format,
         } => time_limit_of(*time_limit).and_then(|limit| {
             schedule(
                 file,
                 *json,
-                limit,
-                export_problem.as_deref(),
+                plan_options(limit, *engine),
+                Exports {
+                    problem: export_problem.as_deref(),
+                    minizinc: export_minizinc.as_deref(),
+                },
                 *message_format,
                 cli.color,
             )
@@ -197,6 +267,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--watch`: `run` on every save; an error of one run (a file that cannot be read) is
+/// reported and the watch goes on.
+fn watching(files: &[PathBuf], mut run: impl FnMut() -> Result<ExitCode, UsageError>) -> Result<ExitCode, UsageError> {
+    let run = || {
+        run().unwrap_or_else(|UsageError(message)| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })
+    };
+    watch::watch(files, run).map_err(UsageError)
 }
 
 fn time_limit_of(seconds: f64) -> Result<std::time::Duration, UsageError> {
@@ -287,12 +369,20 @@ fn check(
 
 /// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
 /// that cannot be read is reported and counts as 2).
-fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
+/// With `then_exit`, the process ends next: a single file's compilation is not freed,
+/// since freeing a program of 10^5 steps piece by piece takes longer than the operating
+/// system takes to reclaim it (`--watch` frees each one).
+fn check_files(
+    paths: &[PathBuf],
+    format: MessageFormat,
+    color: ColorChoice,
+    then_exit: bool,
+) -> Result<ExitCode, UsageError> {
     if let [path] = paths {
         let (compilation, code) = check(path, seip::Keep::Diagnostics, format, color, None)?;
-        // The process ends next: freeing a program of 10^5 steps piece by piece takes
-        // longer than the operating system takes to reclaim it.
-        std::mem::forget(compilation);
+        if then_exit {
+            std::mem::forget(compilation);
+        }
         return Ok(code);
     }
     let mut sink = Vec::new();
@@ -321,7 +411,7 @@ fn check_files(paths: &[PathBuf], format: MessageFormat, color: ColorChoice) -> 
 /// compilation, the plan when there is one, and the exit code.
 fn compile_and_plan(
     path: &Path,
-    time_limit: std::time::Duration,
+    options: &seip::plan::schedule::SolveOptions,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<(Option<seip::Compilation>, Option<seip::Plan>, ExitCode), UsageError> {
@@ -333,7 +423,7 @@ fn compile_and_plan(
         return Ok((None, None, ExitCode::from(1)));
     }
     let compilation = seip::compile(&source);
-    let (plan, plan_diagnostics) = seip::schedule(&compilation, time_limit);
+    let (plan, plan_diagnostics) = seip::schedule_with(&compilation, options);
     let mut diagnostics = compilation.diagnostics.clone();
     diagnostics.extend(plan_diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -392,20 +482,37 @@ fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> 
     Ok(code)
 }
 
+/// The scheduler's options: the default work limits, `time_limit` as a cap.
+fn plan_options(time_limit: std::time::Duration, engine: EngineChoice) -> seip::plan::schedule::SolveOptions {
+    seip::plan::schedule::SolveOptions {
+        engine: engine.engine(),
+        ..seip::schedule_options(time_limit)
+    }
+}
+
+/// Where `seipc schedule` also writes the problem.
+struct Exports<'a> {
+    problem: Option<&'a Path>,
+    minizinc: Option<&'a Path>,
+}
+
 fn schedule(
     path: &Path,
     json: bool,
-    time_limit: std::time::Duration,
-    export_problem: Option<&Path>,
+    options: seip::plan::schedule::SolveOptions,
+    exports: Exports,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
-    if let (Some(path), Some(plan)) = (export_problem, &plan) {
+    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
+    if let (Some(path), Some(plan)) = (exports.problem, &plan) {
         let value = seip::emit::schedule::problem_json(&plan.expansion);
         write_with(path, |file| {
             serde_json::to_writer_pretty(&mut *file, &value).map_err(std::io::Error::other)
         })?;
+    }
+    if let (Some(path), Some(plan)) = (exports.minizinc, &plan) {
+        write_file(path, &seip::emit::minizinc::model(&plan.expansion.problem))?;
     }
     if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
         if json {
@@ -426,11 +533,11 @@ fn schedule(
 fn build(
     path: &Path,
     out: Option<&Path>,
-    time_limit: std::time::Duration,
+    options: seip::plan::schedule::SolveOptions,
     format: MessageFormat,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, time_limit, format, color)?;
+    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
     let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
         return Ok(code);
     };
@@ -544,19 +651,13 @@ fn explain(name: &str) -> Result<ExitCode, UsageError> {
             "`{name}` is neither a diagnostic code nor a material{help} (`seipc list materials` lists them)"
         )));
     };
-    const SPEC: &str = include_str!("../spec/diagnostics.md");
-    let heading = format!("## {}", code.id);
-    let Some(start) = SPEC.find(&heading) else {
+    let Some(text) = diagnostics::explain::explanation(code) else {
         return Err(UsageError(format!(
             "`{}` is not documented in spec/diagnostics.md",
             code.id
         )));
     };
-    let rest = &SPEC[start..];
-    let end = rest[heading.len()..]
-        .find("\n## ")
-        .map_or(rest.len(), |i| i + heading.len() + 1);
-    print!("{}", &rest[..end]);
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 

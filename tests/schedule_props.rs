@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use seip::plan::schedule::{
-    Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify,
+    Engine, Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify,
 };
 
 #[path = "../benches/support/generate.rs"]
@@ -226,5 +226,33 @@ proptest! {
             }
             Err(other) => prop_assert!(false, "unexpected error {:?}", other),
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The exact engine's plan passes the checker and is no longer than the heuristic's
+    /// it starts from; its lower bound is at least the heuristic's, and no plan found
+    /// with other seeds beats it.
+    #[test]
+    fn exact_plans_are_verified_and_bounds_hold(problem in problem(true), seed in any::<u64>()) {
+        let exact_options = SolveOptions {
+            engine: Engine::Exact,
+            exact_work_limit: 5_000,
+            ..options(seed)
+        };
+        let heuristic = solve(&problem, &options(seed)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let exact = solve(&problem, &exact_options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(verify(&problem, &exact), Ok(()));
+        prop_assert!(exact.makespan_s <= heuristic.makespan_s + 1e-9);
+        prop_assert!(exact.lower_bound_s >= lower_bound(&problem) - 1e-9);
+        prop_assert!(exact.lower_bound_s <= exact.makespan_s + 1e-9);
+        for other in 0..4 {
+            let plan = solve(&problem, &options(seed ^ (other + 1))).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(exact.lower_bound_s <= plan.makespan_s + 1e-9, "bound {} above a plan of {}", exact.lower_bound_s, plan.makespan_s);
+        }
+        // The same input gives the same plan.
+        prop_assert_eq!(solve(&problem, &exact_options).ok(), Some(exact));
     }
 }

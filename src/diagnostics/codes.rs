@@ -124,6 +124,7 @@ codes! {
     MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
     REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
     REACTIVE_SOLUTE_UNMODELLED = "W0703", "reactive-solute-unmodelled";
+    REACTION_UPHILL = "W0704", "reaction-uphill";
 }
 
 /// Looks a code up by its id (`E0201`) or slug (`unknown-material`), for `--explain`.

@@ -5,6 +5,7 @@
 //! place and the rendering library can be swapped without touching the stages.
 
 pub mod codes;
+pub mod explain;
 pub mod json;
 pub mod render;
 pub mod suggest;

@@ -47,12 +47,6 @@ pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item 
     closest(wanted, candidates).map(|near| format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
 }
 
-/// The name a [`similar`] help line suggests, for editors that offer it as a fix.
-pub fn suggested_name(help: &str) -> Option<&str> {
-    let (_, rest) = help.split_once(" with a similar name exists: `")?;
-    rest.strip_suffix('`').filter(|name| !name.contains('`'))
-}
-
 /// The diagnostic for a name that is not known: "unknown tool kind `x`", labelled
 /// "not a tool kind", with the closest known name as help when one is close.
 pub fn unknown<'a>(
@@ -72,7 +66,8 @@ pub fn unknown<'a>(
 }
 
 /// Adds the closest known name to a diagnostic about a misspelt one, when one is close:
-/// as help ("a tool with a similar name exists: `pvd`") and as an edit of `span`.
+/// as help ("a tool with a similar name exists: `pvd`") and as an edit of `span`, the
+/// name written as the source needs it (quoted unless it is an identifier).
 pub fn did_you_mean<'a>(
     diagnostic: super::Diagnostic,
     kind: &str,
@@ -83,7 +78,7 @@ pub fn did_you_mean<'a>(
     match closest(wanted, candidates) {
         Some(near) => diagnostic
             .with_help(format!("{} {kind} with a similar name exists: `{near}`", article(kind)))
-            .with_suggestion(span, near, applicability(wanted, near)),
+            .with_suggestion(span, crate::syntax::token::as_source(near), applicability(wanted, near)),
         None => diagnostic,
     }
 }
@@ -196,10 +191,21 @@ mod tests {
     }
 
     #[test]
-    fn the_suggested_name_is_read_back_from_the_help() {
-        let help = similar("material", "MoS3", ["MoS2"]).unwrap();
-        assert_eq!(suggested_name(&help), Some("MoS2"));
-        assert_eq!(suggested_name("add a `dry` step between them"), None);
+    fn a_name_that_is_no_identifier_is_suggested_in_quotes() {
+        use crate::span::Span;
+        let span = Span::new(0, 10);
+        let typo = unknown(
+            crate::diagnostics::codes::UNKNOWN_MATERIAL,
+            "material",
+            "PVDF-HFQ",
+            span,
+            ["PVDF-HFP"],
+        );
+        assert_eq!(
+            typo.help.as_deref(),
+            Some("a material with a similar name exists: `PVDF-HFP`")
+        );
+        assert_eq!(typo.suggestions[0].replacement, "\"PVDF-HFP\"");
     }
 
     #[test]

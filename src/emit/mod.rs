@@ -3,6 +3,7 @@
 pub mod dot;
 pub mod gantt;
 pub mod json;
+pub mod minizinc;
 pub mod schedule;
 pub mod schema;
 pub mod stack_svg;

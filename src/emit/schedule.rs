@@ -183,6 +183,9 @@ pub struct ScheduleDocument<'a> {
     pub lower_bound_s: f64,
     /// How far the makespan may be above the best possible, as a fraction of the bound.
     pub gap: f64,
+    /// The makespan is down to the lower bound: no plan is shorter (up to the
+    /// verifier's rounding tolerance, 1e-6 of the makespan).
+    pub proven_optimal: bool,
     pub assumed_durations: Vec<AssumedDuration<'a>>,
     pub operations: Vec<JsonOperation<'a>>,
     /// What each machine does around a load: preheat, pump-down, heat-up, vent.
@@ -295,6 +298,7 @@ pub fn to_json(compilation: &Compilation, expansion: &Expansion, schedule: &Sche
         makespan_s: schedule.makespan_s,
         lower_bound_s: schedule.lower_bound_s,
         gap: gap(schedule),
+        proven_optimal: crate::plan::schedule::proven_optimal(schedule),
         assumed_durations: assumed,
         operations,
         setups,

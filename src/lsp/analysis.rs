@@ -5,6 +5,7 @@
 use super::index::{Index, Symbol, SymbolKind};
 use crate::Compilation;
 use crate::span::Span;
+use crate::syntax::token::is_identifier;
 
 pub struct Analysis {
     pub compilation: Compilation,
@@ -106,10 +107,4 @@ impl Analysis {
 pub struct Outline<'a> {
     pub symbol: &'a Symbol,
     pub children: Vec<Outline<'a>>,
-}
-
-/// Whether `text` can stand as a name without quotes (`spec/language.md` §1.3).
-pub fn is_identifier(text: &str) -> bool {
-    let mut lexer = <crate::syntax::token::Tok as logos::Logos>::lexer(text);
-    matches!(lexer.next(), Some(Ok(crate::syntax::token::Tok::Ident(_)))) && lexer.next().is_none()
 }

@@ -8,25 +8,31 @@ use std::time::Duration;
 
 use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::ShowMessage;
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _, Shutdown,
+    CodeActionRequest, Completion, DocumentSymbolRequest, ExecuteCommand, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _, SemanticTokensFullRequest, Shutdown,
 };
 use lsp_types::{self as types, Uri};
 
-use super::analysis::{Analysis, Outline, is_identifier};
+use super::analysis::{Analysis, Outline};
 use super::completion::{CandidateKind, complete};
 use super::hover::hover;
 use super::index::SymbolKind;
-use crate::diagnostics::{Diagnostic, Severity, suggest};
+use super::tokens::{self, Class};
+use crate::diagnostics::{Applicability, Diagnostic, Severity, codes, explain};
 use crate::span::{ColumnUnit, LineIndex, Span};
 
 /// How long the text must stay unchanged before it is re-checked: typing does not start
 /// a check per keystroke, and a request never waits for one to be due.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// The command of the "explain" code action: its one argument is a code (`"E0201"`); the
+/// server shows that code's section of `spec/diagnostics.md`, as `seipc explain` prints it.
+pub const EXPLAIN_COMMAND: &str = "seipc.explain";
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -88,7 +94,27 @@ fn capabilities(unit: ColumnUnit) -> types::ServerCapabilities {
         }),
         document_symbol_provider: Some(types::OneOf::Left(true)),
         code_action_provider: Some(types::CodeActionProviderCapability::Simple(true)),
+        execute_command_provider: Some(types::ExecuteCommandOptions {
+            commands: vec![EXPLAIN_COMMAND.to_owned()],
+            work_done_progress_options: Default::default(),
+        }),
         document_formatting_provider: Some(types::OneOf::Left(true)),
+        semantic_tokens_provider: Some(types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            types::SemanticTokensOptions {
+                legend: types::SemanticTokensLegend {
+                    token_types: Class::ALL
+                        .iter()
+                        .map(|c| types::SemanticTokenType::new(c.name()))
+                        .collect(),
+                    token_modifiers: tokens::MODIFIERS
+                        .iter()
+                        .map(|&m| types::SemanticTokenModifier::new(m))
+                        .collect(),
+                },
+                full: Some(types::SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            },
+        )),
         ..Default::default()
     }
 }
@@ -141,6 +167,10 @@ impl Server<'_> {
                         ErrorCode::InvalidRequest as i32,
                         "the server is shutting down".to_owned(),
                     );
+                    self.connection.sender.send(response.into())?;
+                }
+                Message::Request(request) if request.method == ExecuteCommand::METHOD => {
+                    let response = self.execute(request)?;
                     self.connection.sender.send(response.into())?;
                 }
                 Message::Request(request) => {
@@ -232,6 +262,31 @@ impl Server<'_> {
         Ok(())
     }
 
+    /// `workspace/executeCommand` of [`EXPLAIN_COMMAND`]: shows the explanation as a
+    /// message (what every client can display) and answers with its text.
+    fn execute(&self, request: Request) -> Result<Response, Error> {
+        let id = request.id.clone();
+        let refuse = |message: String| Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, message);
+        let params: types::ExecuteCommandParams = match serde_json::from_value(request.params) {
+            Ok(params) => params,
+            Err(e) => return Ok(refuse(e.to_string())),
+        };
+        if params.command != EXPLAIN_COMMAND {
+            return Ok(refuse(format!("`{}` is not a command of this server", params.command)));
+        }
+        let asked = params.arguments.first().and_then(|a| a.as_str()).unwrap_or_default();
+        let Some(text) = codes::find(asked).and_then(explain::explanation) else {
+            return Ok(refuse(format!("`{asked}` is not a diagnostic code")));
+        };
+        let shown = types::ShowMessageParams {
+            typ: types::MessageType::INFO,
+            message: text.to_owned(),
+        };
+        let notification = Notification::new(ShowMessage::METHOD.to_owned(), shown);
+        self.connection.sender.send(notification.into())?;
+        Ok(Response::new_ok(id, text))
+    }
+
     fn respond(&self, request: Request) -> Response {
         let id = request.id.clone();
         let result = match request.method.as_str() {
@@ -287,7 +342,7 @@ impl Server<'_> {
             CodeActionRequest::METHOD => self.answer::<CodeActionRequest>(request, |view, p| {
                 let start = view.offset(&p.range.start);
                 let end = view.offset(&p.range.end);
-                Ok(Some(view.quick_fixes(start, end)))
+                Ok(Some(view.code_actions(start, end)))
             }),
             // The formatter of `seipc fmt`; a file with syntax errors is left as it is.
             Formatting::METHOD => self.answer::<Formatting>(request, |view, _| {
@@ -299,6 +354,9 @@ impl Server<'_> {
                 }
                 let whole = view.range(Span::new(0, view.text.len()));
                 Ok(Some(vec![types::TextEdit::new(whole, formatted)]))
+            }),
+            SemanticTokensFullRequest::METHOD => self.answer::<SemanticTokensFullRequest>(request, |view, _| {
+                Ok(Some(types::SemanticTokensResult::Tokens(view.semantic_tokens())))
             }),
             method => Err(Response::new_err(
                 id.clone(),
@@ -378,6 +436,7 @@ document_request! {
     types::DocumentSymbolParams => |p| &p.text_document.uri;
     types::CodeActionParams => |p| &p.text_document.uri;
     types::DocumentFormattingParams => |p| &p.text_document.uri;
+    types::SemanticTokensParams => |p| &p.text_document.uri;
 }
 
 /// One document as a request sees it, with the conversions of its positions.
@@ -444,36 +503,78 @@ impl View<'_> {
         })
     }
 
-    /// "did you mean" fixes for the diagnostics that touch `start..end`: the help names
-    /// the one name to put in place of the primary span.
-    fn quick_fixes(&self, start: usize, end: usize) -> types::CodeActionResponse {
-        self.analysis
+    /// The semantic tokens, each relative to the one before as the protocol wants (no
+    /// token spans two lines: comments and strings end at the line's end).
+    fn semantic_tokens(&self) -> types::SemanticTokens {
+        let mut previous = types::Position::default();
+        let data = tokens::tokens(self.analysis, self.text)
+            .into_iter()
+            .map(|token| {
+                let types::Range { start, end } = self.range(token.span);
+                let delta_line = start.line - previous.line;
+                let delta_start = if delta_line == 0 {
+                    start.character - previous.character
+                } else {
+                    start.character
+                };
+                previous = start;
+                types::SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: end.character.saturating_sub(start.character),
+                    token_type: Class::ALL.iter().position(|&c| c == token.class).unwrap_or_default() as u32,
+                    token_modifiers_bitset: token.modifiers,
+                }
+            })
+            .collect();
+        types::SemanticTokens { result_id: None, data }
+    }
+
+    /// The actions for the diagnostics that touch `start..end`: each of the compiler's
+    /// suggestions as an edit, then an "explain" command for each of their codes.
+    fn code_actions(&self, start: usize, end: usize) -> types::CodeActionResponse {
+        let touching: Vec<&Diagnostic> = self
+            .analysis
             .compilation
             .diagnostics
             .iter()
             .filter(|d| d.primary.span.start as usize <= end && start <= d.primary.span.end as usize)
-            .filter_map(|diagnostic| {
-                let name = suggest::suggested_name(diagnostic.help.as_deref()?)?;
-                let written = self.text.get(diagnostic.primary.span.range())?;
-                // A whole name only (one part of `nm/mn` is not the whole unit).
-                if !(is_identifier(written) || written.starts_with('"')) {
-                    return None;
-                }
-                let replacement = if is_identifier(name) {
-                    name.to_owned()
-                } else {
-                    format!("\"{name}\"")
-                };
-                Some(types::CodeActionOrCommand::CodeAction(types::CodeAction {
-                    title: format!("replace `{written}` with `{replacement}`"),
+            .collect();
+        let fixes = touching.iter().flat_map(|diagnostic| {
+            let only = diagnostic.suggestions.len() == 1;
+            diagnostic.suggestions.iter().map(move |suggestion| {
+                let written = self.text.get(suggestion.span.range()).unwrap_or_default();
+                types::CodeActionOrCommand::CodeAction(types::CodeAction {
+                    title: format!("replace `{written}` with `{}`", suggestion.replacement),
                     kind: Some(types::CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![to_lsp_diagnostic(diagnostic, self.uri, &self.lines, self.unit)]),
-                    edit: Some(self.edit(vec![(diagnostic.primary.span, replacement)])),
-                    is_preferred: Some(true),
+                    edit: Some(self.edit(vec![(suggestion.span, suggestion.replacement.clone())])),
+                    // The one fix offered, or one that changes nothing but the mistake.
+                    is_preferred: Some(only || suggestion.applicability == Applicability::MachineApplicable),
                     ..Default::default()
-                }))
+                })
             })
-            .collect()
+        });
+        let mut explained = BTreeSet::new();
+        let explanations = touching
+            .iter()
+            .filter(|diagnostic| explained.insert(diagnostic.code.id))
+            .map(|diagnostic| {
+                let code = diagnostic.code;
+                let title = format!("explain `{}` ({})", code.id, code.slug);
+                types::CodeActionOrCommand::CodeAction(types::CodeAction {
+                    title: title.clone(),
+                    diagnostics: Some(vec![to_lsp_diagnostic(diagnostic, self.uri, &self.lines, self.unit)]),
+                    command: Some(types::Command {
+                        title,
+                        command: EXPLAIN_COMMAND.to_owned(),
+                        arguments: Some(vec![serde_json::Value::from(code.id)]),
+                    }),
+                    ..Default::default()
+                })
+            })
+            .collect::<Vec<_>>();
+        fixes.chain(explanations).collect()
     }
 }
 
@@ -519,25 +620,15 @@ pub fn to_lsp_diagnostic(diagnostic: &Diagnostic, uri: &Uri, lines: &LineIndex, 
             Severity::Warning => types::DiagnosticSeverity::WARNING,
         }),
         code: Some(types::NumberOrString::String(diagnostic.code.id.to_owned())),
-        code_description: explanation_uri(diagnostic.code.id).map(|href| types::CodeDescription { href }),
+        // No link: a checkout's `spec/diagnostics.md` is not where the binary is installed,
+        // and the project publishes no pages. The "explain" code action shows the text.
+        code_description: None,
         source: Some("seipc".to_owned()),
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
     }
-}
-
-/// Where a code is explained: its section of `spec/diagnostics.md` in the sources the
-/// server was built from (the text `seipc explain CODE` prints).
-fn explanation_uri(code: &str) -> Option<Uri> {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/diagnostics.md");
-    let path: String = spec
-        .to_string_lossy()
-        .chars()
-        .map(|c| if c == ' ' { "%20".to_owned() } else { c.to_string() })
-        .collect();
-    format!("file://{path}#{}", code.to_lowercase()).parse().ok()
 }
 
 fn symbol_kind(kind: SymbolKind) -> types::SymbolKind {

@@ -12,6 +12,7 @@
 //! (a layer grown from a gas): n = t_layer / sum_i c_i V_product_i.
 
 use super::context::Ctx;
+use super::data::ConversionData;
 use super::format::length;
 use super::layer::{Layer, Origin, merge, molar_volume};
 use super::notes::Notes;
@@ -20,6 +21,7 @@ use super::state::Piece;
 use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use crate::sema::library::Effect;
 use crate::sema::materials::{MaterialDb, Phase};
+use crate::sema::thermo::{ReactionEnergy, Thermo};
 
 /// What one formula unit of reactant becomes, in volumes.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +85,54 @@ impl Stoichiometry {
     }
 }
 
+/// What thermodynamics says of a reaction (spec/models.md, "Thermodynamics decides").
+#[derive(Debug, Clone, PartialEq)]
+pub enum Drive {
+    /// ΔrG > 0: it never runs.
+    Uphill(ReactionEnergy),
+    /// ΔrG at or below the contact threshold: it runs as soon as the layer touches Li, and
+    /// on the table's triggers too.
+    OnContact(ReactionEnergy),
+    /// Downhill but not enough to run on contact: only the table's triggers start it.
+    Triggers(ReactionEnergy),
+    /// No free energy can be computed (the reason): the table's triggers decide.
+    Untabulated(String),
+}
+
+impl Drive {
+    pub fn of(reaction: &Reaction, thermo: &Thermo, db: &MaterialDb, data: &ConversionData) -> Drive {
+        match thermo.reaction_energy(reaction, db) {
+            // An alloy left out only lowers ΔrG, so a positive bound proves nothing.
+            Ok(energy) if energy.per_mol_li > 0.0 && energy.alloys_left_out.is_empty() => Drive::Uphill(energy),
+            Ok(energy) if energy.per_mol_li <= data.contact_threshold.nominal => Drive::OnContact(energy),
+            Ok(energy) => Drive::Triggers(energy),
+            Err(reason) => Drive::Untabulated(reason.describe()),
+        }
+    }
+
+    /// What `seipc explain` and the notes say.
+    pub fn describe(&self, data: &ConversionData) -> String {
+        let threshold = data.contact_threshold.nominal;
+        match self {
+            Drive::Uphill(energy) => format!("{}; uphill: it never runs", energy.describe()),
+            Drive::OnContact(energy) => format!(
+                "{}; at or below {threshold} kJ/mol Li it runs on contact (data/conversion.tsv)",
+                energy.describe()
+            ),
+            Drive::Triggers(energy) => format!(
+                "{}; {} {threshold} kJ/mol Li, so only its triggers start it (data/conversion.tsv)",
+                energy.describe(),
+                if energy.alloys_left_out.is_empty() {
+                    "not past"
+                } else {
+                    "not known to pass"
+                }
+            ),
+            Drive::Untabulated(reason) => format!("no free energy: {reason}"),
+        }
+    }
+}
+
 /// Whether the step sets off a trigger of `data/reactions.tsv`.
 fn fires(trigger: Trigger, ctx: &Ctx) -> bool {
     match trigger {
@@ -94,13 +144,43 @@ fn fires(trigger: Trigger, ctx: &Ctx) -> bool {
     }
 }
 
+fn drive(reaction: &Reaction, ctx: &Ctx) -> Drive {
+    Drive::of(reaction, ctx.thermo, ctx.db, &ctx.data.conversion)
+}
+
+/// The trigger under which the step converts `layer` of the reaction's reactant, if any:
+/// a trigger of the table the step sets off (contact last: heat, plating and pressing
+/// carry the conversion further), else contact where thermodynamics drives it. What is
+/// left of a layer that converted on contact as far as Li got waits for another trigger.
+pub(super) fn firing(reaction: &Reaction, layer: &Layer, ctx: &Ctx) -> Option<Trigger> {
+    let drive = drive(reaction, ctx);
+    if matches!(drive, Drive::Uphill(_)) {
+        return None;
+    }
+    let contact_spent = layer.contact_spent;
+    let table = |contact: bool| {
+        reaction
+            .when
+            .iter()
+            .copied()
+            .find(|t| (*t == Trigger::Contact) == contact && fires(*t, ctx))
+    };
+    table(false).or_else(|| {
+        (!contact_spent)
+            .then(|| table(true).or_else(|| matches!(drive, Drive::OnContact(_)).then_some(Trigger::Contact)))
+            .flatten()
+    })
+}
+
 /// The reaction that would convert a layer: one of a single precursor material that is
-/// still as deposited.
+/// still as deposited, with a trigger in the table or a drive to run on contact.
 fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> {
     if layer.origin != Origin::Deposited || layer.components.len() != 1 {
         return None;
     }
-    ctx.reactions.get(&layer.material).filter(|r| !r.when.is_empty())
+    ctx.reactions
+        .get(&layer.material)
+        .filter(|r| !r.when.is_empty() || matches!(drive(r, ctx), Drive::OnContact(_)))
 }
 
 /// Converts, bottom to top, every precursor layer that touches the Li and whose trigger the
@@ -113,22 +193,22 @@ pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     }
     let mut index = 0;
     while let Some(layer) = piece.layers().get(index) {
-        if layer.li_derived {
+        if layer.passes_li {
             index += 1;
             continue;
         }
         let reaction = precursor_reaction(layer, ctx);
-        let trigger = reaction.and_then(|r| r.when.iter().copied().find(|t| fires(*t, ctx)));
+        let trigger = reaction.and_then(|r| firing(r, layer, ctx));
         let (Some(reaction), Some(trigger)) = (reaction, trigger) else {
             break;
         };
-        index += convert_layer(piece, index, reaction, &trigger.describe(), ctx, notes);
+        index += convert_layer(piece, index, reaction, trigger, &trigger.describe(), ctx, notes);
         if piece
             .layers()
             .get(index.saturating_sub(1))
-            .is_some_and(|l| !l.li_derived)
+            .is_some_and(|l| !l.passes_li)
         {
-            // It could not be converted (no density): it still blocks.
+            // It could not be converted (no density), or only in part: it still blocks.
             break;
         }
     }
@@ -137,11 +217,27 @@ pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
 /// A note for a precursor just put on the foil that this step leaves unconverted.
 pub(super) fn pending_note(piece: &Piece, index: usize, ctx: &Ctx) -> Option<String> {
     let layer = piece.layers().get(index)?;
-    let reaction = precursor_reaction(layer, ctx)?;
-    if !piece.lithium || reaction.when.iter().any(|t| fires(*t, ctx)) && piece.in_contact(index) {
+    let reaction = ctx.reactions.get(&layer.material)?;
+    // A layer that converted on contact as far as Li got has its note already.
+    if layer.origin != Origin::Deposited || layer.components.len() != 1 || !piece.lithium || layer.contact_spent {
         return None;
     }
-    let when: Vec<String> = reaction.when.iter().map(|t| t.describe()).collect();
+    if let Drive::Uphill(energy) = drive(reaction, ctx) {
+        return Some(format!(
+            "`{}` stays as deposited: {} is uphill ({})",
+            layer.material,
+            reaction.equation(),
+            energy.describe()
+        ));
+    }
+    precursor_reaction(layer, ctx)?;
+    if firing(reaction, layer, ctx).is_some() && piece.in_contact(index) {
+        return None;
+    }
+    let mut when: Vec<String> = reaction.when.iter().map(|t| t.describe()).collect();
+    if matches!(drive(reaction, ctx), Drive::OnContact(_)) && !reaction.when.contains(&Trigger::Contact) {
+        when.insert(0, Trigger::Contact.describe());
+    }
     let blocked = if piece.in_contact(index) {
         String::new()
     } else {
@@ -158,12 +254,40 @@ pub(super) fn pending_note(piece: &Piece, index: usize, ctx: &Ctx) -> Option<Str
     ))
 }
 
-/// Replaces the layer at `index` by the products of its reaction, saying `why` it converts;
-/// returns how many layers now stand in its place.
+/// How much of a layer converts on contact at room temperature, when its product is an
+/// electronic insulator: Li+ and electrons must cross the insulating film between the Li
+/// and the reaction front, which stops once that film reaches the penetration depth
+/// (`data/conversion.tsv`). `insulating_per_unit` is the insulating product's thickness
+/// per unit thickness of reactant; `below` the insulating film already under the layer.
+/// Returns the convertible reactant thickness.
+fn penetration_limit(insulating_per_unit: f64, below: Estimate, data: &ConversionData) -> Estimate {
+    let depth = &data.penetration_depth;
+    let room = |d: f64, b: f64| (d - b).max(0.0) / insulating_per_unit;
+    Estimate::new(
+        room(depth.nominal, below.nominal),
+        room(depth.min, below.max),
+        room(depth.max, below.min),
+    )
+}
+
+/// The insulating film between the Li and the layer at `index`: the layers below it that
+/// conduct no electrons through a percolating phase.
+fn insulating_below(piece: &Piece, index: usize, ctx: &Ctx) -> Estimate {
+    let percolation = ctx.data.conversion.percolation_fraction;
+    piece.layers()[..index]
+        .iter()
+        .filter(|l| l.conducting_fraction(ctx.db) < percolation)
+        .filter_map(|l| l.thickness)
+        .fold(Estimate::ZERO, |sum, t| sum + t)
+}
+
+/// Replaces the layer at `index` by the products of its reaction, converting under
+/// `trigger` and saying `why`; returns how many layers now stand in its place.
 pub(super) fn convert_layer(
     piece: &mut Piece,
     index: usize,
     reaction: &Reaction,
+    trigger: Trigger,
     why: &str,
     ctx: &Ctx,
     notes: &mut Notes,
@@ -208,7 +332,7 @@ pub(super) fn convert_layer(
             (reaction.extent_min * 100.0).round()
         ));
     }
-    let Some(thickness) = layer.thickness else {
+    let Some(whole) = layer.thickness else {
         // The amount is unknown, so are the products and the Li they take.
         let names: Vec<String> = stoichiometry.products.iter().map(|(k, _)| k.clone()).collect();
         let mut converted = Layer::new(&names, None, layer.step, Origin::Converted);
@@ -226,7 +350,53 @@ pub(super) fn convert_layer(
         return 1;
     };
     let grown: f64 = per_product.iter().map(|(_, p)| p).sum();
-    let e = reaction.extent_min;
+    // On contact at room temperature an insulating product limits how far Li gets; heat,
+    // molten Li, plating and pressing drive Li through (spec/models.md, section 4).
+    let percolation = ctx.data.conversion.percolation_fraction;
+    let conducts = |key: &str| ctx.db.lookup(key).is_some_and(|m| m.conducts_electrons);
+    let insulating_per_unit = match reaction.arrangement {
+        Arrangement::Composite => {
+            let conducting: f64 = per_product.iter().filter(|(k, _)| conducts(k)).map(|(_, p)| p).sum();
+            if grown > 0.0 && conducting / grown >= percolation {
+                0.0
+            } else {
+                grown
+            }
+        }
+        // Separate layers: the bottom one lies between the Li and the rest.
+        Arrangement::Layers => per_product
+            .first()
+            .filter(|(key, _)| !conducts(key))
+            .map_or(0.0, |(_, p)| *p),
+    };
+    let mut thickness = whole;
+    let mut remainder = None;
+    let mut e = reaction.extent_min;
+    if trigger == Trigger::Contact && insulating_per_unit > 0.0 {
+        let below = insulating_below(piece, index, ctx);
+        let limit = penetration_limit(insulating_per_unit, below, &ctx.data.conversion);
+        if limit.min < whole.max {
+            let depth = &ctx.data.conversion.penetration_depth;
+            caveats.assume(format!(
+                "Li converts an insulating product film no thicker than {} to {} on contact (data/conversion.tsv)",
+                length(depth.min, 3),
+                length(depth.max, 3)
+            ));
+            if limit.nominal < whole.nominal {
+                // Part of the layer stays as deposited, on top of what converted.
+                thickness = Estimate::new(limit.nominal, whole.min.min(limit.min), whole.max.min(limit.max));
+                remainder = Some(Estimate::new(
+                    whole.nominal - limit.nominal,
+                    (whole.min - limit.max).max(0.0),
+                    (whole.max - thickness.min).max(0.0),
+                ));
+            } else {
+                // Nominally all of it converts; at worst only `limit.min` does, the rest
+                // counted unconverted within the layer, like an extent below 1.
+                e = e.min(limit.min / whole.max);
+            }
+        }
+    }
     // Linear in the extent e and the thickness t: the bounds sit at the corners.
     let at = |t: f64, e: f64| t * ((1.0 - e) + e * grown);
     let corners = [
@@ -257,7 +427,7 @@ pub(super) fn convert_layer(
         product.caveats = caveats.clone();
         product
     };
-    let products: Vec<Layer> = match reaction.arrangement {
+    let mut products: Vec<Layer> = match reaction.arrangement {
         Arrangement::Composite => vec![make(
             per_product.clone(),
             composite.zip(fraction, |t, f| t * f).ordered(),
@@ -265,9 +435,12 @@ pub(super) fn convert_layer(
         Arrangement::Layers => per_product
             .iter()
             .map(|(key, p)| {
+                let t = thickness.scale(*p);
                 make(
                     vec![(key.clone(), 1.0)],
-                    thickness.scale(*p).zip(fraction, |t, f| t * f).ordered(),
+                    Estimate::new(t.nominal, t.min * e, t.max)
+                        .zip(fraction, |t, f| t * f)
+                        .ordered(),
                 )
             })
             .collect(),
@@ -282,9 +455,16 @@ pub(super) fn convert_layer(
             )
         })
         .collect();
+    let rest = remainder.map_or_else(String::new, |left| {
+        format!(
+            "; {} of `{}` stays on top: Li does not get through more insulating product on contact",
+            length(left.nominal, 3),
+            layer.material
+        )
+    });
     notes.add(|| {
         format!(
-            "`{}` converts {why}: {} gives {}, taking {} of Li ({})",
+            "`{}` converts {why}: {} gives {}, taking {} of Li ({}){rest}",
             layer.material,
             reaction.equation(),
             described.join(" + "),
@@ -292,6 +472,13 @@ pub(super) fn convert_layer(
             first_clause(&reaction.source)
         )
     });
+    if let Some(left) = remainder {
+        let mut rest = Layer::clone(&layer);
+        rest.thickness = Some(left);
+        rest.contact_spent = true;
+        rest.caveats = caveats.clone();
+        products.push(rest);
+    }
     let count = products.len();
     piece
         .layers_mut()

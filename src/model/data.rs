@@ -10,6 +10,7 @@ use crate::sema::tsv::for_each_record;
 
 const GROWTH_TSV: &str = include_str!("../../data/growth.tsv");
 const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
+const CONVERSION_TSV: &str = include_str!("../../data/conversion.tsv");
 
 /// The growth routes of `data/growth.tsv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,10 +59,46 @@ pub struct Parameter {
     pub assumed: bool,
 }
 
+/// The parameters of `data/conversion.tsv` (spec/models.md, section 4).
+#[derive(Debug)]
+pub struct ConversionData {
+    /// kJ per mol Li: a reaction at or below it runs on contact.
+    pub contact_threshold: Parameter,
+    /// m: the insulating film through which contact conversion goes on.
+    pub penetration_depth: Parameter,
+    /// The volume fraction at which a conducting phase percolates.
+    pub percolation_fraction: f64,
+}
+
 #[derive(Debug)]
 pub struct ModelData {
     pub growth: BTreeMap<Route, Growth>,
     pub coulombic_efficiency: Parameter,
+    pub conversion: ConversionData,
+}
+
+/// The rows of a parameter table (`quantity nominal min max assumed source`), by quantity.
+fn parameters(table: &'static str, text: &str) -> BTreeMap<String, Parameter> {
+    let mut rows = BTreeMap::new();
+    for_each_record(text, |record| {
+        let quantity = record.get("quantity");
+        let number = |column: &str| {
+            record
+                .get(column)
+                .parse::<f64>()
+                .unwrap_or_else(|_| malformed(table, quantity, column))
+        };
+        rows.insert(
+            quantity.to_owned(),
+            Parameter {
+                nominal: number("nominal"),
+                min: number("min"),
+                max: number("max"),
+                assumed: record.get("assumed") == "yes",
+            },
+        );
+    });
+    rows
 }
 
 impl ModelData {
@@ -105,28 +142,26 @@ impl ModelData {
                 },
             );
         });
-        let mut coulombic_efficiency = None;
-        for_each_record(ELECTROCHEM_TSV, |record| {
-            let number = |column: &str| {
-                record
-                    .get(column)
-                    .parse::<f64>()
-                    .unwrap_or_else(|_| panic!("data/electrochem.tsv: bad {column}"))
-            };
-            let parameter = Parameter {
-                nominal: number("nominal"),
-                min: number("min"),
-                max: number("max"),
-                assumed: record.get("assumed") == "yes",
-            };
-            if record.get("quantity") == "coulombic_efficiency" {
-                coulombic_efficiency = Some(parameter);
-            }
-        });
+        let mut electrochem = parameters("electrochem", ELECTROCHEM_TSV);
+        let mut conversion = parameters("conversion", CONVERSION_TSV);
+        let take = |rows: &mut BTreeMap<String, Parameter>, table: &str, quantity: &str| {
+            rows.remove(quantity)
+                .unwrap_or_else(|| malformed(table, quantity, "row (missing)"))
+        };
+        let depth = take(&mut conversion, "conversion", "penetration_depth_nm");
         ModelData {
             growth,
-            coulombic_efficiency: coulombic_efficiency
-                .unwrap_or_else(|| panic!("data/electrochem.tsv: no coulombic_efficiency")),
+            coulombic_efficiency: take(&mut electrochem, "electrochem", "coulombic_efficiency"),
+            conversion: ConversionData {
+                contact_threshold: take(&mut conversion, "conversion", "contact_threshold_kJ_per_mol_Li"),
+                penetration_depth: Parameter {
+                    nominal: depth.nominal * 1e-9,
+                    min: depth.min * 1e-9,
+                    max: depth.max * 1e-9,
+                    assumed: depth.assumed,
+                },
+                percolation_fraction: take(&mut conversion, "conversion", "percolation_fraction").nominal,
+            },
         }
     }
 }
@@ -152,5 +187,10 @@ mod tests {
         }
         let ce = &data.coulombic_efficiency;
         assert!(0.0 < ce.min && ce.min <= ce.nominal && ce.nominal <= ce.max && ce.max <= 1.0);
+        let conversion = &data.conversion;
+        let threshold = &conversion.contact_threshold;
+        assert!(threshold.min <= threshold.nominal && threshold.nominal <= threshold.max && threshold.max < 0.0);
+        let depth = &conversion.penetration_depth;
+        assert!(0.0 < depth.min && depth.min <= depth.nominal && depth.nominal <= depth.max);
     }
 }

@@ -40,11 +40,15 @@ pub struct Layer {
     pub step: usize,
     /// The step that converted it, for a converted layer.
     pub converted_at: Option<usize>,
+    /// What is left of a precursor that converted on contact as far as Li got through its
+    /// insulating product: only another trigger (heat, plating, pressing) goes further.
+    pub contact_spent: bool,
     pub origin: Origin,
-    /// Made by a reaction with Li: a Li compound or alloy through which Li still reaches
-    /// the layers above (an artificial SEI conducts Li+ by design). A deposited layer is
-    /// not, so it keeps what lies above it from touching the Li.
-    pub li_derived: bool,
+    /// Li still reaches the layers above through it: it was made by a reaction with Li, or
+    /// it is a Li compound or alloy however it was put on (an artificial SEI conducts Li+
+    /// by design; a sputtered LiF is the same LiF as a grown one). Any other deposited
+    /// layer (a polymer, an oxide, Cu) keeps what lies above it from touching the Li.
+    pub passes_li: bool,
     /// What this layer's thickness rests on that is unverified or assumed.
     pub caveats: Caveats,
 }
@@ -108,8 +112,9 @@ impl Layer {
             thickness,
             step,
             converted_at: None,
+            contact_spent: false,
             origin,
-            li_derived: origin != Origin::Deposited,
+            passes_li: origin != Origin::Deposited,
             caveats: Caveats::default(),
         }
     }
@@ -132,6 +137,20 @@ impl Layer {
             }
         }
         layer
+    }
+
+    /// Whether every component is a Li compound or alloy (its formula holds Li).
+    pub fn is_lithium_based(&self, db: &MaterialDb) -> bool {
+        self.components.iter().all(|c| {
+            db.lookup(&c.material)
+                .and_then(|m| m.formula.as_ref())
+                .is_some_and(|f| f.elements.iter().any(|(symbol, _)| symbol == "Li"))
+        })
+    }
+
+    /// The share of this layer's volume that conducts electrons (`data/conduction.tsv`).
+    pub fn conducting_fraction(&self, db: &MaterialDb) -> f64 {
+        self.removable_fraction(|key| db.lookup(key).is_some_and(|m| m.conducts_electrons))
     }
 
     /// The share of this layer's volume made of materials for which `removable` holds.
@@ -260,7 +279,7 @@ mod tests {
         assert_eq!(layer.material, "LiF+Mo");
         assert!((layer.components[0].volume_fraction - 0.75).abs() < 1e-12);
         assert!((layer.removable_fraction(|m| m == "Mo") - 0.25).abs() < 1e-12);
-        assert!(layer.li_derived);
+        assert!(layer.passes_li);
     }
 
     #[test]

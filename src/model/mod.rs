@@ -23,3 +23,12 @@ mod solution;
 pub mod stack;
 mod state;
 pub mod table;
+
+use crate::sema::chemistry::{Chemistry, Reaction};
+
+/// What thermodynamics says of a reaction with the built-in model data: its free energy
+/// per mol Li and whether it runs on contact, on its triggers only, or never.
+pub fn reaction_drive(reaction: &Reaction, chemistry: &Chemistry) -> String {
+    let data = &data::ModelData::builtin().conversion;
+    conversion::Drive::of(reaction, &chemistry.thermo, &chemistry.materials, data).describe(data)
+}

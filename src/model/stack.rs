@@ -19,7 +19,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::budget::{self, BudgetOutcome};
 use super::context::Ctx;
-use super::conversion::{convert_layer, pending_note, settle};
+use super::conversion::{convert_layer, firing, first_clause, pending_note, settle};
 use super::data::{ModelData, Route};
 use super::deposition::deposit;
 use super::duration::duration;
@@ -207,6 +207,7 @@ fn predict_protocol(
             library,
             db,
             reactions: &chemistry.reactions,
+            thermo: &chemistry.thermo,
             data,
         };
         let mut notes = if write_notes {
@@ -457,7 +458,27 @@ fn react(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
             ctx.db,
         );
         let index = piece.layers().len() - 1;
-        convert_layer(piece, index, reactive.reaction, &why, ctx, notes);
+        let layer = Arc::clone(&piece.layers()[index]);
+        match firing(reactive.reaction, &layer, ctx) {
+            Some(trigger) => {
+                convert_layer(piece, index, reactive.reaction, trigger, &why, ctx, notes);
+            }
+            None => notes.add(|| {
+                format!(
+                    "`{}` stays as it is on the Li: {} needs {} ({})",
+                    layer.material,
+                    reactive.reaction.equation(),
+                    reactive
+                        .reaction
+                        .when
+                        .iter()
+                        .map(|t| t.describe())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    first_clause(&reactive.reaction.source)
+                )
+            }),
+        }
     }
 }
 

@@ -146,7 +146,10 @@ impl Piece {
 
     /// Puts a layer on top.
     pub fn push(&mut self, layer: impl Into<Arc<Layer>>, db: &MaterialDb) {
-        let layer = layer.into();
+        let mut layer = layer.into();
+        if !layer.passes_li && layer.is_lithium_based(db) {
+            Arc::make_mut(&mut layer).passes_li = true;
+        }
         if !self.stale {
             self.totals.add(&layer, db);
         }
@@ -235,14 +238,14 @@ impl Piece {
     }
 
     /// Whether Li reaches the layer at `index`: the piece is Li and every layer below it was
-    /// made by a reaction with Li (see `Layer::li_derived`).
+    /// made by a reaction with Li (see `Layer::passes_li`).
     pub fn in_contact(&self, index: usize) -> bool {
-        self.lithium && self.layers[..index.min(self.layers.len())].iter().all(|l| l.li_derived)
+        self.lithium && self.layers[..index.min(self.layers.len())].iter().all(|l| l.passes_li)
     }
 
     /// The first layer that keeps a reagent from the Li, if any.
     pub fn barrier(&self) -> Option<&Layer> {
-        self.layers.iter().map(|l| &**l).find(|l| !l.li_derived)
+        self.layers.iter().map(|l| &**l).find(|l| !l.passes_li)
     }
 
     /// Scales every thickness by `ratio` (rolling to a gap: the volume is conserved and

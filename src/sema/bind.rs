@@ -52,28 +52,26 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
         Ok(unit) => unit,
         Err(unknown) => {
             // Point at the unknown part of `nm/mni`, not the whole unit.
-            let start = quantity.unit.span.start as usize + unknown.offset;
-            let span = Span::new(
-                start,
-                (start + unknown.symbol.len()).min(quantity.unit.span.end as usize),
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_UNIT,
+                format!("unknown unit `{}`", unknown.symbol),
+                unknown.span(quantity.unit.span),
+                "not a unit",
             );
             diagnostics.push(
-                Diagnostic::new(
-                    codes::UNKNOWN_UNIT,
-                    format!("unknown unit `{}`", unknown.symbol),
-                    span,
-                    "not a unit",
-                )
-                .with_help_opt(unknown.suggestion)
-                .with_note("the units are listed in `spec/language.md`"),
+                unknown
+                    .suggest(diagnostic, quantity.unit.span)
+                    .with_note("the units are listed in `spec/language.md`"),
             );
             return None;
         }
     };
     let si = unit.to_si(quantity.value);
     let temperature = const { Dimension::called("temperature") } == unit.dimension;
-    // Temperatures are absolute here, so one rule covers "below absolute zero" too.
-    if si < 0.0 {
+    // Temperatures are absolute here, so one rule covers "below absolute zero" too. A
+    // formation energy is the one quantity that is negative as a rule.
+    let signed = const { Dimension::called("molar energy") } == unit.dimension;
+    if si < 0.0 && !signed {
         let (message, help) = if temperature {
             let help = (quantity.unit.text == "K").then(|| {
                 format!(

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::bind::quantity_value;
 use super::declarations::{names, single, single_name, text, texts, unknown_field};
 use super::materials::{FormulaError, KINDS, LiReaction, Material, MaterialDb, Phase, parse_formula};
+use super::thermo::{Formation, Thermo};
 use super::tsv::for_each_record;
 use super::units::{Dimension, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
@@ -33,6 +34,8 @@ pub struct Chemistry {
     pub materials: MaterialDb,
     /// By reactant key.
     pub reactions: BTreeMap<String, Reaction>,
+    /// Standard formation energies, built-in and declared.
+    pub thermo: Thermo,
     /// Materials declared inside a protocol, visible only there: key -> protocol index.
     pub protocol_materials: HashMap<String, usize>,
 }
@@ -44,6 +47,7 @@ impl Chemistry {
         BUILTIN.get_or_init(|| Chemistry {
             materials: MaterialDb::builtin().clone(),
             reactions: builtin_reactions(),
+            thermo: Thermo::builtin().clone(),
             protocol_materials: HashMap::default(),
         })
     }
@@ -306,7 +310,10 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
                 .with_note(format!("built-in data: {}", shadowed.source)),
             );
         }
-        if let Some(material) = lower_material(decl, &mut diagnostics) {
+        if let Some((material, formation)) = lower_material(decl, &mut diagnostics) {
+            if let Some(formation) = formation {
+                chemistry.thermo.formations.insert(material.key.clone(), formation);
+            }
             if let Some(protocol) = scope {
                 chemistry.protocol_materials.insert(material.key.clone(), protocol);
             }
@@ -319,10 +326,30 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
     }
     for decl in reactions {
         if let Some(reaction) = lower_reaction(decl, &chemistry.materials, &mut diagnostics) {
+            if let Ok(energy) = chemistry.thermo.reaction_energy(&reaction, &chemistry.materials)
+                && energy.per_mol_li > 0.0
+                && energy.alloys_left_out.is_empty()
+            {
+                diagnostics.push(uphill(decl, &reaction, &energy.describe()));
+            }
             chemistry.reactions.insert(reaction.reactant.clone(), reaction);
         }
     }
     (Cow::Owned(chemistry), diagnostics)
+}
+
+/// W0704: a declared reaction that the formation energies put uphill.
+fn uphill(decl: &BlockDecl, reaction: &Reaction, energy: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::REACTION_UPHILL,
+        format!("reaction `{}` is uphill: {energy}", reaction.equation()),
+        decl.name.span,
+        format!("never runs: the model leaves `{}` as it is", reaction.reactant),
+    )
+    .with_help(
+        "check the products and the formation energies (`formation_gibbs` of a declared material): with these values the products are less stable than the reactant and Li",
+    )
+    .with_note("ΔrG per mol Li = (Σ products ΔfG - reactant ΔfG) / n, from data/thermo.tsv and the file's declarations")
 }
 
 /// The fields of a `material` declaration, as `seipc explain` and the spec list them.
@@ -339,6 +366,9 @@ pub const MATERIAL_FIELDS: &[&str] = &[
     "decomposes",
     "sublimes",
     "vapour_pressure",
+    "formation_enthalpy",
+    "formation_gibbs",
+    "electronic",
     "li_reaction",
     "dissolves_in",
     "note",
@@ -346,6 +376,8 @@ pub const MATERIAL_FIELDS: &[&str] = &[
 ];
 
 const PHASES: &[(&str, Phase)] = &[("solid", Phase::Solid), ("liquid", Phase::Liquid), ("gas", Phase::Gas)];
+
+const ELECTRONIC: &[(&str, bool)] = &[("conductor", true), ("insulator", false)];
 
 const LI_REACTIONS: &[(&str, LiReaction)] = &[
     ("inert", LiReaction::Inert),
@@ -356,7 +388,7 @@ const LI_REACTIONS: &[(&str, LiReaction)] = &[
     ("unknown", LiReaction::Unknown),
 ];
 
-fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Material> {
+fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<(Material, Option<Formation>)> {
     let key = decl.name.text.to_string();
     let mut material = Material {
         key: key.clone(),
@@ -379,13 +411,15 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
         li_per_unit: None,
         dissolves_in: Vec::new(),
         insoluble_in: Vec::new(),
+        conducts_electrons: false,
         source: String::new(),
         li_note: String::new(),
         classification: "declared in the recipe".to_owned(),
         unverified: Vec::new(),
     };
+    let mut enthalpy = None;
+    let mut gibbs = None;
     let mut phase_given = false;
-    let mut valid = true;
     let mut points: Vec<(&'static str, f64, Span)> = Vec::new();
     for entry in &decl.entries {
         let DeclEntry::Field { key, values } = entry else {
@@ -411,7 +445,6 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                             material.formula_text = text.text.to_string();
                         }
                         Err(error) => {
-                            valid = false;
                             let (what, offset) = describe_formula_error(&error);
                             // The offset is into the text; a quoted name starts one byte later.
                             let quote = usize::from(text.span.range().len() > text.text.len());
@@ -464,7 +497,8 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                             phase_given = true;
                         }
                         None => {
-                            valid = false;
+                            // Reported here: not "missing" as well.
+                            phase_given = true;
                             invalid_choice(text, "phase", PHASES.iter().map(|(n, _)| *n), diagnostics);
                         }
                     }
@@ -494,18 +528,14 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                     material.source = text;
                 }
             }
-            "density" => match positive(key, values, DENSITY, "a density, as `1.2 g/cm3`", diagnostics) {
+            "density" => {
                 // kg/m3 -> g/cm3
-                Some(si) => material.density_g_cm3 = Some(si / 1000.0),
-                None => valid = false,
-            },
-            "porosity" => match fraction(key, values, diagnostics) {
-                Some(porosity) => material.porosity = Some(porosity),
-                None => valid = false,
-            },
+                let density = positive(key, values, DENSITY, "a density, as `1.2 g/cm3`", diagnostics);
+                material.density_g_cm3 = density.map(|si| si / 1000.0);
+            }
+            "porosity" => material.porosity = fraction(key, values, diagnostics),
             "melts" | "boils" | "decomposes" | "sublimes" => {
                 let Some((celsius, span)) = temperature(key, values, diagnostics) else {
-                    valid = false;
                     continue;
                 };
                 let (slot, label) = match key.text.as_ref() {
@@ -517,10 +547,30 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 *slot = Some(celsius);
                 points.push((label, celsius, span));
             }
-            "vapour_pressure" => match vapour_pressure(key, values, diagnostics) {
-                Some(datum) => material.vapour_pressure = Some(datum),
-                None => valid = false,
-            },
+            "vapour_pressure" => material.vapour_pressure = vapour_pressure(key, values, diagnostics),
+            "electronic" => {
+                if let Some(text) = single_name(key, values, diagnostics) {
+                    match ELECTRONIC.iter().find(|(name, _)| *name == text.text) {
+                        Some((_, conducts)) => material.conducts_electrons = *conducts,
+                        None => invalid_choice(
+                            text,
+                            "electronic conduction",
+                            ELECTRONIC.iter().map(|(n, _)| *n),
+                            diagnostics,
+                        ),
+                    }
+                }
+            }
+            "formation_enthalpy" | "formation_gibbs" => {
+                let Some(value) = molar_energy(key, values, diagnostics) else {
+                    continue;
+                };
+                *if key.text.as_ref() == "formation_gibbs" {
+                    &mut gibbs
+                } else {
+                    &mut enthalpy
+                } = Some(value);
+            }
             _ => unknown_field(key, MATERIAL_FIELDS, "a material", diagnostics),
         }
     }
@@ -539,14 +589,39 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
         );
         return None;
     }
-    if !check_transitions(decl, &material, &points, diagnostics) || !valid {
-        return None;
-    }
+    // A material with a wrong value is an error already; it stays declared (without the
+    // value) so that the names using it do not fail as well.
+    check_transitions(decl, &material, &points, diagnostics);
     if material.source.is_empty() {
         material.source = "declared in the recipe, no source given".to_owned();
         material.unverified = given_columns(&material);
     }
-    Some(material)
+    let formation = (enthalpy.is_some() || gibbs.is_some()).then(|| Formation {
+        enthalpy,
+        gibbs,
+        source: material.source.clone(),
+    });
+    Some((material, formation))
+}
+
+/// A standard formation energy, kJ/mol (`formation_gibbs: -587.7 kJ/mol`); any sign.
+fn molar_energy(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnostic>) -> Option<f64> {
+    const MOLAR_ENERGY: Dimension = Dimension::called("molar energy");
+    const WHAT: &str = "an energy per mole, as `-587.7 kJ/mol`";
+    let value = single(key, values, diagnostics)?;
+    let Value::Quantity(quantity) = value else {
+        diagnostics.push(wants(key, value.span(), WHAT));
+        return None;
+    };
+    let value = quantity_value(quantity, diagnostics)?;
+    if value.dimension != MOLAR_ENERGY {
+        diagnostics.push(
+            wants(key, quantity.span, WHAT).with_note(format!("`{}` is a {}", quantity.unit.text, value.dimension)),
+        );
+        return None;
+    }
+    // J/mol -> kJ/mol
+    Some(value.si / 1e3)
 }
 
 /// What is wrong with a formula, for a user, and the byte offset in it where it is.
@@ -775,15 +850,15 @@ fn invalid_choice<'a>(
 ) {
     let listed: Vec<String> = choices.clone().map(|c| format!("`{c}`")).collect();
     let article = suggest::article(what);
+    let diagnostic = Diagnostic::new(
+        codes::INVALID_VALUE,
+        format!("`{}` is not {article} {what}", value.text),
+        value.span,
+        format!("not {article} {what}"),
+    );
     diagnostics.push(
-        Diagnostic::new(
-            codes::INVALID_VALUE,
-            format!("`{}` is not {article} {what}", value.text),
-            value.span,
-            format!("not {article} {what}"),
-        )
-        .with_help_opt(suggest::similar(what, &value.text, choices))
-        .with_note(format!("the choices are {}", listed.join(", "))),
+        suggest::did_you_mean(diagnostic, what, &value.text, value.span, choices)
+            .with_note(format!("the choices are {}", listed.join(", "))),
     );
 }
 

@@ -300,17 +300,17 @@ pub(super) fn choice<T: Copy>(
         return Some(*chosen);
     }
     let names: Vec<String> = choices.iter().map(|(name, _)| format!("`{name}`")).collect();
-    let help = suggest::similar(what, &value.text, choices.iter().map(|(name, _)| *name));
     let article = suggest::article(what);
+    let diagnostic = Diagnostic::new(
+        codes::INVALID_VALUE,
+        format!("`{}` is not {article} {what}", value.text),
+        value.span,
+        format!("not {article} {what}"),
+    );
+    let candidates = choices.iter().map(|(name, _)| *name);
     diagnostics.push(
-        Diagnostic::new(
-            codes::INVALID_VALUE,
-            format!("`{}` is not {article} {what}", value.text),
-            value.span,
-            format!("not {article} {what}"),
-        )
-        .with_help_opt(help)
-        .with_note(format!("the choices are {}", names.join(", "))),
+        suggest::did_you_mean(diagnostic, what, &value.text, value.span, candidates)
+            .with_note(format!("the choices are {}", names.join(", "))),
     );
     None
 }
@@ -394,17 +394,16 @@ fn expect_name<'a, 'src>(
 }
 
 pub(super) fn unknown_field(key: &Name, fields: &[&str], owner: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let help = suggest::similar("field", &key.text, fields.iter().copied());
     let listed: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+    let diagnostic = Diagnostic::new(
+        codes::UNKNOWN_PARAMETER,
+        format!("{owner} has no field `{}`", key.text),
+        key.span,
+        "unknown field",
+    );
     diagnostics.push(
-        Diagnostic::new(
-            codes::UNKNOWN_PARAMETER,
-            format!("{owner} has no field `{}`", key.text),
-            key.span,
-            "unknown field",
-        )
-        .with_help_opt(help)
-        .with_note(format!("the fields are {}, and `param name: unit`", listed.join(", "))),
+        suggest::did_you_mean(diagnostic, "field", &key.text, key.span, fields.iter().copied())
+            .with_note(format!("the fields are {}, and `param name: unit`", listed.join(", "))),
     );
 }
 
@@ -445,19 +444,18 @@ fn lower_operation(decl: &BlockDecl, library: &Library, diagnostics: &mut Vec<Di
                         required: *required,
                         by_dimension: true,
                     }),
-                    Err(unknown) => diagnostics.push(
-                        Diagnostic::new(
+                    Err(unknown) => {
+                        let diagnostic = Diagnostic::new(
                             codes::UNKNOWN_UNIT,
                             format!("unknown unit `{}`", unknown.symbol),
                             unit.span,
                             "not a unit",
-                        )
-                        .with_help_opt(unknown.suggestion)
-                        .with_note(format!(
+                        );
+                        diagnostics.push(unknown.suggest(diagnostic, unit.span).with_note(format!(
                             "a parameter's unit gives its dimension, as in `param {}: nm`",
                             name.text
-                        )),
-                    ),
+                        )));
+                    }
                 }
             }
             DeclEntry::Field { key, values } => match key.text.as_ref() {

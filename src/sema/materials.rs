@@ -20,6 +20,8 @@ const ELEMENTS_TSV: &str = include_str!("../../data/elements.tsv");
 const SOLUBILITY_TSV: &str = include_str!("../../data/solubility.tsv");
 
 const SOLUBILITY_COLUMNS: [&str; 4] = ["solute", "solvent", "dissolves", "source"];
+const CONDUCTION_TSV: &str = include_str!("../../data/conduction.tsv");
+const CONDUCTION_COLUMNS: [&str; 3] = ["material", "electronic", "source"];
 
 /// The table gives temperatures in degrees Celsius; the compiler works in kelvin.
 const KELVIN_AT_0_C: f64 = 273.15;
@@ -151,6 +153,8 @@ pub struct Material {
     /// Keys of liquids `data/solubility.tsv` names as non-solvents of it (a salt that
     /// stays undissolved, a polymer a rinse leaves in place).
     pub insoluble_in: Vec<String>,
+    /// Whether it conducts electrons at 25 degC (`data/conduction.tsv`; not listed: no).
+    pub conducts_electrons: bool,
     /// Where the numbers come from.
     pub source: String,
     /// How Li reacts with it, in words, with the review's references.
@@ -395,6 +399,7 @@ impl MaterialDb {
         BUILTIN.get_or_init(|| {
             MaterialDb::parse(MATERIALS_TSV, ELEMENTS_TSV)
                 .and_then(|mut db| db.read_solubility(SOLUBILITY_TSV).map(|()| db))
+                .and_then(|mut db| db.read_conduction(CONDUCTION_TSV).map(|()| db))
                 .unwrap_or_else(|error| panic!("embedded materials data is malformed: {error}"))
         })
     }
@@ -448,6 +453,31 @@ impl MaterialDb {
                 "no" => material.insoluble_in.push(solvent_key),
                 other => return Err(error(format!("dissolves '{other}' is not yes, no or partial"))),
             }
+        }
+        Ok(())
+    }
+
+    /// Adds the verdicts of `data/conduction.tsv`, each once, sourced.
+    fn read_conduction(&mut self, tsv: &str) -> Result<(), TableError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for (line, fields) in records("conduction.tsv", tsv, &CONDUCTION_COLUMNS)? {
+            let error = |message: String| TableError::new("conduction.tsv", line, message);
+            let index = self
+                .index
+                .get(fields[0])
+                .copied()
+                .ok_or_else(|| error(format!("'{}' names no material", fields[0])))?;
+            if fields[2].trim().is_empty() {
+                return Err(error("no source".to_owned()));
+            }
+            if !seen.insert(index) {
+                return Err(error(format!("{} is stated twice", fields[0])));
+            }
+            self.materials[index].conducts_electrons = match fields[1] {
+                "conductor" => true,
+                "insulator" => false,
+                other => return Err(error(format!("electronic '{other}' is not conductor or insulator"))),
+            };
         }
         Ok(())
     }
@@ -666,6 +696,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         li_per_unit: number(li_per_unit)?,
         dissolves_in: list(dissolves_in, '|')?,
         insoluble_in: Vec::new(),
+        conducts_electrons: false,
         source: (*source).to_owned(),
         li_note: (*li_note).to_owned(),
         classification: (*classification).to_owned(),

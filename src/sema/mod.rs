@@ -11,6 +11,7 @@ pub mod materials;
 pub mod names;
 pub mod phases;
 pub mod program;
+pub mod thermo;
 pub(crate) mod tsv;
 pub mod units;
 

@@ -663,20 +663,17 @@ impl<'a, 't> Resolver<'a, 't> {
             .iter()
             .find(|(name, _, _)| *name == budget.metric.text)
         else {
-            let help = suggest::similar(
-                "budget",
-                &budget.metric.text,
-                BudgetMetric::ALL.iter().map(|(name, _, _)| *name),
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_BUDGET,
+                format!("unknown budget `{}`", budget.metric.text),
+                budget.metric.span,
+                "not a budget",
             );
+            let (metric, span) = (&budget.metric.text, budget.metric.span);
+            let candidates = BudgetMetric::ALL.iter().map(|(name, _, _)| *name);
             self.diagnostics.push(
-                Diagnostic::new(
-                    codes::UNKNOWN_BUDGET,
-                    format!("unknown budget `{}`", budget.metric.text),
-                    budget.metric.span,
-                    "not a budget",
-                )
-                .with_help_opt(help)
-                .with_note("the budgets are `coating`, `li_loss`, `li_remaining`, `mass` and `time`"),
+                suggest::did_you_mean(diagnostic, "budget", metric, span, candidates)
+                    .with_note("the budgets are `coating`, `li_loss`, `li_remaining`, `mass` and `time`"),
             );
             return None;
         };

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::diagnostics::{Diagnostic, suggest};
+
 /// `a == b`, usable in constants.
 const fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -155,6 +157,7 @@ pub const NAMED_DIMENSIONS: &[(&str, Dimension)] = &[
     ("temperature ramp", Dimension::of(&[(K, 1), (T, -1)])),
     ("pressure", Dimension::of(&[(M, 1), (L, -1), (T, -2)])),
     ("energy", Dimension::of(&[(M, 1), (L, 2), (T, -2)])),
+    ("molar energy", Dimension::of(&[(M, 1), (L, 2), (T, -2), (N, -1)])),
     ("power", Dimension::of(&[(M, 1), (L, 2), (T, -3)])),
     ("power density", Dimension::of(&[(M, 1), (T, -3)])),
     ("voltage", Dimension::of(&[(M, 1), (L, 2), (T, -3), (I, -1)])),
@@ -294,17 +297,18 @@ const UNITS: &[UnitAtom] = &[
     atom(&["slm"], SCCM_MOL_PER_S * 1e3, GAS_FLOW),
 ];
 
-/// Units people write that mean something else here, with what to write instead.
-const MISTAKES: &[(&str, &str)] = &[
-    ("C", "for degrees Celsius write `degC` or `°C`"),
-    ("deg", "write `degC` for degrees Celsius"),
-    ("F", "use `degC` or `K`; Fahrenheit is not supported"),
-    ("degF", "use `degC` or `K`; Fahrenheit is not supported"),
-    ("u", "write `um` or `µm` for micrometres"),
-    ("micron", "write `um` or `µm` for micrometres"),
-    ("microns", "write `um` or `µm` for micrometres"),
-    ("wt", "write `wt%` for a mass fraction"),
-    ("vol", "write `vol%` for a volume fraction"),
+/// Units people write that mean something else here, with what to write instead and,
+/// where one unit is surely meant, that unit (Fahrenheit has none: its numbers change).
+const MISTAKES: &[(&str, &str, Option<&str>)] = &[
+    ("C", "for degrees Celsius write `degC` or `°C`", Some("degC")),
+    ("deg", "write `degC` for degrees Celsius", Some("degC")),
+    ("F", "use `degC` or `K`; Fahrenheit is not supported", None),
+    ("degF", "use `degC` or `K`; Fahrenheit is not supported", None),
+    ("u", "write `um` or `µm` for micrometres", Some("um")),
+    ("micron", "write `um` or `µm` for micrometres", Some("um")),
+    ("microns", "write `um` or `µm` for micrometres", Some("um")),
+    ("wt", "write `wt%` for a mass fraction", Some("wt%")),
+    ("vol", "write `vol%` for a volume fraction", Some("vol%")),
 ];
 
 /// A unit expression (`nm/min`) resolved to its SI scale and dimension.
@@ -322,6 +326,30 @@ pub struct UnknownUnit {
     /// Its byte offset inside the unit text.
     pub offset: usize,
     pub suggestion: Option<String>,
+    /// The unit to write instead of `symbol`, when the help names one.
+    pub replacement: Option<&'static str>,
+}
+
+impl UnknownUnit {
+    /// Where the unknown symbol stands in a unit written at `unit`.
+    pub fn span(&self, unit: crate::span::Span) -> crate::span::Span {
+        let start = unit.start as usize + self.offset;
+        crate::span::Span::new(start, (start + self.symbol.len()).min(unit.end as usize))
+    }
+
+    /// Adds the help, and the replacement as an edit of the symbol, to a diagnostic about
+    /// this unit written at `unit`.
+    pub fn suggest(self, diagnostic: Diagnostic, unit: crate::span::Span) -> Diagnostic {
+        let span = self.span(unit);
+        let diagnostic = diagnostic.with_help_opt(self.suggestion);
+        match self.replacement {
+            Some(replacement) => {
+                let applicability = suggest::applicability(&self.symbol, replacement);
+                diagnostic.with_suggestion(span, replacement, applicability)
+            }
+            None => diagnostic,
+        }
+    }
 }
 
 fn find_atom(symbol: &str) -> Option<&'static UnitAtom> {
@@ -377,15 +405,18 @@ pub fn parse_unit(text: &str) -> Result<Unit, UnknownUnit> {
     let compound = text.contains('/');
     for (index, symbol) in text.split('/').enumerate() {
         let Some(atom) = find_atom(symbol) else {
-            let suggestion = MISTAKES
-                .iter()
-                .find(|(wrong, _)| *wrong == symbol)
-                .map(|(_, help)| (*help).to_owned())
-                .or_else(|| crate::diagnostics::suggest::similar("unit", symbol, all_symbols()));
+            let (suggestion, replacement) = match MISTAKES.iter().find(|(wrong, ..)| *wrong == symbol) {
+                Some((_, help, replacement)) => (Some((*help).to_owned()), *replacement),
+                None => (
+                    suggest::similar("unit", symbol, all_symbols()),
+                    suggest::closest(symbol, all_symbols()),
+                ),
+            };
             return Err(UnknownUnit {
                 symbol: symbol.to_owned(),
                 offset,
                 suggestion,
+                replacement,
             });
         };
         if index == 0 {
@@ -646,8 +677,12 @@ mod tests {
         let error = parse_unit("nm/mni").unwrap_err();
         assert_eq!(error.symbol, "mni");
         assert_eq!(error.offset, 3);
+        assert_eq!(error.replacement, Some("min"));
         assert!(error.suggestion.unwrap().contains("`min`"));
-        assert!(parse_unit("C").unwrap_err().suggestion.unwrap().contains("degC"));
+        let celsius = parse_unit("C").unwrap_err();
+        assert!(celsius.suggestion.unwrap().contains("degC"));
+        assert_eq!(celsius.replacement, Some("degC"));
+        assert_eq!(parse_unit("degF").unwrap_err().replacement, None);
     }
 
     #[test]

@@ -153,6 +153,21 @@ pub fn describe_terminal(terminal: &str) -> String {
     }
 }
 
+/// Whether `text` can stand as a name without quotes (`spec/language.md` §1.3).
+pub fn is_identifier(text: &str) -> bool {
+    let mut lexer = Tok::lexer(text);
+    matches!(lexer.next(), Some(Ok(Tok::Ident(_)))) && lexer.next().is_none()
+}
+
+/// A name as source text: bare when it is an identifier, else quoted (`"PVDF-HFP"`).
+pub fn as_source(name: &str) -> std::borrow::Cow<'_, str> {
+    if is_identifier(name) {
+        name.into()
+    } else {
+        format!("\"{name}\"").into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

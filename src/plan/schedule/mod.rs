@@ -34,6 +34,7 @@
 
 mod bound;
 mod construct;
+mod exact;
 mod fuse;
 mod graph;
 pub mod jssp;
@@ -177,12 +178,40 @@ pub struct SolveOptions {
     pub work_limit: u64,
     /// The clock the time limit is measured on.
     pub clock: fn() -> Instant,
+    /// Which engine plans: the heuristic alone, or the exact engine after it.
+    pub engine: Engine,
+    /// How many solver steps (decisions and conflicts) the exact engine may take.
+    pub exact_work_limit: u64,
 }
 
 /// The work [`SolveOptions::new`] allows per second of its time limit: about half of
 /// what the project's machine does in a second (`bench/README.md`), so that the work,
 /// not the clock, ends the search there.
 pub const WORK_PER_SECOND: u64 = 10_000_000;
+
+/// Which engine plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// Dispatching rules and tabu search; proves optimality only where its plan meets
+    /// the lower bound.
+    #[default]
+    Heuristic,
+    /// The heuristic, then the constraint model (`exact`) warm-started from its plan:
+    /// a shorter plan, a proof of optimality or a higher lower bound.
+    Exact,
+    /// `Exact` on problems small enough for the model (`EXACT_MAX_SIZE`), `Heuristic`
+    /// otherwise.
+    Auto,
+}
+
+/// The default step budget of the exact engine: a few seconds on the lab problems of
+/// `bench/README.md`.
+pub const DEFAULT_EXACT_WORK: u64 = 200_000;
+
+/// `Engine::Auto` runs the exact engine up to this model size (`exact::size`: the sum
+/// over machines of the square of their operations), about 200 operations spread over
+/// a few tools.
+pub const EXACT_MAX_SIZE: usize = 20_000;
 
 impl SolveOptions {
     /// The work of `time_limit` ([`WORK_PER_SECOND`]) on the real clock, capped at
@@ -193,6 +222,8 @@ impl SolveOptions {
             seed,
             work_limit: (time_limit.as_secs_f64() * WORK_PER_SECOND as f64) as u64,
             clock: Instant::now,
+            engine: Engine::Heuristic,
+            exact_work_limit: DEFAULT_EXACT_WORK,
         }
     }
 }
@@ -240,6 +271,11 @@ impl Budget {
             }
         }
         true
+    }
+
+    /// Whether the time limit has passed.
+    pub(super) fn out_of_time(&self) -> bool {
+        (self.clock)() >= self.deadline
     }
 }
 
@@ -345,6 +381,21 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     if !reaches(best.makespan, lower_bound_s) && best.graph.len() <= IMPROVE_MAX_UNITS {
         best = improve(&model, best, lower_bound_s, &mut budget, &mut rng);
     }
+    let run_exact = match options.engine {
+        Engine::Heuristic => false,
+        Engine::Exact => true,
+        Engine::Auto => exact::size(&model) <= EXACT_MAX_SIZE,
+    };
+    let mut lower_bound_s = lower_bound_s;
+    if run_exact && !reaches(best.makespan, lower_bound_s) {
+        // The time limit caps each engine on its own.
+        let budget = Budget::new(options);
+        let outcome = exact::improve(&model, &best, lower_bound_s, options.exact_work_limit, &budget);
+        if let Some(improved) = outcome.improved {
+            best = improved;
+        }
+        lower_bound_s = outcome.lower_bound_s;
+    }
     best.schedule(&fused.problem, lower_bound_s)
 }
 
@@ -403,6 +454,36 @@ fn improve(model: &Model, mut best: Candidate, lower_bound_s: f64, budget: &mut 
         }
     }
     best
+}
+
+/// Whether every time of the problem is a whole number of seconds: durations, set-ups,
+/// vents, waiting limits, and the ramps of each tool between any two of the setpoints,
+/// the initial temperatures and `more_k` (then integer models of it need no rounding).
+pub fn whole_seconds(problem: &Problem, more_k: &[f64]) -> bool {
+    let whole = |t: f64| (t - t.round()).abs() < 1e-9;
+    let temps: Vec<f64> = problem
+        .operations
+        .iter()
+        .filter_map(|o| o.setpoint_k)
+        .chain(problem.machines.iter().map(|m| m.initial_k))
+        .chain(more_k.iter().copied())
+        .collect();
+    problem.machines.iter().all(|m| {
+        whole(m.setup_s)
+            && whole(m.vent_s)
+            && m.ramp_k_per_s
+                .is_none_or(|rate| temps.iter().all(|a| temps.iter().all(|b| whole((a - b).abs() / rate))))
+    }) && problem
+        .operations
+        .iter()
+        .all(|o| whole(o.duration_s) && o.max_wait_s.is_none_or(whole))
+}
+
+/// Whether no plan is shorter than the schedule: its makespan is down to its lower
+/// bound, up to the verifier's rounding tolerance (1e-6 of the makespan; the exact
+/// engine's bounds are on a grid of ticks).
+pub fn proven_optimal(schedule: &Schedule) -> bool {
+    schedule.makespan_s <= schedule.lower_bound_s + 1e-6 * schedule.makespan_s.max(1.0)
 }
 
 /// Whether a makespan is down to the lower bound, up to rounding (a bound and a makespan

@@ -1,0 +1,2 @@
+" `.seip` files are seip recipes.
+autocmd BufRead,BufNewFile *.seip setfiletype seip
