@@ -76,8 +76,8 @@ pub struct Plan {
 }
 
 /// Plans the batches of a compiled file on its tools, searching for `time_limit` at most.
-/// Returns no plan when the file has errors or a duration is unknown; the diagnostics
-/// say why (and warn of assumed durations).
+/// Returns no plan when the file has errors (the compilation's diagnostics say which),
+/// or the diagnostic of why the batches cannot be scheduled (E0503, E0504).
 pub fn schedule(compilation: &Compilation, time_limit: std::time::Duration) -> (Option<Plan>, Vec<Diagnostic>) {
     schedule_with(compilation, &schedule_options(time_limit))
 }
@@ -97,16 +97,15 @@ pub fn schedule_with(
     if compilation.has_errors() {
         return (None, Vec::new());
     }
-    let (expansion, mut diagnostics) =
-        plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
-    let Some(expansion) = expansion else {
-        return (None, diagnostics);
+    // The durations and the size are checked by `compile` (`plan::expand::check`).
+    let Some(expansion) = plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library) else {
+        return (None, Vec::new());
     };
     match plan::schedule::solve(&expansion.problem, options) {
-        Ok(schedule) => (Some(Plan { expansion, schedule }), diagnostics),
+        Ok(schedule) => (Some(Plan { expansion, schedule }), Vec::new()),
         Err(error) => {
-            diagnostics.push(schedule_error(compilation, &expansion, &error));
-            (None, diagnostics)
+            let diagnostic = schedule_error(compilation, &expansion, &error);
+            (None, vec![diagnostic])
         }
     }
 }
@@ -269,7 +268,8 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     // program. On a large one the checks and graphs run on a second core; the stacks, the
     // largest, stay on this thread, whose allocator holds the memory the tree gave back.
     let checks_and_graphs = |program: &Program| {
-        let phase_diagnostics = sema::phases::check(program, &library, &chemistry);
+        let mut phase_diagnostics = sema::phases::check(program, &library, &chemistry);
+        phase_diagnostics.extend(sema::electrolyte::check(program, &library, &chemistry));
         let (graphs, plan_diagnostics) = plan::dag::build(program, &library);
         let graphs = if keep == Keep::Everything { graphs } else { Vec::new() };
         (phase_diagnostics, (graphs, plan_diagnostics))
@@ -292,6 +292,18 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     diagnostics.extend(phase_diagnostics);
     diagnostics.extend(plan_diagnostics);
     diagnostics.extend(model_diagnostics);
+    // What the scheduler would refuse or assume: reported here, so that a file `seipc
+    // check` passes is one `seipc build` schedules.
+    if !diagnostics::has_errors(&diagnostics) {
+        diagnostics.extend(plan::expand::check(&program, &library));
+    }
+    let scopes = program.protocols.iter().map(|protocol| diagnostics::allow::Scope {
+        protocol: &protocol.name,
+        span: protocol.span,
+        allows: &protocol.allows,
+    });
+    let checked_to_the_end = !diagnostics::has_errors(&diagnostics);
+    diagnostics::allow::apply(&mut diagnostics, scopes, checked_to_the_end);
     if program.protocols.is_empty() && !diagnostics::has_errors(&diagnostics) {
         diagnostics.push(
             Diagnostic::new(

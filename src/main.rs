@@ -34,9 +34,12 @@ enum Command {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// `human` for people, `json` for tools (one JSON array on stdout).
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-        message_format: MessageFormat,
+        /// Seconds the schedule optimiser may search, for a file whose steps set a
+        /// `max_wait` (only a schedule shows whether it can be met, E0503).
+        #[arg(long, default_value_t = 2.0)]
+        time_limit: f64,
+        #[command(flatten)]
+        reporting: Reporting,
         /// Check again each time a file is saved, clearing the terminal first; Ctrl-C
         /// stops (exit code: the last check's).
         #[arg(long)]
@@ -54,8 +57,8 @@ enum Command {
         /// Which scheduling engine plans (see `seipc schedule --help`).
         #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
         engine: EngineChoice,
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-        message_format: MessageFormat,
+        #[command(flatten)]
+        reporting: Reporting,
         /// Build again each time the file is saved, clearing the terminal first; Ctrl-C
         /// stops (exit code: the last build's).
         #[arg(long)]
@@ -65,16 +68,18 @@ enum Command {
     Stack {
         file: PathBuf,
         /// Print the stacks as JSON (per protocol, per step: layers, Li consumed and left,
-        /// coating, budgets) instead.
+        /// coating, budgets) instead; with `--message-format json`, the diagnostics are
+        /// in the same document.
         #[arg(long)]
         json: bool,
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-        message_format: MessageFormat,
+        #[command(flatten)]
+        reporting: Reporting,
     },
     /// Plan every protocol's batch on the file's tools and print each tool's timeline.
     Schedule {
         file: PathBuf,
-        /// Print one JSON object (makespan, lower bound, every operation) instead.
+        /// Print one JSON object (makespan, lower bound, every operation) instead; with
+        /// `--message-format json`, the diagnostics are in the same document.
         #[arg(long)]
         json: bool,
         /// Seconds the optimiser may search at most (it stops earlier when its work is
@@ -95,8 +100,8 @@ enum Command {
         /// steps), or `auto` (exact on small problems, heuristic on the others).
         #[arg(long, value_enum, default_value_t = EngineChoice::Heuristic)]
         engine: EngineChoice,
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-        message_format: MessageFormat,
+        #[command(flatten)]
+        reporting: Reporting,
     },
     /// Check a schedule against a problem, both JSON (`seipc schedule --export-problem`,
     /// `seipc schedule --json`, or any solver's): exit 0 if it meets every rule.
@@ -154,10 +159,37 @@ impl EngineChoice {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum MessageFormat {
     Human,
     Json,
+}
+
+/// How a command that checks a recipe reports its diagnostics.
+#[derive(clap::Args, Clone, Copy)]
+struct Reporting {
+    /// `human` for people, `json` for tools (one JSON document on stdout).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// `--deny warnings`: report every warning as an error (exit code 1), as rustc's
+    /// `-D warnings` does. A protocol's `allow CODE "reason"` still silences its code.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Option<Deny>,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Deny {
+    /// Every warning.
+    Warnings,
+}
+
+impl Reporting {
+    /// The diagnostics as this run reports them: with `--deny warnings`, warnings as errors.
+    fn apply(self, diagnostics: &mut [Diagnostic]) {
+        if self.deny == Some(Deny::Warnings) {
+            diagnostics::deny_warnings(diagnostics);
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -175,20 +207,23 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check {
             files,
-            message_format,
-            watch: false,
-        } => check_files(files, *message_format, cli.color, true),
-        Command::Check {
-            files,
-            message_format,
-            watch: true,
-        } => watching(files, || check_files(files, *message_format, cli.color, false)),
+            time_limit,
+            reporting,
+            watch,
+        } => time_limit_of(*time_limit).and_then(|limit| {
+            let run = |then_exit| check_files(files, limit, *reporting, cli.color, then_exit);
+            if *watch {
+                watching(files, || run(false))
+            } else {
+                run(true)
+            }
+        }),
         Command::Build {
             file,
             out,
             time_limit,
             engine,
-            message_format,
+            reporting,
             watch,
         } => time_limit_of(*time_limit).and_then(|limit| {
             let run = || {
@@ -196,7 +231,7 @@ fn main() -> ExitCode {
                     file,
                     out.as_deref(),
                     plan_options(limit, *engine),
-                    *message_format,
+                    *reporting,
                     cli.color,
                 )
             };
@@ -206,11 +241,7 @@ fn main() -> ExitCode {
                 run()
             }
         }),
-        Command::Stack {
-            file,
-            json,
-            message_format,
-        } => stack(file, *json, *message_format, cli.color),
+        Command::Stack { file, json, reporting } => stack(file, *json, *reporting, cli.color),
         Command::Schedule {
             file,
             json,
@@ -218,7 +249,7 @@ fn main() -> ExitCode {
             export_problem,
             export_minizinc,
             engine,
-            message_format,
+            reporting,
         } => time_limit_of(*time_limit).and_then(|limit| {
             schedule(
                 file,
@@ -228,7 +259,7 @@ fn main() -> ExitCode {
                     problem: export_problem.as_deref(),
                     minizinc: export_minizinc.as_deref(),
                 },
-                *message_format,
+                *reporting,
                 cli.color,
             )
         }),
@@ -331,66 +362,159 @@ fn report(diagnostics: &[Diagnostic], path: &str, source: &str, format: MessageF
     }
 }
 
+fn exit_code(failed: bool) -> ExitCode {
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Where a run's JSON diagnostics go when they are not a document of their own: into
+/// one document with those of other files, or with the `--json` output.
+type JsonSink = Vec<serde_json::Value>;
+
+/// Reports `diagnostics` (made errors first with `--deny warnings`), into `sink` when
+/// there is one and the format is JSON; returns whether there are errors.
+fn report_all(
+    diagnostics: &mut [Diagnostic],
+    path: &str,
+    source: &str,
+    reporting: Reporting,
+    color: ColorChoice,
+    sink: Option<&mut JsonSink>,
+) -> bool {
+    reporting.apply(diagnostics);
+    match (reporting.message_format, sink) {
+        (MessageFormat::Json, Some(sink)) => sink.extend(
+            json::to_json(diagnostics, path, source)
+                .iter()
+                .filter_map(|entry| serde_json::to_value(entry).ok()),
+        ),
+        _ => report(diagnostics, path, source, reporting.message_format, color),
+    }
+    diagnostics::has_errors(diagnostics)
+}
+
 /// Compiles a file and reports; returns the compilation (when the text could be read)
 /// and the exit code.
-/// With a `json_sink`, JSON diagnostics go into it instead of onto stdout (several files
-/// give one array).
+/// With a `json_sink`, JSON diagnostics go into it instead of onto stdout.
 fn check(
     path: &Path,
     keep: seip::Keep,
-    format: MessageFormat,
+    reporting: Reporting,
     color: ColorChoice,
-    mut json_sink: Option<&mut Vec<serde_json::Value>>,
+    json_sink: Option<&mut JsonSink>,
+) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
+    check_scheduling_waits(path, keep, None, reporting, color, json_sink)
+}
+
+/// The waiting limits (`max_wait`) of a file without errors, which only a schedule can
+/// test: E0503 when one cannot be met, so that `seipc check` agrees with `seipc build`.
+fn unmet_waits(source: &str, compilation: &seip::Compilation, time_limit: std::time::Duration) -> Vec<Diagnostic> {
+    let waits = compilation
+        .program
+        .protocols
+        .iter()
+        .flat_map(|protocol| &protocol.steps)
+        .any(|step| step.params.contains_key("max_wait"));
+    if !waits || compilation.has_errors() {
+        return Vec::new();
+    }
+    // A compilation kept for its diagnostics has no step graphs to schedule from.
+    let full;
+    let planned = if compilation.graphs.is_empty() {
+        full = seip::compile(source);
+        &full
+    } else {
+        compilation
+    };
+    seip::schedule(planned, time_limit).1
+}
+
+/// [`check`], with the waiting limits scheduled when `waits` gives a time limit.
+fn check_scheduling_waits(
+    path: &Path,
+    keep: seip::Keep,
+    waits: Option<std::time::Duration>,
+    reporting: Reporting,
+    color: ColorChoice,
+    mut json_sink: Option<&mut JsonSink>,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
     let (source, decode_error) = seip::decode(&bytes);
-    let mut report = |diagnostics: &[Diagnostic]| match (format, json_sink.as_deref_mut()) {
-        (MessageFormat::Json, Some(sink)) => sink.extend(
-            json::to_json(diagnostics, &display, &source)
-                .iter()
-                .filter_map(|entry| serde_json::to_value(entry).ok()),
-        ),
-        _ => report(diagnostics, &display, &source, format, color),
-    };
     if let Some(diagnostic) = decode_error {
-        report(&[diagnostic]);
+        report_all(&mut [diagnostic], &display, &source, reporting, color, json_sink);
         return Ok((None, ExitCode::from(1)));
     }
-    let compilation = seip::compile_keeping(&source, keep);
-    report(&compilation.diagnostics);
-    let code = if compilation.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    let mut compilation = seip::compile_keeping(&source, keep);
+    if let Some(time_limit) = waits {
+        let unmet = unmet_waits(&source, &compilation, time_limit);
+        compilation.diagnostics.extend(unmet);
+        diagnostics::sort(&mut compilation.diagnostics);
+    }
+    let failed = report_all(
+        &mut compilation.diagnostics,
+        &display,
+        &source,
+        reporting,
+        color,
+        json_sink.as_deref_mut(),
+    );
+    Ok((Some(compilation), exit_code(failed)))
+}
+
+/// Prints the diagnostics of `sink` as one JSON document.
+fn print_json_document(sink: JsonSink) {
+    let document = serde_json::json!({
+        "format_version": seip::emit::json::FORMAT_VERSION,
+        "diagnostics": sink,
+    });
+    println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+}
+
+/// Prints the `--json` document of `stack` or `schedule`, with the diagnostics of
+/// `sink` inside it under `--message-format json`; without a document (the file has
+/// errors), the diagnostics alone.
+fn print_with_diagnostics(document: Option<serde_json::Value>, sink: Option<JsonSink>) {
+    let text = match (document, sink) {
+        (Some(document), Some(diagnostics)) => {
+            serde_json::to_string_pretty(&seip::emit::json::WithDiagnostics { document, diagnostics })
+        }
+        (Some(document), None) => serde_json::to_string_pretty(&document),
+        (None, Some(diagnostics)) => return print_json_document(diagnostics),
+        (None, None) => return,
     };
-    Ok((Some(compilation), code))
+    println!("{}", text.unwrap_or_default());
 }
 
 /// `seipc check FILE...`: each file in turn; the exit code is the worst of them (a file
-/// that cannot be read is reported and counts as 2).
-/// With `then_exit`, the process ends next: a single file's compilation is not freed,
-/// since freeing a program of 10^5 steps piece by piece takes longer than the operating
-/// system takes to reclaim it (`--watch` frees each one).
+/// that cannot be read is reported and counts as 2). JSON diagnostics of every file are
+/// one document. With `then_exit`, the process ends next: a single file's compilation is
+/// not freed, since freeing a program of 10^5 steps piece by piece takes longer than the
+/// operating system takes to reclaim it (`--watch` frees each one).
 fn check_files(
     paths: &[PathBuf],
-    format: MessageFormat,
+    time_limit: std::time::Duration,
+    reporting: Reporting,
     color: ColorChoice,
     then_exit: bool,
 ) -> Result<ExitCode, UsageError> {
-    if let [path] = paths {
-        let (compilation, code) = check(path, seip::Keep::Diagnostics, format, color, None)?;
-        if then_exit {
-            std::mem::forget(compilation);
-        }
-        return Ok(code);
-    }
     let mut sink = Vec::new();
     let mut worst = 0u8;
     for path in paths {
-        let code = match check(path, seip::Keep::Diagnostics, format, color, Some(&mut sink)) {
-            Ok((_, code)) if code == ExitCode::SUCCESS => 0,
-            Ok(_) => 1,
+        let checked = check_scheduling_waits(
+            path,
+            seip::Keep::Diagnostics,
+            Some(time_limit),
+            reporting,
+            color,
+            Some(&mut sink),
+        );
+        let code = match checked {
+            Ok((compilation, code)) => {
+                if then_exit && paths.len() == 1 {
+                    std::mem::forget(compilation);
+                }
+                u8::from(code != ExitCode::SUCCESS)
+            }
             Err(UsageError(message)) => {
                 eprintln!("error: {message}");
                 2
@@ -398,28 +522,27 @@ fn check_files(
         };
         worst = worst.max(code);
     }
-    if let MessageFormat::Json = format {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&sink).unwrap_or_else(|_| "[]".to_owned())
-        );
+    if reporting.message_format == MessageFormat::Json {
+        print_json_document(sink);
     }
     Ok(ExitCode::from(worst))
 }
 
-/// Compiles and schedules; reports the scheduling diagnostics too. Returns the
-/// compilation, the plan when there is one, and the exit code.
+/// Compiles and schedules; reports the scheduling diagnostics too (into `json_sink`
+/// when there is one). Returns the compilation, the plan when there is one, and the
+/// exit code.
 fn compile_and_plan(
     path: &Path,
     options: &seip::plan::schedule::SolveOptions,
-    format: MessageFormat,
+    reporting: Reporting,
     color: ColorChoice,
+    json_sink: Option<&mut JsonSink>,
 ) -> Result<(Option<seip::Compilation>, Option<seip::Plan>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
     let (source, decode_error) = seip::decode(&bytes);
     if let Some(diagnostic) = decode_error {
-        report(&[diagnostic], &display, &source, format, color);
+        report_all(&mut [diagnostic], &display, &source, reporting, color, json_sink);
         return Ok((None, None, ExitCode::from(1)));
     }
     let compilation = seip::compile(&source);
@@ -427,13 +550,8 @@ fn compile_and_plan(
     let mut diagnostics = compilation.diagnostics.clone();
     diagnostics.extend(plan_diagnostics);
     diagnostics::sort(&mut diagnostics);
-    report(&diagnostics, &display, &source, format, color);
-    let code = if diagnostics::has_errors(&diagnostics) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
-    Ok((Some(compilation), plan, code))
+    let failed = report_all(&mut diagnostics, &display, &source, reporting, color, json_sink);
+    Ok((Some(compilation), plan, exit_code(failed)))
 }
 
 /// Writes a file through `write`, buffered: for outputs too large to build in memory first.
@@ -454,30 +572,40 @@ fn write_file(path: &Path, contents: &str) -> Result<(), UsageError> {
     Ok(())
 }
 
-fn stack(path: &Path, json: bool, format: MessageFormat, color: ColorChoice) -> Result<ExitCode, UsageError> {
-    let (compilation, code) = check(path, seip::Keep::Everything, format, color, None)?;
+fn stack(path: &Path, json: bool, reporting: Reporting, color: ColorChoice) -> Result<ExitCode, UsageError> {
+    let mut sink = (json && reporting.message_format == MessageFormat::Json).then(Vec::new);
+    let (compilation, code) = check(path, seip::Keep::Everything, reporting, color, sink.as_mut())?;
     // An exceeded budget is an error about the stack, not in it: the table is what shows
-    // by how much, so it is printed beside the error.
+    // by how much, so it is printed beside the error (as beside a denied warning). What
+    // stops only the schedule (an unknown duration, too many operations) leaves the
+    // stack as it is.
+    const BESIDE_THE_STACK: [diagnostics::Code; 4] = [
+        codes::BUDGET_EXCEEDED,
+        codes::OVER_STRIP,
+        codes::UNKNOWN_DURATION,
+        codes::TOO_MANY_OPERATIONS,
+    ];
     let printable = |c: &&seip::Compilation| {
         c.diagnostics
             .iter()
-            .all(|d| !d.is_error() || d.code == codes::BUDGET_EXCEEDED || d.code == codes::OVER_STRIP)
+            .all(|d| !d.code.is_error() || BESIDE_THE_STACK.contains(&d.code))
     };
-    if let Some(compilation) = compilation.as_ref().filter(printable) {
-        if json {
+    match (compilation.as_ref().filter(printable), json) {
+        (Some(compilation), true) if sink.is_none() => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             seip::emit::json::write_stacks(compilation, &mut out)
                 .and_then(|()| writeln!(out))
                 .and_then(|()| out.flush())
                 .map_err(|e| UsageError(format!("cannot write the stacks: {e}")))?;
-        } else {
-            print!(
-                "{}",
-                seip::model::table::render_table(&compilation.program, &compilation.stacks)
-            );
         }
+        (compilation, true) => print_with_diagnostics(compilation.map(seip::emit::json::stacks), sink),
+        (Some(compilation), false) => print!(
+            "{}",
+            seip::model::table::render_table(&compilation.program, &compilation.stacks)
+        ),
+        (None, false) => {}
     }
-    // The process ends next (see `main`).
+    // The process ends next (see `check_files`).
     std::mem::forget(compilation);
     Ok(code)
 }
@@ -501,10 +629,11 @@ fn schedule(
     json: bool,
     options: seip::plan::schedule::SolveOptions,
     exports: Exports,
-    format: MessageFormat,
+    reporting: Reporting,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
+    let mut sink = (json && reporting.message_format == MessageFormat::Json).then(Vec::new);
+    let (compilation, plan, code) = compile_and_plan(path, &options, reporting, color, sink.as_mut())?;
     if let (Some(path), Some(plan)) = (exports.problem, &plan) {
         let value = seip::emit::schedule::problem_json(&plan.expansion);
         write_with(path, |file| {
@@ -514,18 +643,18 @@ fn schedule(
     if let (Some(path), Some(plan)) = (exports.minizinc, &plan) {
         write_file(path, &seip::emit::minizinc::model(&plan.expansion.problem))?;
     }
-    if let (Some(compilation), Some(plan)) = (&compilation, &plan) {
-        if json {
-            let value = seip::emit::schedule::to_json(compilation, &plan.expansion, &plan.schedule);
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-        } else {
-            print!(
-                "{}",
-                seip::emit::schedule::timeline(compilation, &plan.expansion, &plan.schedule)
-            );
-        }
+    let planned = compilation.as_ref().zip(plan.as_ref());
+    if json {
+        let document = planned
+            .map(|(compilation, plan)| seip::emit::schedule::to_json(compilation, &plan.expansion, &plan.schedule));
+        print_with_diagnostics(document, sink);
+    } else if let Some((compilation, plan)) = planned {
+        print!(
+            "{}",
+            seip::emit::schedule::timeline(compilation, &plan.expansion, &plan.schedule)
+        );
     }
-    // The process ends next (see `main`).
+    // The process ends next (see `check_files`).
     std::mem::forget((compilation, plan));
     Ok(code)
 }
@@ -534,11 +663,13 @@ fn build(
     path: &Path,
     out: Option<&Path>,
     options: seip::plan::schedule::SolveOptions,
-    format: MessageFormat,
+    reporting: Reporting,
     color: ColorChoice,
 ) -> Result<ExitCode, UsageError> {
-    let (compilation, plan, code) = compile_and_plan(path, &options, format, color)?;
-    let Some(compilation) = compilation.filter(|c| !c.has_errors()) else {
+    let (compilation, plan, code) = compile_and_plan(path, &options, reporting, color, None)?;
+    // A denied warning stops the build as an error does.
+    let denied = |c: &seip::Compilation| reporting.deny.is_some() && !c.diagnostics.is_empty();
+    let Some(compilation) = compilation.filter(|c| !c.has_errors() && !denied(c)) else {
         return Ok(code);
     };
     let out = match out {

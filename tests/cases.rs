@@ -62,6 +62,70 @@ fn every_case_produces_exactly_its_expected_diagnostics() {
     });
 }
 
+/// The diagnostics of a text, scheduling included, as the cases are checked.
+fn diagnose(source: &str) -> Vec<seip::diagnostics::Diagnostic> {
+    let compilation = seip::compile(source);
+    let (_, plan_diagnostics) = seip::schedule(&compilation, std::time::Duration::from_millis(200));
+    let mut diagnostics = compilation.diagnostics;
+    diagnostics.extend(plan_diagnostics);
+    diagnostics
+}
+
+/// How many diagnostics of each code.
+fn count_codes(diagnostics: &[seip::diagnostics::Diagnostic]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for diagnostic in diagnostics {
+        *counts.entry(diagnostic.code.id).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Every edit a case's diagnostics suggest does what it says: applied to the text (the
+/// edits of one diagnostic together), the diagnostic is gone, and no error appears that
+/// was not there before.
+#[test]
+fn every_suggested_edit_fixes_its_diagnostic() {
+    let mut applied = 0;
+    let mut failures = Vec::new();
+    for path in walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")) {
+        let Ok(source) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let before = diagnose(&source);
+        let counts = count_codes(&before);
+        // Past 100 syntax errors the count is capped (E0108): one fixed, the 101st shows.
+        if counts.contains_key(seip::diagnostics::codes::TOO_MANY_ERRORS.id) {
+            continue;
+        }
+        for diagnostic in before.iter().filter(|d| !d.suggestions.is_empty()) {
+            let mut edits: Vec<_> = diagnostic.suggestions.iter().collect();
+            edits.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+            let mut fixed = source.clone();
+            for edit in edits {
+                fixed.replace_range(edit.span.range(), &edit.replacement);
+            }
+            let after = count_codes(&diagnose(&fixed));
+            let what = format!(
+                "{}: the edit of {} ({})",
+                display_path(&path),
+                diagnostic.code.id,
+                diagnostic.message
+            );
+            if after.get(diagnostic.code.id).copied().unwrap_or(0) >= counts[diagnostic.code.id] {
+                failures.push(format!("{what} leaves it: {after:?}"));
+            }
+            for (code, count) in &after {
+                if code.starts_with('E') && *count > counts.get(code).copied().unwrap_or(0) {
+                    failures.push(format!("{what} brings {code}: {after:?}"));
+                }
+            }
+            applied += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(applied >= 10, "only {applied} suggestions were tried");
+}
+
 /// Codes whose trigger cannot be a case file, with the test that covers them instead.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (

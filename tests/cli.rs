@@ -324,8 +324,9 @@ fn check_takes_several_files_and_exits_with_the_worst() {
     assert_eq!(seipc(&["check", good, bad]).status.code(), Some(1));
     assert_eq!(seipc(&["check", bad, "no/such/file.seip", good]).status.code(), Some(2));
     let output = seipc(&["check", "--message-format", "json", bad, good, bad]);
-    let entries: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON array");
-    let files: Vec<&str> = entries
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(document["format_version"], seip::emit::json::FORMAT_VERSION);
+    let files: Vec<&str> = document["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -362,4 +363,93 @@ fn stack_prints_the_table_beside_an_exceeded_budget() {
     assert!(stderr.contains("E0601"), "{stderr}");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(table.contains("coat"), "no table on stdout: {table}");
+}
+
+/// A rinse without a time: W0501, the planning default assumed.
+const ASSUMED: &str = r#"
+protocol "rinsed-foil" {
+    substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
+    tool bath: dip_tank in glovebox
+    step wash: rinse in DME using bath
+}
+"#;
+
+#[test]
+fn deny_warnings_makes_every_warning_an_error_of_the_same_code() {
+    let path = scratch("deny.seip", ASSUMED.as_bytes());
+    let path = path.to_str().unwrap();
+    let plain = seipc(&["check", "--color", "never", path]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("[W0501] Warning"));
+    for command in ["check", "stack", "schedule"] {
+        let denied = seipc(&[command, "--color", "never", "--deny", "warnings", path]);
+        assert_eq!(denied.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&denied.stderr);
+        assert!(stderr.contains("[W0501] Error"), "{command}: {stderr}");
+        assert!(stderr.contains("made an error by `--deny warnings`"), "{stderr}");
+        assert!(stderr.contains("could not compile"), "{stderr}");
+    }
+    let json = seipc(&["check", "--deny", "warnings", "--message-format", "json", path]);
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert_eq!(document["diagnostics"][0]["code"], "W0501");
+    assert_eq!(document["diagnostics"][0]["severity"], "error");
+    // A denied warning stops the build as an error does: nothing is written.
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli/deny-out");
+    let _ = std::fs::remove_dir_all(&out);
+    let build = seipc(&["build", "--deny", "warnings", "--out", out.to_str().unwrap(), path]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_allowed_warning_is_reported_by_no_command_and_not_denied() {
+    let allowed = ASSUMED.replace(
+        "    step wash",
+        "    allow W0501 \"the lab rinses for one minute\"\n    step wash",
+    );
+    let path = scratch("allowed.seip", allowed.as_bytes());
+    let path = path.to_str().unwrap();
+    for command in ["check", "stack", "schedule"] {
+        let output = seipc(&[command, "--color", "never", "--deny", "warnings", path]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("W0501"), "{command}");
+    }
+}
+
+/// `--json` with `--message-format json` prints one document: the output with the
+/// diagnostics inside it, or the diagnostics alone when there is no output.
+#[test]
+fn json_output_and_json_diagnostics_are_one_document() {
+    let path = scratch("one_document.seip", ASSUMED.as_bytes());
+    let path = path.to_str().unwrap();
+    for (command, member) in [("stack", "protocols"), ("schedule", "operations")] {
+        let output = seipc(&[command, "--json", "--message-format", "json", path]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+        assert!(document[member].is_array(), "{command}: {document}");
+        assert_eq!(document["diagnostics"][0]["code"], "W0501", "{command}");
+        assert_eq!(document["format_version"], seip::emit::json::FORMAT_VERSION);
+    }
+    let broken = scratch("one_document_broken.seip", b"protocol \"p\" { step : }");
+    for command in ["stack", "schedule"] {
+        let output = seipc(&[command, "--json", "--message-format", "json", broken.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1));
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+        assert_eq!(document["diagnostics"][0]["code"], "E0103", "{command}");
+    }
+}
+
+/// A waiting limit only a schedule can test is checked by `check` as by `build`.
+#[test]
+fn check_finds_an_unmet_max_wait_as_build_does() {
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/plan/max_wait_unmet.seip");
+    for command in ["check", "build"] {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli/max-wait-out");
+        let output = match command {
+            "build" => seipc(&[command, "--color", "never", "--out", out.to_str().unwrap(), case]),
+            _ => seipc(&[command, "--color", "never", case]),
+        };
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("[E0503]"), "{command}");
+    }
 }

@@ -79,7 +79,7 @@ fn formatting_is_a_fixpoint_and_keeps_the_meaning() {
 #[test]
 fn the_shipped_examples_are_formatted() {
     for (path, source) in corpus() {
-        if path.components().any(|c| c.as_os_str() == "examples") {
+        if is_example(&path) {
             assert_eq!(
                 seip::format::format(&source).as_ref(),
                 Ok(&source),
@@ -112,10 +112,17 @@ fn tokens(source: &str) -> Vec<&str> {
     out
 }
 
+/// Whether a corpus file is a shipped example (judged inside the project, so that a
+/// checkout under a folder named `examples` does not count every case file as one).
+fn is_example(path: &Path) -> bool {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .is_ok_and(|relative| relative.starts_with("examples"))
+}
+
 fn examples() -> Vec<String> {
     corpus()
         .into_iter()
-        .filter(|(path, _)| path.components().any(|c| c.as_os_str() == "examples"))
+        .filter(|(path, _)| is_example(path))
         .map(|(_, source)| source)
         .collect()
 }

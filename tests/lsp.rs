@@ -139,7 +139,7 @@ impl Drop for Client {
 const EXAMPLE: &str = include_str!("../examples/liquid_bsl_snf2.seip");
 
 /// `MoS3` misspelt after a `µm` on the same line: UTF-16 columns differ from bytes there.
-const MISSPELT: &str = "protocol \"p\" {\n    substrate li: Li foil { thickness: 50 µm, area: 1 cm2 }\n    tool pvd: sputter in vacuum\n    step coat: sputter MoS3 10 nm using pvd // °C µm\n}\n";
+const MISSPELT: &str = "protocol \"p\" {\n    substrate li: Li foil { thickness: 50 µm, area: 1 cm2 }\n    tool pvd: sputter in vacuum\n    step coat: sputter MoS3 10 nm at 1 nm/min using pvd // °C µm\n}\n";
 
 const WET_INTO_VACUUM: &str = "protocol \"bsl-then-mos2\" {
     substrate li: Li foil { thickness: 50 um, area: 2 cm2 }
@@ -613,7 +613,7 @@ fn declared_materials_and_precursors_are_names_too() {
 protocol \"ald\" {
     substrate li: Li foil { thickness: 50 um, area: 1 cm2 }
     tool reactor: ald_reactor in vacuum
-    step coat: ald Al2O3 from TMA2, H2O 20 cycles 0.1 nm/cycle using reactor
+    step coat: ald Al2O3 from TMA2, H2O 20 cycles 0.1 nm/cycle using reactor { time_per_cycle: 30 s/cycle }
 }
 ";
     let mut client = Client::new();

@@ -188,19 +188,39 @@ fn output_is_deterministic() {
 #[path = "../benches/support/generate.rs"]
 mod generate;
 
+/// The `.seip` files under `dir` (relative to the crate), read as text (the one case
+/// that is not UTF-8 is left out), in path order.
+fn seip_sources(dir: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+    while let Some(folder) = folders.pop() {
+        for path in std::fs::read_dir(folder)
+            .expect("a folder of recipes")
+            .flatten()
+            .map(|e| e.path())
+        {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "seip") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
+}
+
 /// `seipc check` keeps only the diagnostics, and they are those of a full compile: on the
-/// shipped examples, and on a generated file large enough (over 1 MB, 12 000 steps) to be
-/// parsed in two halves and checked on two threads.
+/// shipped examples and every case file (whose codes, and so their number of errors,
+/// `tests/cases.rs` asserts), and on a generated file large enough (over 1 MB, 12 000
+/// steps) to be parsed in two halves and checked on two threads.
 #[test]
 fn check_reports_what_a_full_compile_reports() {
-    let mut sources: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "seip"))
-        .map(|path| std::fs::read_to_string(path).expect("readable example"))
-        .collect();
-    sources.sort();
+    let mut sources = seip_sources("examples");
+    sources.extend(seip_sources("tests/cases"));
     let large = generate::protocols(12_000, 1, 3);
     assert!(large.len() > 1 << 20, "the generated file is {} bytes", large.len());
     sources.push(large);

@@ -70,7 +70,8 @@ fn every_example_output_matches_its_schema() {
         let source = std::fs::read_to_string(&path).expect("examples are UTF-8");
         let compilation = seip::compile(&source);
         validate("program.schema.json", &seip::emit::json::to_value(&compilation), &what);
-        validate("stack.schema.json", &seip::emit::json::stacks(&compilation), &what);
+        let stacks = seip::emit::json::stacks(&compilation);
+        validate("stack.schema.json", &stacks, &what);
         let (plan, mut diagnostics) = seip::schedule(&compilation, std::time::Duration::from_millis(300));
         let plan = plan.unwrap_or_else(|| panic!("{what}: no plan"));
         let schedule = seip::emit::schedule::to_json(&compilation, &plan.expansion, &plan.schedule);
@@ -79,9 +80,20 @@ fn every_example_output_matches_its_schema() {
         let document = seip::diagnostics::json::document(&diagnostics, "example.seip", &source);
         validate(
             "diagnostics.schema.json",
-            &serde_json::to_value(document).unwrap(),
+            &serde_json::to_value(&document).unwrap(),
             &what,
         );
+        // `--json --message-format json`: the document with the diagnostics in it.
+        for (schema, output) in [
+            ("stack-with-diagnostics.schema.json", stacks),
+            ("schedule-with-diagnostics.schema.json", schedule),
+        ] {
+            let combined = seip::emit::json::WithDiagnostics {
+                document: output,
+                diagnostics: &document.diagnostics,
+            };
+            validate(schema, &serde_json::to_value(combined).unwrap(), &what);
+        }
     }
 }
 

@@ -23,7 +23,7 @@
 // @ts-check
 
 const KEYWORDS = [
-  'protocol', 'tool', 'reagent', 'environment', 'substrate', 'batch', 'step', 'budget',
+  'protocol', 'tool', 'reagent', 'environment', 'substrate', 'batch', 'step', 'budget', 'allow',
   'in', 'for', 'at', 'on', 'onto', 'using', 'after', 'from',
   'operation', 'tool_kind', 'material', 'reaction', 'param', 'required',
 ];
@@ -79,6 +79,7 @@ module.exports = grammar({
       $.reaction_declaration,
       $.step,
       $.budget,
+      $.allow,
     ),
 
     // `operation etch { effect: mechanical  tools: polisher  param time: min required }`
@@ -193,6 +194,10 @@ module.exports = grammar({
       field('comparison', choice('<=', '>=')),
       field('limit', $.quantity),
     ),
+
+    // `allow W0501 "durations from the lab's log"` (the compiler reports a missing
+    // reason, E0216; the grammar accepts it, as the compiler's parser does)
+    allow: $ => seq('allow', field('code', $.identifier), optional(field('reason', $.string))),
 
     parameters: $ => seq('{', repeat($.parameter), '}'),
 

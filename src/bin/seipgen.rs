@@ -64,8 +64,8 @@ fn lab_problem(seed: u64) -> Result<String, String> {
     if compilation.has_errors() {
         return Err(format!("lab {seed} does not compile: {:?}", compilation.diagnostics));
     }
-    let (expansion, _) = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
-    let expansion = expansion.ok_or_else(|| format!("lab {seed} has a step of unknown duration"))?;
+    let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library)
+        .ok_or_else(|| format!("lab {seed} has a step of unknown duration"))?;
     let value = seip::emit::schedule::problem_json(&expansion);
     serde_json::to_string_pretty(&value)
         .map(|json| json + "\n")

@@ -23,6 +23,10 @@ impl Code {
             Severity::Error
         }
     }
+
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
+    }
 }
 
 impl Serialize for Code {
@@ -70,8 +74,13 @@ codes! {
     AMBIGUOUS_WORKPIECE = "E0211", "ambiguous-workpiece";
     UNKNOWN_BUDGET = "E0212", "unknown-budget";
     DUPLICATE_BATCH = "E0213", "duplicate-batch";
+    UNKNOWN_CODE = "E0214", "unknown-code";
+    ALLOWED_ERROR = "E0215", "allowed-error";
+    ALLOW_WITHOUT_REASON = "E0216", "allow-without-reason";
     UNUSED_TOOL = "W0201", "unused-tool";
     UNUSED_REAGENT = "W0202", "unused-reagent";
+    STEP_WITHOUT_TOOL = "W0203", "step-without-tool";
+    UNUSED_ALLOW = "W0204", "unused-allow";
     // E03xx: units and parameters
     UNKNOWN_UNIT = "E0301", "unknown-unit";
     DIMENSION_MISMATCH = "E0302", "dimension-mismatch";
@@ -93,6 +102,8 @@ codes! {
     BARE_LITHIUM_IN_AIR = "E0408", "bare-lithium-in-air";
     SUBSTRATE_MELTED = "E0409", "substrate-melted";
     MOLTEN_LITHIUM_EXPOSED = "E0410", "molten-lithium-exposed";
+    ELECTROCHEMISTRY_NOT_INERT = "E0411", "electrochemistry-not-inert";
+    SALT_INSOLUBLE = "E0412", "salt-insoluble";
     REAGENT_NOT_GASEOUS = "W0401", "reagent-not-gaseous";
     VIOLENT_REAGENT_ON_COATED_LITHIUM = "W0402", "violent-reagent-on-coated-lithium";
     COATED_LITHIUM_IN_AIR = "W0403", "coated-lithium-in-air";
@@ -100,6 +111,7 @@ codes! {
     LAYER_ETCHED = "W0405", "layer-etched";
     LAYER_DAMAGED_BY_HEAT = "W0406", "layer-damaged-by-heat";
     MOLTEN_LITHIUM_STEP = "W0407", "molten-lithium-step";
+    POTENTIAL_OUTSIDE_WINDOW = "W0412", "potential-outside-window";
     // E05xx: the step graph
     DEPENDENCY_CYCLE = "E0501", "dependency-cycle";
     UNKNOWN_DURATION = "E0502", "unknown-duration";
@@ -121,6 +133,7 @@ codes! {
     UNBALANCED_REACTION = "E0705", "unbalanced-reaction";
     PRECURSORS_NOT_TAKEN = "E0706", "precursors-not-taken";
     PRECURSOR_NOT_VOLATILE = "E0707", "precursor-not-volatile";
+    PRECURSOR_MEETS_ROOM = "E0708", "precursor-meets-room";
     MATERIAL_SHADOWS_BUILTIN = "W0701", "material-shadows-builtin";
     REACTION_BALANCE_UNCHECKED = "W0702", "reaction-balance-unchecked";
     REACTIVE_SOLUTE_UNMODELLED = "W0703", "reactive-solute-unmodelled";

@@ -4,6 +4,7 @@
 //! and `json` (for tools) are two views of the same value, so the wording lives in one
 //! place and the rendering library can be swapped without touching the stages.
 
+pub mod allow;
 pub mod codes;
 pub mod explain;
 pub mod json;
@@ -42,6 +43,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The fix as edits a tool can apply, where it is mechanical (a misspelt name).
     pub suggestions: Vec<Suggestion>,
+    /// A warning made an error by `--deny warnings` (see [`deny_warnings`]).
+    pub denied: bool,
 }
 
 /// An edit that fixes the problem: replace the text of `span` with `replacement`
@@ -77,11 +80,16 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             suggestions: Vec::new(),
+            denied: false,
         }
     }
 
     pub fn severity(&self) -> Severity {
-        self.code.severity()
+        if self.denied {
+            Severity::Error
+        } else {
+            self.code.severity()
+        }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -145,6 +153,18 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
             b.code.id,
         ))
     });
+}
+
+/// `--deny warnings` (rustc's `-D warnings`): every warning becomes an error, keeps its
+/// code, and says why it is one.
+pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics.iter_mut().filter(|d| !d.is_error()) {
+        diagnostic.denied = true;
+        diagnostic.notes.push(format!(
+            "`{}` is a warning, made an error by `--deny warnings`",
+            diagnostic.code.id
+        ));
+    }
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {

@@ -41,6 +41,18 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     })
 }
 
+/// The one candidate of three characters or more that `wanted` contains (`plate` in
+/// `hotplate`): a name written with a word too many. `None` when no candidate or several
+/// fit.
+pub fn part_of<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut found = candidates
+        .into_iter()
+        .filter(|c| c.chars().count() >= 3 && *c != wanted && wanted.contains(&c.to_lowercase()));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
 /// The help line for a misspelt name: "a tool with a similar name exists: `pvd`", or
 /// `None` when no known name is close.
 pub fn similar<'a>(kind: &str, wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
@@ -109,7 +121,9 @@ fn abbreviates(short: &str, long: &str) -> bool {
     let (Some(first), true) = (short_chars.next(), short.chars().count() >= 2) else {
         return false;
     };
-    if !long.starts_with(first) || short.len() >= long.len() {
+    // Several words (`sodium carboxymethyl cellulose`) hold the letters of almost any
+    // short word in order: only one word is abbreviated.
+    if !long.starts_with(first) || short.len() >= long.len() || long.contains(char::is_whitespace) {
         return false;
     }
     let mut rest = long.chars().skip(1);
@@ -206,6 +220,18 @@ mod tests {
             Some("a material with a similar name exists: `PVDF-HFP`")
         );
         assert_eq!(typo.suggestions[0].replacement, "\"PVDF-HFP\"");
+    }
+
+    #[test]
+    fn a_name_with_a_word_too_many_is_offered_the_name_it_contains() {
+        assert_eq!(part_of("hotplate", ["bath", "plate"]), Some("plate"));
+        assert_eq!(part_of("hotplate", ["plate", "hot"]), None);
+        assert_eq!(part_of("hotplate", ["pl", "bath"]), None);
+    }
+
+    #[test]
+    fn a_name_of_several_words_is_not_an_abbreviation_target() {
+        assert_eq!(closest("secs", ["sodium carboxymethyl cellulose"]), None);
     }
 
     #[test]

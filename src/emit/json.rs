@@ -114,6 +114,16 @@ pub fn write_program(compilation: &Compilation, out: &mut impl Write) -> io::Res
     out.write_all(b"\n}")
 }
 
+/// `--json` with `--message-format json` (`seipc stack`, `seipc schedule`): one
+/// document, the `--json` document with the run's diagnostics inside it.
+/// `D` is a list of [`crate::diagnostics::json::JsonDiagnostic`] (or of their JSON values).
+#[derive(Serialize, JsonSchema)]
+pub struct WithDiagnostics<T, D> {
+    #[serde(flatten)]
+    pub document: T,
+    pub diagnostics: D,
+}
+
 /// `seipc stack --json`: the predicted stacks alone, by protocol name.
 #[derive(Serialize, JsonSchema)]
 pub struct StacksDocument<'a> {

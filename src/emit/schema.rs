@@ -3,12 +3,12 @@
 //! under `spec/schema/`; `tests/schemas.rs` checks that regenerating them gives the
 //! committed files and that every example's outputs validate against them.
 
-use crate::diagnostics::json::JsonDocument;
-use crate::emit::json::{ProgramDocument, StacksDocument};
+use crate::diagnostics::json::{JsonDiagnostic, JsonDocument};
+use crate::emit::json::{ProgramDocument, StacksDocument, WithDiagnostics};
 use crate::emit::schedule::ScheduleDocument;
 
 /// Each document's schema file name and schema, in a fixed order.
-pub fn all() -> [(&'static str, serde_json::Value); 4] {
+pub fn all() -> [(&'static str, serde_json::Value); 6] {
     [
         (
             "program.schema.json",
@@ -25,6 +25,14 @@ pub fn all() -> [(&'static str, serde_json::Value); 4] {
         (
             "diagnostics.schema.json",
             schemars::schema_for!(JsonDocument<'static>).to_value(),
+        ),
+        (
+            "stack-with-diagnostics.schema.json",
+            schemars::schema_for!(WithDiagnostics<StacksDocument<'static>, Vec<JsonDiagnostic<'static>>>).to_value(),
+        ),
+        (
+            "schedule-with-diagnostics.schema.json",
+            schemars::schema_for!(WithDiagnostics<ScheduleDocument<'static>, Vec<JsonDiagnostic<'static>>>).to_value(),
         ),
     ]
 }

@@ -414,17 +414,7 @@ impl<'a> Printer<'a> {
     fn entry_span(&self, entry: Entry) -> Span {
         match entry {
             Entry::Item(item) => item_span(item),
-            Entry::ProtocolItem(item) => match item {
-                ProtocolItem::Substrate(s) => s.span,
-                ProtocolItem::Batch(b) => b.span,
-                ProtocolItem::Tool(t) => t.span,
-                ProtocolItem::Reagent(r) => r.span,
-                ProtocolItem::Environment(e) => e.span,
-                ProtocolItem::Material(d) | ProtocolItem::Reaction(d) => d.span,
-                ProtocolItem::Step(s) => s.span,
-                ProtocolItem::Budget(b) => b.span,
-                ProtocolItem::Error(span) => *span,
-            },
+            Entry::ProtocolItem(item) => item.span(),
             Entry::Decl(DeclEntry::Field { key, values }) => key.span.to(values.last().map_or(key.span, Value::span)),
             Entry::Decl(DeclEntry::Param { span, .. }) => *span,
         }
@@ -459,6 +449,7 @@ impl<'a> Printer<'a> {
                 ProtocolItem::Reaction(d) => self.declaration("reaction", d),
                 ProtocolItem::Step(step) => self.step(step, pads[0]),
                 ProtocolItem::Budget(budget) => self.budget(budget),
+                ProtocolItem::Allow(allow) => self.allow(allow),
                 ProtocolItem::Error(span) => self.text(&self.source[span.range()]),
             },
             Entry::Decl(DeclEntry::Field { key, values }) => {
@@ -606,6 +597,17 @@ impl<'a> Printer<'a> {
         self.space()
             .append(self.text(keyword))
             .append(self.quantity(space, quantity))
+    }
+
+    fn allow(&mut self, allow: &AllowDecl) -> Doc<'a> {
+        let keyword = self.token(self.arena.nil(), allow.span.start, "allow");
+        let space = self.space();
+        let mut doc = keyword.append(self.name_token(space, &allow.code));
+        if let Some(reason) = &allow.reason {
+            let space = self.space();
+            doc = doc.append(self.name_token(space, reason));
+        }
+        doc.nest(INDENT)
     }
 
     fn budget(&mut self, budget: &Budget) -> Doc<'a> {

@@ -121,6 +121,7 @@ impl Index {
                             ProtocolItem::Reaction(_)
                             | ProtocolItem::Batch(_)
                             | ProtocolItem::Budget(_)
+                            | ProtocolItem::Allow(_)
                             | ProtocolItem::Error(_) => None,
                         };
                         members.extend(declared);
@@ -285,6 +286,7 @@ impl Index {
             | ProtocolItem::Reaction(_)
             | ProtocolItem::Batch(_)
             | ProtocolItem::Budget(_)
+            | ProtocolItem::Allow(_)
             | ProtocolItem::Error(_) => {}
         }
     }

@@ -14,10 +14,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::format::{areal_mass, length};
+use super::layer::Origin;
 use super::quantity::Estimate;
 use super::stack::ProtocolStack;
 use super::state::Piece;
 use crate::diagnostics::{Diagnostic, codes};
+use crate::sema::library::{Effect, Library};
 use crate::sema::program::{Budget, BudgetMetric, Protocol};
 use crate::sema::units::{Dimension, display};
 use crate::span::Span;
@@ -68,18 +70,42 @@ struct Evaluation {
 
 pub(super) fn check(
     protocol: &Protocol,
+    library: &Library,
     stack: &ProtocolStack,
     product: Option<&Piece>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<BudgetOutcome> {
+    let measurable = widest_grown(protocol, library, product);
     protocol
         .budgets
         .iter()
         .map(|budget| {
             let evaluation = evaluate(budget.metric, protocol, stack, product);
-            outcome(budget, protocol, evaluation, diagnostics)
+            outcome(budget, protocol, evaluation, measurable.as_deref(), diagnostics)
         })
         .collect()
+}
+
+/// The growth step (`immerse`, `expose`, `plasma`) whose predicted layer has the widest
+/// range, for W0601's help: a measured `thickness` on it narrows the range most.
+fn widest_grown(protocol: &Protocol, library: &Library, product: Option<&Piece>) -> Option<String> {
+    let growth = |step: usize| {
+        let step = protocol.steps.get(step)?;
+        let operation = library.operations.get(&*step.verb)?;
+        matches!(
+            operation.effect,
+            Effect::GasReaction | Effect::Plasma | Effect::LiquidReaction
+        )
+        .then(|| step.name.to_string())
+    };
+    product?
+        .layers()
+        .iter()
+        .filter(|layer| layer.origin == Origin::Grown)
+        .filter_map(|layer| Some((layer.thickness?, layer.step)))
+        .filter(|(thickness, _)| !thickness.is_exact())
+        .max_by(|a, b| (a.0.max - a.0.min).total_cmp(&(b.0.max - b.0.min)))
+        .and_then(|(_, step)| growth(step))
 }
 
 impl BudgetOutcome {
@@ -311,6 +337,7 @@ fn outcome(
     budget: &Budget,
     protocol: &Protocol,
     evaluation: Evaluation,
+    measurable: Option<&str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BudgetOutcome {
     let metric = budget.metric;
@@ -380,7 +407,12 @@ fn outcome(
                     budget.span,
                     "met by the nominal value, not by the whole range",
                 )
-                .with_help("narrow the range: state the thicknesses or rates the models now assume")
+                .with_help(match measurable.filter(|_| metric != BudgetMetric::Time) {
+                    Some(step) => format!(
+                        "narrow the range: state the measured thickness of the layer `{step}` grows, as `thickness: 200 nm` in the step's `{{ }}`, or the thicknesses and rates the models now assume"
+                    ),
+                    None => "narrow the range: state the thicknesses or rates the models now assume".to_owned(),
+                })
                 .with_note("`seipc stack` shows which assumed ranges (marked ~) widen it"),
             );
         } else {

@@ -172,10 +172,11 @@ pub(super) fn firing(reaction: &Reaction, layer: &Layer, ctx: &Ctx) -> Option<Tr
     })
 }
 
-/// The reaction that would convert a layer: one of a single precursor material that is
-/// still as deposited, with a trigger in the table or a drive to run on contact.
+/// The reaction that would convert a layer of one material, with a trigger in the table
+/// or a drive to run on contact: a precursor as deposited, or a product that reacts on
+/// (the LiMoS2 that intercalation makes converts further when Li is plated).
 fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> {
-    if layer.origin != Origin::Deposited || layer.components.len() != 1 {
+    if layer.components.len() != 1 {
         return None;
     }
     ctx.reactions
@@ -183,33 +184,39 @@ fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> 
         .filter(|r| !r.when.is_empty() || matches!(drive(r, ctx), Drive::OnContact(_)))
 }
 
-/// Converts, bottom to top, every precursor layer that touches the Li and whose trigger the
-/// step sets off. Li passes through the layers made by reactions with Li; the first layer
-/// that stays as deposited keeps it from everything above, so the walk stops there (and a
-/// converted layer lets Li reach the one above, so one pass suffices).
+/// Converts, bottom to top, every layer that touches the Li and whose reaction the step
+/// sets off. Li passes through the layers made by reactions with Li (and Li compounds);
+/// the first layer that does not keeps it from everything above, so the walk stops
+/// there. The products of a conversion are looked at in turn, so a chain of reactions
+/// (MoS2 -> LiMoS2 -> Li2S + Mo under plating) runs in one step.
 pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if !piece.lithium {
         return;
     }
     let mut index = 0;
+    // A chain of declared reactions could loop (X -> Y -> X): each layer converts at most
+    // as many times as there are reactions.
+    let mut chain = 0;
     while let Some(layer) = piece.layers().get(index) {
-        if layer.passes_li {
-            index += 1;
-            continue;
-        }
         let reaction = precursor_reaction(layer, ctx);
         let trigger = reaction.and_then(|r| firing(r, layer, ctx));
-        let (Some(reaction), Some(trigger)) = (reaction, trigger) else {
-            break;
-        };
-        index += convert_layer(piece, index, reaction, trigger, &trigger.describe(), ctx, notes);
-        if piece
-            .layers()
-            .get(index.saturating_sub(1))
-            .is_some_and(|l| !l.passes_li)
-        {
-            // It could not be converted (no density), or only in part: it still blocks.
-            break;
+        match (reaction, trigger) {
+            (Some(reaction), Some(trigger)) if chain < ctx.reactions.len() => {
+                chain += 1;
+                let count = convert_layer(piece, index, reaction, trigger, &trigger.describe(), ctx, notes);
+                let last = piece.layers().get(index + count - 1);
+                if last.is_some_and(|l| l.contact_spent)
+                    || count == 1 && last.is_some_and(|l| l.material == reaction.reactant)
+                {
+                    // Converted only in part, or not at all (no density): what is left blocks.
+                    break;
+                }
+            }
+            _ if layer.passes_li => {
+                index += 1;
+                chain = 0;
+            }
+            _ => break,
         }
     }
 }

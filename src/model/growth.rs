@@ -5,9 +5,9 @@
 //!   `data/reactions.tsv`: a layer of thickness t consumes t x (sum_j w_j V_Li,j) /
 //!   (sum_j w_j V_products,j) of dense Li, where j runs over the reacting species of the
 //!   reagent and w_j is each one's molar concentration (equal shares when unknown).
-//! - How thick it grows comes from `data/growth.tsv`, by route. No source gives a rate
-//!   constant, so every route is self-limiting with an assumed range; the nominal value is
-//!   the range's geometric mean.
+//! - How thick it grows: the step's measured `thickness` when it states one, else the
+//!   route's law (`super::kinetics`, rows of `data/growth.tsv`) with the step's time,
+//!   temperature, pressure and the reagent's concentrations.
 //! - A deposited (not Li-derived) layer already on the foil keeps the reagent from the Li:
 //!   the nominal growth is then 0, the upper bound unchanged (reagent through defects).
 //! - The new layer goes on top: Li reaches the surface through Li-derived layers.
@@ -15,8 +15,9 @@
 use super::context::Ctx;
 use super::conversion::Stoichiometry;
 use super::data::Route;
-use super::format::{duration, length};
-use super::layer::{Caveats, Layer, Origin};
+use super::format::{length, significant};
+use super::kinetics::{Conditions, Law, Yields, row_for};
+use super::layer::{Caveats, Layer, Origin, density, molar_mass};
 use super::notes::Notes;
 use super::quantity::Estimate;
 use super::solution::molar_concentration;
@@ -28,6 +29,9 @@ use crate::sema::materials::LiReaction;
 pub struct Reactive<'d> {
     pub reaction: &'d Reaction,
     pub weight: f64,
+    /// Its molar concentration in the liquid, mol/m3 (a neat liquid's is its density over its
+    /// molar mass), when known.
+    pub concentration: Option<f64>,
 }
 
 /// What in a step's reagent reacts with Li.
@@ -73,6 +77,7 @@ pub fn species<'d>(ctx: &Ctx<'d>) -> Species<'d> {
             Some(reaction) => reactive.push(Reactive {
                 reaction,
                 weight: if weighted { weight.unwrap_or(1.0) } else { 1.0 },
+                concentration: weight.or_else(|| neat_concentration(ctx, key)),
             }),
             None => {
                 if ctx.material(key).is_some_and(|m| m.li_reaction != LiReaction::Inert) {
@@ -97,11 +102,20 @@ pub fn species<'d>(ctx: &Ctx<'d>) -> Species<'d> {
     }
 }
 
+/// The molar concentration of a neat material, mol/m3: its density over its molar mass.
+fn neat_concentration(ctx: &Ctx, key: &str) -> Option<f64> {
+    let material = ctx.material(key)?;
+    Some(material.density_g_cm3? * 1e3 / (molar_mass(material)? * 1e-3))
+}
+
 /// The mixed stoichiometry of several reactions: product shares (by volume), and the Li
 /// consumed per unit thickness of the product layer.
 pub struct Mix {
     pub shares: Vec<(String, f64)>,
     pub li_per_thickness: f64,
+    /// Layer thickness per diffusion length of the liquid: sum_j c_j x (product volume per
+    /// mole of j), when every concentration is known.
+    pub per_supply_length: Option<f64>,
     pub caveats: Caveats,
 }
 
@@ -111,8 +125,12 @@ impl Mix {
         let mut volume = 0.0;
         let mut li = 0.0;
         let mut caveats = Caveats::default();
+        let mut per_supply_length = Some(0.0);
         for species in reactive {
             let stoichiometry = Stoichiometry::of(species.reaction, ctx.db)?;
+            per_supply_length = per_supply_length
+                .zip(species.concentration)
+                .map(|(sum, c)| sum + c * stoichiometry.product_volume());
             caveats.unverified(stoichiometry.unverified.iter().cloned());
             for (key, v) in &stoichiometry.products {
                 shares.push((key.clone(), species.weight * v));
@@ -126,9 +144,64 @@ impl Mix {
         Ok(Mix {
             shares,
             li_per_thickness: li / volume,
+            per_supply_length,
             caveats,
         })
     }
+}
+
+/// How thick the layer grows: the step's measured `thickness`, else the route's law
+/// (`super::kinetics`) under the step's time, temperature, pressure and concentrations.
+/// `None` when the stated pressure is too low for anything to grow.
+fn thickness(
+    ctx: &Ctx,
+    route: Route,
+    species: &Species,
+    mix: Option<&Mix>,
+    caveats: &mut Caveats,
+    notes: &mut Notes,
+) -> Option<Estimate> {
+    if let Some(measured) = ctx.step.param("thickness") {
+        return Some(Estimate::exact(measured));
+    }
+    let reactant = match species.reactive.as_slice() {
+        [only] if species.untabulated.is_empty() => Some(only.reaction.reactant.as_str()),
+        _ => None,
+    };
+    let rows = ctx.data.growth_rows(route, reactant);
+    let celsius = ctx.step.temperature_k() - 273.15;
+    let row = row_for(&rows, celsius)?;
+    let li_density = density(ctx.db, "Li").map(|(rho, _)| rho);
+    let yields = Yields {
+        per_li_mass: mix.zip(li_density).map(|(mix, rho)| 1.0 / (rho * mix.li_per_thickness)),
+        per_supply_length: mix.and_then(|mix| mix.per_supply_length),
+    };
+    let conditions = Conditions {
+        time_s: ctx.step.param("time"),
+        celsius,
+        pressure_pa: ctx.step.param("pressure"),
+    };
+    let law = Law::new(row, conditions, yields);
+    if law.below_threshold {
+        notes.add(|| {
+            format!(
+                "{} runs at {} Pa, at or below the {} Pa under which `{}` grows nothing on Li (data/growth.tsv): no layer",
+                ctx.name(),
+                significant(conditions.pressure_pa.unwrap_or_default(), 3),
+                significant(row.p_min_pa.unwrap_or_default(), 4),
+                ctx.solutes().join("/")
+            )
+        });
+        return None;
+    }
+    if row.supply.is_some() && law.supply_cap.is_none() {
+        notes.add(|| {
+            "the concentration of a reacting solute is unknown: the solute supply does not bound the layer".to_owned()
+        });
+    }
+    notes.add(|| law.describe());
+    law.caveats(caveats);
+    Some(law.thickness)
 }
 
 /// Grows the step's reaction layer on a Li piece by `route`.
@@ -159,31 +232,18 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
         notes.add(|| format!("{} touches no Li: nothing reacts", ctx.name()));
         return;
     }
-    let Some(growth) = ctx.data.growth.get(&route) else {
+    let mix = if species.reactive.is_empty() {
+        Err(String::new())
+    } else {
+        Mix::of(&species.reactive, ctx)
+    };
+    let mut caveats = species.caveats.clone();
+    let Some(mut thickness) = thickness(ctx, route, &species, mix.as_ref().ok(), &mut caveats, notes) else {
         return;
     };
-    let mut thickness = Estimate::geometric(growth.min_m, growth.max_m);
-    let mut caveats = species.caveats.clone();
-    let range = format!("{} to {}", length(growth.min_m, 3), length(growth.max_m, 3));
-    if growth.assumed {
-        caveats.assume(format!(
-            "thickness grown by the `{}` route assumed {range} (data/growth.tsv)",
-            route.name()
-        ));
-    }
-    if let (Some(complete), Some(time)) = (growth.complete_after_s, ctx.step.param("time"))
-        && time < complete
-    {
-        thickness = thickness.with_min(0.0);
-        notes.add(|| {
-            format!(
-                "{} is shorter than the {} the reaction takes: the layer may be incomplete",
-                ctx.name(),
-                duration(complete)
-            )
-        });
-    }
-    if let Some(barrier) = piece.barrier() {
+    let measured = ctx.step.param("thickness").is_some();
+    let how = if measured { "as measured" } else { route.name() };
+    if let Some(barrier) = piece.barrier().filter(|_| !measured) {
         notes.add(|| {
             format!(
                 "`{}` covers the Li: `{reagent}` reaches it only through defects (nominal growth 0, up to {})",
@@ -193,11 +253,6 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
         });
         thickness = Estimate::new(0.0, 0.0, thickness.max);
     }
-    let mix = if species.reactive.is_empty() {
-        Err(String::new())
-    } else {
-        Mix::of(&species.reactive, ctx)
-    };
     let mut layer = match mix {
         Ok(mix) => {
             caveats.extend(&mix.caveats);
@@ -217,10 +272,9 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
             let equations: Vec<&str> = species.reactive.iter().map(|r| r.reaction.equation()).collect();
             notes.add(|| {
                 format!(
-                    "`{reagent}` grows {} of `{}` ({}, {range}), taking {} of Li ({})",
+                    "`{reagent}` grows {} of `{}` ({how}), taking {} of Li ({})",
                     length(grown.nominal, 3),
                     layer.material,
-                    route.name(),
                     length(taken.nominal, 3),
                     equations.join("; ")
                 )
@@ -254,12 +308,7 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
             } else {
                 reason
             };
-            notes.add(|| {
-                format!(
-                    "`{reagent}` reacts with Li ({}), but {reason}: the Li it takes is unknown",
-                    route.name()
-                )
-            });
+            notes.add(|| format!("`{reagent}` reacts with Li ({how}), but {reason}: the Li it takes is unknown"));
             Layer::new(&names, Some(thickness), ctx.index, Origin::Grown)
         }
     };

@@ -43,6 +43,9 @@ pub struct Layer {
     /// What is left of a precursor that converted on contact as far as Li got through its
     /// insulating product: only another trigger (heat, plating, pressing) goes further.
     pub contact_spent: bool,
+    /// Its pores percolate (porosity at least the percolation fraction): a gas or a liquid
+    /// reaches what lies beneath through it.
+    pub open_pores: bool,
     pub origin: Origin,
     /// Li still reaches the layers above through it: it was made by a reaction with Li, or
     /// it is a Li compound or alloy however it was put on (an artificial SEI conducts Li+
@@ -113,6 +116,7 @@ impl Layer {
             step,
             converted_at: None,
             contact_spent: false,
+            open_pores: false,
             origin,
             passes_li: origin != Origin::Deposited,
             caveats: Caveats::default(),
@@ -146,6 +150,14 @@ impl Layer {
                 .and_then(|m| m.formula.as_ref())
                 .is_some_and(|f| f.elements.iter().any(|(symbol, _)| symbol == "Li"))
         })
+    }
+
+    /// The share of this layer's volume that is pores (the components' porosities).
+    pub fn porosity(&self, db: &MaterialDb) -> f64 {
+        self.components
+            .iter()
+            .map(|c| c.volume_fraction * db.lookup(&c.material).and_then(|m| m.porosity).unwrap_or(0.0))
+            .sum()
     }
 
     /// The share of this layer's volume that conducts electrons (`data/conduction.tsv`).
@@ -252,10 +264,11 @@ pub(super) fn unverified_density_and_mass(material: &Material) -> Vec<String> {
         .collect()
 }
 
-/// Density in kg/m3 with its unverified flag, for areal masses.
+/// Density in kg/m3 of the material as it lies on the foil, with its unverified flag, for
+/// areal masses: a porous one (a cloth, a mesh) weighs (1 - porosity) of its solid.
 pub(super) fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
     let material = db.lookup(key)?;
-    let density = material.density_g_cm3?;
+    let density = material.density_g_cm3? * (1.0 - material.porosity.unwrap_or(0.0));
     let flags = if material.is_unverified("density_g_cm3") {
         vec![format!("density of `{key}`")]
     } else {

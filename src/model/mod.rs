@@ -15,6 +15,7 @@ mod duration;
 pub mod electrochem;
 pub(crate) mod format;
 mod growth;
+mod kinetics;
 pub mod layer;
 mod notes;
 pub mod quantity;

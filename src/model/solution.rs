@@ -80,6 +80,29 @@ pub fn molar_concentration(
     }
 }
 
+/// The molar concentration (mol/m3) of each solvent of a solution: its neat density over
+/// its molar mass, shared by the solvents as equal volumes; `None` for a solvent without
+/// a density or molar mass.
+pub fn solvent_concentrations(reagent: &Reagent, db: &MaterialDb, caveats: &mut Caveats) -> Vec<(String, Option<f64>)> {
+    let share = 1.0 / reagent.solvents.len().max(1) as f64;
+    if reagent.solvents.len() > 1 {
+        caveats.assume(format!("{} taken as equal volumes", reagent.solvents.join("/")));
+    }
+    reagent
+        .solvents
+        .iter()
+        .map(|key| {
+            let concentration = db.lookup(key).and_then(|material| {
+                if material.is_unverified("density_g_cm3") {
+                    caveats.unverified([format!("density of `{key}`")]);
+                }
+                Some(material.density_g_cm3? * 1e3 / (molar_mass(material)? * 1e-3) * share)
+            });
+            (key.clone(), concentration)
+        })
+        .collect()
+}
+
 /// Volume fraction of a solute in the solution: the share of a wet film's thickness it
 /// leaves once the solvent is gone.
 pub fn volume_fraction(
@@ -138,6 +161,17 @@ mod tests {
         let expected = (0.05 / 1.77) / (0.05 / 1.77 + 0.95 / 1.023);
         assert!((phi - expected).abs() < 1e-12);
         assert_eq!(caveats.unverified, [std::sync::Arc::from("density of `PVDF-HFP`")]);
+    }
+
+    #[test]
+    fn neat_solvents_share_the_volume() {
+        let db = MaterialDb::builtin();
+        let r = reagent("LiPF6", 1000.0, "molar concentration", &["EC", "DMC"]);
+        let mut caveats = Caveats::default();
+        let c = solvent_concentrations(&r, db, &mut caveats);
+        assert!((c[0].1.unwrap() - 1321.0 / 88.06e-3 / 2.0).abs() < 1e-6, "{c:?}");
+        assert!((c[1].1.unwrap() - 1063.6 / 90.08e-3 / 2.0).abs() < 1e-6, "{c:?}");
+        assert_eq!(caveats.assumed.len(), 1);
     }
 
     #[test]

@@ -169,7 +169,7 @@ fn predict_and_check(
         diagnostics,
     );
     let product = stack.product.and_then(|p| pieces.get(p));
-    stack.budgets = budget::check(protocol, &stack, product, diagnostics);
+    stack.budgets = budget::check(protocol, library, &stack, product, diagnostics);
     stack
 }
 
@@ -509,10 +509,16 @@ fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) 
         li_density.as_ref().map_or(&[], |(_, flags)| flags.as_slice()),
         mass_known,
     );
-    // A workpiece that is not Li has no Li to lose.
-    let li_consumed = (li_known && piece.lithium).then_some(piece.li_consumed);
+    // A workpiece that is not Li has no Li to lose until Li is plated onto it; that Li
+    // is then one of its layers, so it adds its mass as a layer and is no coating.
+    let li_consumed = (li_known && (piece.lithium || piece.li.is_some())).then_some(piece.li_consumed);
     let li_remaining = piece.li.filter(|_| li_known);
+    let coating_beside_li = match (coating, li_remaining) {
+        (Some(c), Some(li)) if !piece.lithium => Some(c.zip(li, |c, li| (c - li).max(0.0)).ordered()),
+        _ => coating,
+    };
     let mass_added = match (layer_mass, li_known, li_density) {
+        (Some(layers), true, _) if !piece.lithium => Some(layers),
         (Some(layers), true, Some((li_density, _))) => {
             // Scenario by scenario: the thinnest layers go with the least Li consumed.
             let li_taken = piece.li_consumed.map(|t| (t - piece.li_plated) * li_density);
@@ -520,7 +526,7 @@ fn snapshot(workpiece: usize, piece: &mut Piece, db: &MaterialDb, detail: bool) 
         }
         _ => None,
     };
-    let volumetric_penalty = match (coating, li_remaining) {
+    let volumetric_penalty = match (coating_beside_li, li_remaining) {
         (Some(c), Some(li)) if li.min + c.min > 0.0 => Some(Estimate::new(
             c.nominal / (li.nominal + c.nominal),
             c.min / (li.max + c.min),

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::data::ModelData;
 use super::layer::{Caveats, Layer, density};
 use super::quantity::Estimate;
 use crate::sema::materials::MaterialDb;
@@ -150,6 +151,9 @@ impl Piece {
         if !layer.passes_li && layer.is_lithium_based(db) {
             Arc::make_mut(&mut layer).passes_li = true;
         }
+        if !layer.open_pores && layer.porosity(db) >= ModelData::builtin().conversion.percolation_fraction {
+            Arc::make_mut(&mut layer).open_pores = true;
+        }
         if !self.stale {
             self.totals.add(&layer, db);
         }
@@ -223,12 +227,14 @@ impl Piece {
         taken
     }
 
-    /// Adds Li (plating); the amount is exact.
-    pub fn add_li(&mut self, amount: f64) {
-        self.li_plated += amount;
+    /// Adds Li (plating; a negative amount strips), bound by bound, with what the amount
+    /// rests on.
+    pub fn add_li(&mut self, amount: Estimate, caveats: &Caveats) {
+        self.li_plated += amount.nominal;
         if let Some(li) = self.li {
-            self.li = Some(li.map(|t| t + amount));
+            self.li = Some((li + amount).map(|t| t.max(0.0)));
         }
+        extend_shared(&mut self.li_caveats, caveats);
     }
 
     pub fn li_unknown_at(&mut self, step: usize) {
@@ -243,9 +249,10 @@ impl Piece {
         self.lithium && self.layers[..index.min(self.layers.len())].iter().all(|l| l.passes_li)
     }
 
-    /// The first layer that keeps a reagent from the Li, if any.
+    /// The first layer that keeps a reagent from the Li, if any: one that does not let Li
+    /// through and has no open pores for the reagent to go through.
     pub fn barrier(&self) -> Option<&Layer> {
-        self.layers.iter().map(|l| &**l).find(|l| !l.passes_li)
+        self.layers.iter().map(|l| &**l).find(|l| !l.passes_li && !l.open_pores)
     }
 
     /// Scales every thickness by `ratio` (rolling to a gap: the volume is conserved and

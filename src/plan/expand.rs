@@ -83,16 +83,19 @@ fn duration(step: &Step, library: &Library) -> Duration {
             .param("layers")
             .zip(step.param("time_per_layer"))
             .map(|(n, t)| n * t),
-        // Each cycle plates the areal capacity and strips it again.
-        Effect::Electrochemical | Effect::Strip => {
-            step.param("areal_capacity")
+        // A pulsed step takes its pulses' on and off times; each cycle plates the areal
+        // capacity and strips it again.
+        Effect::Electrochemical | Effect::Strip => match (step.param("pulses"), step.param("pulse_on")) {
+            (Some(pulses), Some(on)) => Some(pulses * (on + step.param("pulse_off").unwrap_or(0.0))),
+            _ => step
+                .param("areal_capacity")
                 .zip(step.param("current_density"))
                 .map(|(q, i)| {
                     let half_cycle = q / i;
                     step.param("cycles")
                         .map_or(half_cycle, |cycles| 2.0 * cycles * half_cycle)
-                })
-        }
+                }),
+        },
         _ => None,
     };
     match (implied, operation.default_time_s) {
@@ -143,9 +146,10 @@ pub const MAX_OPERATIONS: u64 = 1_000_000;
 /// step's own (`protocol << 32 | step`, with fewer than 2^31 protocols).
 const TRANSFER_KEY: u64 = 1 << 62;
 
-pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Option<Expansion>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let total: u64 = program
+/// How many operations the batches make: one per sample of each per-sample step, one
+/// per preparation step.
+fn operation_count(program: &Program) -> u64 {
+    program
         .protocols
         .iter()
         .map(|p| {
@@ -154,14 +158,22 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                 .map(|s| if s.workpiece.is_some() { u64::from(p.batch) } else { 1 })
                 .sum::<u64>()
         })
-        .sum();
+        .sum()
+}
+
+/// What stands between a checked program and its schedule, found without building the
+/// problem: too many operations (E0505), and each step whose duration is assumed
+/// (W0501) or cannot be worked out (E0502). `seip::compile` reports these, so `seipc
+/// check` says what `seipc build` will.
+pub fn check(program: &Program, library: &Library) -> Vec<Diagnostic> {
+    let total = operation_count(program);
     if total > MAX_OPERATIONS {
         let largest = program
             .protocols
             .iter()
             .max_by_key(|p| u64::from(p.batch) * p.steps.len() as u64);
         let span = largest.map_or_else(crate::span::Span::default, |p| p.span);
-        diagnostics.push(
+        return vec![
             Diagnostic::new(
                 codes::TOO_MANY_OPERATIONS,
                 format!("the batches add up to {total} operations; a schedule holds at most {MAX_OPERATIONS}"),
@@ -169,8 +181,45 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                 "the largest batch",
             )
             .with_help("schedule the run in parts: a smaller `batch`, or the protocols in separate files"),
-        );
-        return (None, diagnostics);
+        ];
+    }
+    let mut diagnostics = Vec::new();
+    for step in program.protocols.iter().flat_map(|protocol| &protocol.steps) {
+        match duration(step, library) {
+            Duration::Stated(_) => {}
+            Duration::Assumed(seconds) => diagnostics.push(
+                Diagnostic::new(
+                    codes::ASSUMED_DURATION,
+                    format!(
+                        "step `{}` states no duration; {} is assumed",
+                        step.name,
+                        display(seconds, time())
+                    ),
+                    step.span,
+                    format!("scheduled as {}", display(seconds, time())),
+                )
+                .with_help(duration_help(step, library))
+                .with_note("the assumed durations are planning defaults in `data/operations.tsv`, not measured values"),
+            ),
+            Duration::Unknown => diagnostics.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_DURATION,
+                    format!("the duration of step `{}` cannot be worked out", step.name),
+                    step.span,
+                    "how long does this take?",
+                )
+                .with_help(duration_help(step, library)),
+            ),
+        }
+    }
+    diagnostics
+}
+
+/// The scheduling problem of a checked program; `None` when [`check`] finds an error
+/// (too many operations, an unknown duration) or a protocol's steps form a cycle.
+pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> Option<Expansion> {
+    if operation_count(program) > MAX_OPERATIONS {
+        return None;
     }
     let mut machines: Vec<Machine> = program
         .tools
@@ -230,36 +279,11 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
                 }
                 Duration::Assumed(seconds) => {
                     assumed_here.push(true);
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::ASSUMED_DURATION,
-                            format!(
-                                "step `{}` states no duration; {} is assumed",
-                                step.name,
-                                display(seconds, time())
-                            ),
-                            step.span,
-                            format!("scheduled as {}", display(seconds, time())),
-                        )
-                        .with_help(duration_help(step, library))
-                        .with_note(
-                            "the assumed durations are planning defaults in `data/operations.tsv`, not measured values",
-                        ),
-                    );
                     seconds
                 }
                 Duration::Unknown => {
                     assumed_here.push(false);
                     complete = false;
-                    diagnostics.push(
-                        Diagnostic::new(
-                            codes::UNKNOWN_DURATION,
-                            format!("the duration of step `{}` cannot be worked out", step.name),
-                            step.span,
-                            "how long does this take?",
-                        )
-                        .with_help(duration_help(step, library)),
-                    );
                     0.0
                 }
             };
@@ -377,7 +401,7 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
     }
     precedences.sort_unstable();
     precedences.dedup();
-    let expansion = complete.then_some(Expansion {
+    complete.then_some(Expansion {
         problem: Problem {
             machines,
             operations,
@@ -387,8 +411,7 @@ pub fn expand(program: &Program, graphs: &[StepGraph], library: &Library) -> (Op
         stations,
         origins,
         assumed,
-    });
-    (expansion, diagnostics)
+    })
 }
 
 fn time() -> Dimension {

@@ -448,8 +448,11 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                             let (what, offset) = describe_formula_error(&error);
                             // The offset is into the text; a quoted name starts one byte later.
                             let quote = usize::from(text.span.range().len() > text.text.len());
-                            let at = text.span.start as usize + quote + offset.min(text.text.len());
-                            let span = Span::new(at, (at + 1).min(text.span.end as usize).max(at));
+                            let offset = offset.min(text.text.len());
+                            let at = text.span.start as usize + quote + offset;
+                            // The one character at fault, whatever its width in bytes.
+                            let width = text.text[offset..].chars().next().map_or(0, char::len_utf8);
+                            let span = Span::new(at, (at + width).min(text.span.end as usize).max(at));
                             diagnostics.push(
                                 Diagnostic::new(
                                     codes::INVALID_MATERIAL_DATA,

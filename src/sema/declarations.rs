@@ -221,6 +221,8 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
                 .find(|e| e.atmosphere == atmosphere && e.note != DECLARED)
                 .cloned()
         });
+        // ... and the gases of that room.
+        let contains = typical.as_ref().map(|t| t.contains.clone()).unwrap_or_default();
         let typical_antechamber = typical.and_then(|t| t.antechamber);
         let cycle_s = values
             .get("antechamber_cycle")
@@ -246,6 +248,7 @@ fn declare_environments(library: &mut Library, file: &ast::File, diagnostics: &m
                 note,
                 antechamber,
                 temperature_k,
+                contains,
             },
         );
     }

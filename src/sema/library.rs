@@ -219,6 +219,8 @@ pub struct EnvironmentSpec {
     pub antechamber: Option<Antechamber>,
     /// The room's temperature, K, where a heated tool starts; `None`: room temperature.
     pub temperature_k: Option<f64>,
+    /// Keys of the reactive gases there (`contains` in `data/environments.tsv`).
+    pub contains: Vec<String>,
 }
 
 /// A plasma feed that removes some layer materials (`data/etching.tsv`).
@@ -229,6 +231,15 @@ pub struct Etching {
     pub source: String,
 }
 
+/// A precursor that reacts with a gas of a room (`data/precursor_hazards.tsv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hazard {
+    /// Keys of the gases it reacts with, as the environments' `contains` names them.
+    pub reacts_with: Vec<String>,
+    pub hazard: String,
+    pub source: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Library {
     pub operations: BTreeMap<String, Operation>,
@@ -236,6 +247,8 @@ pub struct Library {
     pub environments: BTreeMap<String, EnvironmentSpec>,
     /// Plasma feed gas -> what it etches.
     pub etching: BTreeMap<String, Etching>,
+    /// Precursor -> the room gases it reacts with.
+    pub hazards: BTreeMap<String, Hazard>,
 }
 
 /// Parses `name:dimension!` entries; panics on a malformed built-in table (a unit test
@@ -248,14 +261,15 @@ fn parse_params(text: &str) -> Vec<ParamSpec> {
                 .split_once(':')
                 .unwrap_or_else(|| panic!("parameter `{entry}` has no dimension"));
             let required = dimension.ends_with('!');
-            let dimension_name = dimension.trim_end_matches('!');
+            let named_only = dimension.ends_with('=');
+            let dimension_name = dimension.trim_end_matches(['!', '=']);
             let dimension =
                 Dimension::named(dimension_name).unwrap_or_else(|| panic!("unknown dimension `{dimension_name}`"));
             ParamSpec {
                 name: name.into(),
                 dimension,
                 required,
-                by_dimension: true,
+                by_dimension: !named_only,
             }
         })
         .collect()
@@ -357,6 +371,7 @@ impl Library {
                     note: record.get("note").to_owned(),
                     antechamber,
                     temperature_k: None,
+                    contains: record.list("contains"),
                 },
             );
         });
@@ -371,11 +386,23 @@ impl Library {
                 },
             );
         });
+        let mut hazards = BTreeMap::new();
+        for_each_record(include_str!("../../data/precursor_hazards.tsv"), |record| {
+            hazards.insert(
+                record.get("material").to_owned(),
+                Hazard {
+                    reacts_with: record.list("reacts_with"),
+                    hazard: record.get("hazard").to_owned(),
+                    source: record.get("source").to_owned(),
+                },
+            );
+        });
         Library {
             operations,
             tool_kinds,
             environments,
             etching,
+            hazards,
         }
     }
 
@@ -422,6 +449,42 @@ impl Library {
             .filter(|kind| self.can_run(kind, verb))
             .cloned()
             .collect()
+    }
+
+    /// The environments a tool that can run `verb` may stand in: those listed by each
+    /// kind that runs it, in the order of the kinds, each once.
+    pub fn environments_for(&self, verb: &str) -> Vec<&str> {
+        let mut environments: Vec<&str> = Vec::new();
+        for kind in self.tool_kinds.values().filter(|kind| self.can_run(&kind.kind, verb)) {
+            for environment in &kind.environments {
+                if !environments.contains(&environment.as_str()) {
+                    environments.push(environment);
+                }
+            }
+        }
+        environments
+    }
+
+    /// A tool kind that can run `verb` and an environment it stands in, for the examples
+    /// of help lines (`tool plate: hot_plate in glovebox`).
+    pub fn example_kind(&self, verb: &str) -> Option<(&str, &str)> {
+        let kind = self.tool_kinds.values().find(|kind| self.can_run(&kind.kind, verb))?;
+        Some((&kind.kind, kind.environments.first().map_or("glovebox", String::as_str)))
+    }
+
+    /// Where a step that names no tool is checked: the first environment a tool that can
+    /// run `verb` stands in, when all of them have one atmosphere (a wet foil goes under
+    /// vacuum in any sputter chamber). `None` when they differ: the step may still be
+    /// put on a tool where it is safe, and is judged once it names one.
+    pub fn toolless_environment(&self, verb: &str) -> Option<&str> {
+        let environments = self.environments_for(verb);
+        let atmosphere_of = |name: &str| self.environments.get(name).map(|e| e.atmosphere);
+        let first = *environments.first()?;
+        let atmosphere = atmosphere_of(first).filter(|a| *a != Atmosphere::Unknown)?;
+        environments
+            .iter()
+            .all(|name| atmosphere_of(name) == Some(atmosphere))
+            .then_some(first)
     }
 }
 
@@ -493,6 +556,18 @@ mod tests {
                     "data/etching.tsv names unknown material `{key}`"
                 );
             }
+        }
+        let gases = library.environments.values().flat_map(|e| &e.contains);
+        let reacting = library
+            .hazards
+            .iter()
+            .flat_map(|(precursor, h)| std::iter::once(precursor).chain(&h.reacts_with));
+        for key in gases.chain(reacting) {
+            assert_eq!(
+                materials.lookup(key).map(|m| m.key.as_str()),
+                Some(key.as_str()),
+                "data/environments.tsv or data/precursor_hazards.tsv names `{key}`, not a key of data/materials.tsv"
+            );
         }
         assert_eq!(
             library.operations["sputter"].signature(),

@@ -6,6 +6,7 @@
 pub mod bind;
 pub mod chemistry;
 pub mod declarations;
+pub mod electrolyte;
 pub mod library;
 pub mod materials;
 pub mod names;

@@ -17,7 +17,8 @@ use super::library::{Effect, HeatUp, Library, ParamSpec, ReagentKind};
 use super::materials::MaterialDb;
 use super::program::{Budget, BudgetMetric, Component, Program, Protocol, Reagent, ReagentUse, Step, Tool, Workpiece};
 use super::units::Dimension;
-use crate::diagnostics::{Diagnostic, codes, suggest};
+use crate::diagnostics::allow::Allow;
+use crate::diagnostics::{Applicability, Diagnostic, codes, suggest};
 use crate::span::Span;
 use crate::syntax::ast;
 
@@ -55,6 +56,8 @@ pub struct Resolver<'a, 't> {
     tools: Vec<Tool>,
     /// Reagents declared at file level, shared by every protocol.
     file_reagents: Vec<Reagent>,
+    /// Whether a protocol's step names each file-level reagent.
+    file_reagents_named: Vec<bool>,
     file_scope: Scope<'t>,
     /// Each operation's parameters with those every step may carry, by verb: made once,
     /// not once per step.
@@ -116,6 +119,7 @@ impl<'a, 't> Resolver<'a, 't> {
             diagnostics: Vec::new(),
             tools: Vec::new(),
             file_reagents: Vec::new(),
+            file_reagents_named: Vec::new(),
             file_scope: Scope::default(),
             step_params: HashMap::default(),
         }
@@ -142,6 +146,7 @@ impl<'a, 't> Resolver<'a, 't> {
             }
         }
         self.file_scope = file_scope;
+        self.file_reagents_named = vec![false; self.file_reagents.len()];
         let mut protocols = Vec::new();
         let mut protocol_names: Names<'t> = BTreeMap::new();
         for item in &file.items {
@@ -166,7 +171,14 @@ impl<'a, 't> Resolver<'a, 't> {
         // A step lost to an error may be the one that used a tool: unused declarations
         // are only worth a warning in a file that otherwise reads cleanly.
         if self.syntax_errors.is_empty() && !crate::diagnostics::has_errors(&self.diagnostics) {
-            self.diagnostics.extend(unused(&program));
+            let unnamed: Vec<&Reagent> = self
+                .file_reagents
+                .iter()
+                .zip(&self.file_reagents_named)
+                .filter(|(_, named)| !**named)
+                .map(|(reagent, _)| reagent)
+                .collect();
+            self.diagnostics.extend(unused(&program, &unnamed, self.library));
         }
         (program, self.diagnostics)
     }
@@ -336,7 +348,7 @@ impl<'a, 't> Resolver<'a, 't> {
             .into_iter()
             .flat_map(|reagents| reagents.keys().copied())
             .chain(file_reagents.into_iter().flatten());
-        let candidates = self.materials.names().chain(reagent_names);
+        let candidates: Vec<&str> = self.materials.names().chain(reagent_names).collect();
         let diagnostic = Diagnostic::new(
             codes::UNKNOWN_MATERIAL,
             format!("unknown material `{}`", name.text),
@@ -355,6 +367,14 @@ impl<'a, 't> Resolver<'a, 't> {
             diagnostic
                 .with_help(format!("`{0}` is a unit: a quantity is a number and its unit, as in `10 {0}`", name.text))
                 .with_note("materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name")
+        } else if name.text.eq_ignore_ascii_case("per") {
+            // `nm per min` lost its number or its first unit: `per` is never a material.
+            diagnostic.with_help("a unit's `per` is written `/`, as in `0.5 nm/min`")
+        } else if let Some(unit) = self.unit_like(&name.text) {
+            diagnostic.with_help(format!(
+                "`{}` looks like the unit `{unit}`: a quantity is a number and its unit, as in `10 {unit}`",
+                name.text
+            ))
         } else {
             suggest::did_you_mean(diagnostic, "material", &name.text, name.span, candidates).with_note(
                 "materials are listed in `data/materials.tsv` (`seipc list materials`); declare others with `material name { .. }`; a declared reagent may be used by its name",
@@ -362,6 +382,19 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         self.diagnostics.push(diagnostic);
         None
+    }
+
+    /// The unit a word that is no material names or comes close to (`mins`: `min`), when
+    /// no material is as close: a quantity that lost its number. Units are never
+    /// offered as materials, nor materials for them.
+    fn unit_like(&self, text: &str) -> Option<String> {
+        if super::units::parse_unit(text).is_ok() {
+            return Some(text.to_owned());
+        }
+        let unit = suggest::closest(text, super::units::all_symbols())?;
+        suggest::closest(text, self.materials.names())
+            .is_none()
+            .then(|| unit.to_owned())
     }
 
     fn lower_reagent(&mut self, reagent: &ast::ReagentDecl) -> Reagent {
@@ -458,6 +491,9 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         used.sort_unstable_by_key(|(file_index, _, _)| *file_index);
         used.dedup_by_key(|(file_index, _, _)| *file_index);
+        for (file_index, _, _) in &used {
+            self.file_reagents_named[*file_index] = true;
+        }
         let mut reagents: Vec<Reagent> = Vec::with_capacity(used.len());
         for (file_index, name, span) in used {
             scope.reagents.insert(
@@ -560,13 +596,14 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         let mut steps = Vec::with_capacity(steps_by_name.len());
         let mut budgets = Vec::new();
+        let mut allows = Vec::new();
         for (position, item) in protocol.items.iter().enumerate() {
             match item {
                 ast::ProtocolItem::Step(step) => {
                     let until = protocol
                         .items
                         .get(position + 1)
-                        .map_or(protocol.span.end, |next| item_span(next).start);
+                        .map_or(protocol.span.end, |next| next.span().start);
                     let damaged = self
                         .syntax_errors
                         .iter()
@@ -576,6 +613,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                 }
                 ast::ProtocolItem::Budget(budget) => budgets.extend(self.lower_budget(budget)),
+                ast::ProtocolItem::Allow(allow) => allows.extend(self.lower_allow(allow)),
                 _ => {}
             }
         }
@@ -608,8 +646,61 @@ impl<'a, 't> Resolver<'a, 't> {
             reagents,
             steps,
             budgets,
+            allows,
             span: protocol.span,
         }
+    }
+
+    /// An `allow`: a warning's code, with a reason. An error's code (E0215), an unknown
+    /// code (E0214) and a missing reason (E0216) are reported.
+    fn lower_allow(&mut self, allow: &ast::AllowDecl) -> Option<Allow> {
+        let written = &allow.code.text;
+        let Some(code) = codes::ALL.iter().copied().find(|code| code.id == &**written) else {
+            let warnings = codes::ALL.iter().filter(|code| !code.is_error()).map(|code| code.id);
+            let diagnostic = Diagnostic::new(
+                codes::UNKNOWN_CODE,
+                format!("unknown diagnostic code `{written}`"),
+                allow.code.span,
+                "not a diagnostic code",
+            );
+            self.diagnostics.push(
+                suggest::did_you_mean(diagnostic, "warning code", written, allow.code.span, warnings)
+                    .or_help("`allow` takes the code of a warning, as printed beside it: `allow W0501 \"reason\"`")
+                    .with_note("`seipc explain CODE` describes each code"),
+            );
+            return None;
+        };
+        if code.is_error() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::ALLOWED_ERROR,
+                    format!("`{}` is an error: it cannot be allowed", code.id),
+                    allow.code.span,
+                    "an error code",
+                )
+                .with_help(format!(
+                    "remove the `allow` and fix what `{}` reports (`seipc explain {}`); only warnings (`W` codes) can be allowed",
+                    code.id, code.id
+                )),
+            );
+            return None;
+        }
+        if allow.reason.is_none() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::ALLOW_WITHOUT_REASON,
+                    format!("`allow {}` gives no reason", code.id),
+                    allow.span,
+                    "why is this warning wanted?",
+                )
+                .with_help(format!(
+                    "say why after the code, in quotes: `allow {} \"...\"`",
+                    code.id
+                ))
+                .with_note("the reason is for the next reader of the recipe: a warning silenced without one is a question left open"),
+            );
+        }
+        Some(Allow { code, span: allow.span })
     }
 
     fn batch_size(&mut self, count: &ast::Number) -> u32 {
@@ -724,7 +815,7 @@ impl<'a, 't> Resolver<'a, 't> {
         // its number: reported as such, and the parameter it was for not also missing.
         let lost_number = step.operands.iter().any(|operand| {
             matches!(operand, ast::Operand::Material(name)
-                if self.materials.lookup(&name.text).is_none() && super::units::parse_unit(&name.text).is_ok())
+                if self.materials.lookup(&name.text).is_none() && self.unit_like(&name.text).is_some())
         });
         let damaged = damaged || lost_number;
         let mut workpiece = None;
@@ -737,11 +828,23 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut quantities = Vec::new();
         let mut after = Vec::new();
         let mut precursors: Vec<(String, Span)> = Vec::new();
+        let has_using = step.operands.iter().any(|o| matches!(o, ast::Operand::Using(_)));
         for operand in &step.operands {
             let used = match operand {
                 ast::Operand::Quantity(q) | ast::Operand::For(q) | ast::Operand::At(q) => {
                     quantities.push(q.clone());
                     None
+                }
+                // A bare name in a step without `using` may be a tool that lost its
+                // keyword (`sputter MoS2 10 nm pvd`): the tools are looked at first.
+                ast::Operand::Material(name) if !has_using && !self.names_reagent(name, context) => {
+                    match self.tool_without_using(name, context) {
+                        Some(found) => {
+                            tool = Some((found, name.span));
+                            None
+                        }
+                        None => Some(self.reagent_use(std::slice::from_ref(name), context)),
+                    }
                 }
                 ast::Operand::Material(name) => Some(self.reagent_use(std::slice::from_ref(name), context)),
                 ast::Operand::In(names) => Some(self.reagent_use(names, context)),
@@ -756,7 +859,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     None
                 }
                 ast::Operand::Using(name) => {
-                    let found = self.tool(name, context);
+                    let found = self.tool(name, &operation.verb, context);
                     self.set_once(&mut tool, found, name, "using");
                     None
                 }
@@ -840,6 +943,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             },
         };
+        if tool.is_none() && !damaged {
+            let diagnostic = self.without_tool(step, &operation.verb, context);
+            self.diagnostics.push(diagnostic);
+        }
         let onto = onto.and_then(|(index, _)| index);
         let tool = tool.and_then(|(index, _)| index);
         if !damaged && (reagent.is_some() || !reagent_named) {
@@ -1038,7 +1145,9 @@ impl<'a, 't> Resolver<'a, 't> {
         None
     }
 
-    fn tool(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<usize> {
+    /// The tool `name` for a step of `verb`; an unknown one is reported, with the close
+    /// tool names, else how to declare one that can run `verb`.
+    fn tool(&mut self, name: &ast::Name, verb: &str, context: &ProtocolContext) -> Option<usize> {
         if let Some(declared) = context
             .scope
             .tools
@@ -1069,11 +1178,117 @@ impl<'a, 't> Resolver<'a, 't> {
             name.span,
             "no tool of this name",
         );
-        self.diagnostics.push(
-            suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates)
-                .or_help(format!("declare it: `tool {}: kind in environment`{known}", name.text)),
-        );
+        let declaration = match self.library.example_kind(verb) {
+            Some((kind, environment)) => format!("`tool {}: {kind} in {environment}`", name.text),
+            None => format!("`tool {}: KIND in ENVIRONMENT`", name.text),
+        };
+        let diagnostic = match suggest::closest(&name.text, candidates.clone()) {
+            Some(_) => suggest::did_you_mean(diagnostic, "tool", &name.text, name.span, candidates),
+            None => match suggest::part_of(&name.text, candidates) {
+                Some(part) => diagnostic
+                    .with_help(format!("a tool with a similar name exists: `{part}`"))
+                    .with_suggestion(name.span, part, Applicability::MaybeIncorrect),
+                None => diagnostic,
+            },
+        };
+        self.diagnostics
+            .push(diagnostic.or_help(format!("declare it, as in {declaration}{known}")));
         None
+    }
+
+    /// Whether `name` is a material or a reagent in scope: what a bare name is meant to be.
+    fn names_reagent(&self, name: &ast::Name, context: &ProtocolContext) -> bool {
+        self.materials.lookup(&name.text).is_some()
+            || context.scope.reagents.contains_key(&*name.text)
+            || self.file_scope.reagents.contains_key(&*name.text)
+    }
+
+    /// A bare name that is not a material but is (or is close to) a tool in scope: the
+    /// `using` left out. Reported as E0201 with `using NAME` as the fix; returns the tool
+    /// (`Some(None)` for a close one, so the step is not also said to be on no tool).
+    fn tool_without_using(&mut self, name: &ast::Name, context: &ProtocolContext) -> Option<Option<usize>> {
+        let tools = context.scope.tools.iter().chain(&self.file_scope.tools);
+        let (exact, near) = match tools.clone().find(|(tool, _)| **tool == &*name.text) {
+            Some((tool, declared)) => (Some(declared.index), *tool),
+            None => (None, suggest::closest(&name.text, tools.map(|(tool, _)| *tool))?),
+        };
+        let applicability = if exact.is_some() {
+            Applicability::MachineApplicable
+        } else {
+            Applicability::MaybeIncorrect
+        };
+        let label = if exact.is_some() {
+            format!("`{near}` is a tool, not a material")
+        } else {
+            "not a material; a tool has a similar name".to_owned()
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNKNOWN_MATERIAL,
+                format!("unknown material `{}`", name.text),
+                name.span,
+                label,
+            )
+            .with_help(format!("a tool is named after `using`: `using {near}`"))
+            .with_suggestion(name.span, format!("using {near}"), applicability),
+        );
+        Some(exact)
+    }
+
+    /// W0203 for a step without `using`: it is planned on no machine, so no run sheet
+    /// lists it. The help names the tools in scope that can run it.
+    fn without_tool(&self, step: &ast::Step, verb: &str, context: &ProtocolContext) -> Diagnostic {
+        let able: Vec<&str> = context
+            .scope
+            .tools
+            .iter()
+            .chain(&self.file_scope.tools)
+            .filter(|(_, declared)| self.library.can_run(&self.tools[declared.index].kind, verb))
+            .map(|(name, _)| *name)
+            .collect();
+        let kinds = join_backticked(&self.library.kinds_for(verb));
+        let environments = self.library.environments_for(verb);
+        let checked = match self.library.toolless_environment(verb) {
+            Some(environment) => {
+                format!("it is checked as if it ran in `{environment}`, where every tool that can `{verb}` stands")
+            }
+            None => format!(
+                "where it runs is checked once it names a tool: tools that can `{verb}` stand in {}",
+                join_backticked(&environments.iter().map(|e| (*e).to_owned()).collect::<Vec<_>>())
+            ),
+        };
+        let diagnostic = Diagnostic::new(
+            codes::STEP_WITHOUT_TOOL,
+            format!("step `{}` runs on no tool", step.name.text),
+            step.verb.span,
+            "no `using` on this step",
+        )
+        .with_note("a step on no tool is planned without a machine: no run sheet lists it")
+        .with_note(checked);
+        // The tool goes after the last operand, before the `{ }` block.
+        let end = step
+            .operands
+            .iter()
+            .filter_map(operand_end)
+            .max()
+            .unwrap_or(step.verb.span.end);
+        match able.as_slice() {
+            [] => match self.library.example_kind(verb) {
+                Some((kind, environment)) => diagnostic.with_help(format!(
+                    "declare a tool of kind {kinds} and run the step on it, as in `tool {kind}1: {kind} in {environment}` and `using {kind}1`"
+                )),
+                None => diagnostic.with_help(format!(
+                    "no tool kind can `{verb}`: declare one with `tool_kind NAME {{ operations: {verb}  environments: glovebox }}`"
+                )),
+            },
+            [only] => diagnostic
+                .with_help(format!("run it on `{only}`: `using {only}`"))
+                .with_suggestion(Span::new(end as usize, end as usize), format!(" using {only}"), Applicability::MachineApplicable),
+            several => diagnostic.with_help(format!(
+                "run it on one of the tools that can `{verb}`: {}",
+                several.iter().map(|name| format!("`using {name}`")).collect::<Vec<_>>().join(", ")
+            )),
+        }
     }
 
     /// Whether `name` was declared by an item the parser could not read.
@@ -1109,26 +1324,39 @@ struct ProtocolContext<'c, 't> {
     steps: &'c Names<'t>,
 }
 
-fn item_span(item: &ast::ProtocolItem) -> Span {
-    match item {
-        ast::ProtocolItem::Substrate(d) => d.span,
-        ast::ProtocolItem::Batch(d) => d.span,
-        ast::ProtocolItem::Tool(d) => d.span,
-        ast::ProtocolItem::Reagent(d) => d.span,
-        ast::ProtocolItem::Environment(d) => d.span,
-        ast::ProtocolItem::Material(d) | ast::ProtocolItem::Reaction(d) => d.span,
-        ast::ProtocolItem::Step(d) => d.span,
-        ast::ProtocolItem::Budget(d) => d.span,
-        ast::ProtocolItem::Error(span) => *span,
+/// Where an operand's text ends.
+fn operand_end(operand: &ast::Operand) -> Option<u32> {
+    let names = |names: &[ast::Name]| names.iter().map(|name| name.span.end).max();
+    match operand {
+        ast::Operand::Material(name)
+        | ast::Operand::On(name)
+        | ast::Operand::Onto(name)
+        | ast::Operand::Using(name) => Some(name.span.end),
+        ast::Operand::Quantity(q) | ast::Operand::For(q) | ast::Operand::At(q) => Some(q.span.end),
+        ast::Operand::In(list) | ast::Operand::After(list) | ast::Operand::From(list) => names(list),
     }
 }
 
 /// Warnings for what a file declares and never uses: a protocol without steps, a tool no
-/// step runs on, a protocol's reagent no step names.
-fn unused(program: &Program) -> Vec<Diagnostic> {
+/// step runs on, a reagent no step names (a protocol's own, or one of `file_reagents`,
+/// the file-level reagents no protocol names).
+/// A tool a step without `using` could run on is not reported: that step's W0203 names it.
+fn unused(program: &Program, file_reagents: &[&Reagent], library: &Library) -> Vec<Diagnostic> {
+    let unused_reagent = |reagent: &Reagent| {
+        Diagnostic::new(
+            codes::UNUSED_REAGENT,
+            format!("reagent `{}` is never used", reagent.name),
+            reagent.span,
+            "no step names it",
+        )
+        .with_help(format!(
+            "name it in a step, as in `immerse in {}`, or remove it",
+            reagent.name
+        ))
+    };
     let mut diagnostics = Vec::new();
     let mut tool_used = vec![false; program.tools.len()];
-    for protocol in &program.protocols {
+    for (protocol_index, protocol) in program.protocols.iter().enumerate() {
         if protocol.steps.is_empty() {
             diagnostics.push(
                 Diagnostic::new(
@@ -1144,34 +1372,31 @@ fn unused(program: &Program) -> Vec<Diagnostic> {
         }
         let mut reagent_used = vec![false; protocol.reagents.len()];
         for step in &protocol.steps {
-            if let Some(tool) = step.tool {
-                tool_used[tool] = true;
+            match step.tool {
+                Some(tool) => tool_used[tool] = true,
+                None => {
+                    for (index, tool) in program.tools.iter().enumerate() {
+                        let in_scope = tool.protocol.is_none_or(|owner| owner == protocol_index);
+                        if in_scope && library.can_run(&tool.kind, &step.verb) {
+                            tool_used[index] = true;
+                        }
+                    }
+                }
             }
             if let Some(ReagentUse::Reagent { index, .. }) = step.reagent {
                 reagent_used[index] = true;
             }
         }
         for (reagent, _) in protocol.reagents.iter().zip(&reagent_used).filter(|(_, used)| !**used) {
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::UNUSED_REAGENT,
-                    format!("reagent `{}` is never used", reagent.name),
-                    reagent.span,
-                    "no step names it",
-                )
-                .with_help(format!(
-                    "name it in a step, as in `immerse in {}`, or remove it",
-                    reagent.name
-                )),
-            );
+            diagnostics.push(unused_reagent(reagent));
         }
     }
-    // A file of tools alone is W0101, said once.
-    let tools = if program.protocols.is_empty() {
-        &[][..]
-    } else {
-        &program.tools[..]
-    };
+    // A file of declarations alone is W0101, said once.
+    if program.protocols.is_empty() {
+        return diagnostics;
+    }
+    diagnostics.extend(file_reagents.iter().map(|reagent| unused_reagent(reagent)));
+    let tools = &program.tools[..];
     for (tool, _) in tools.iter().zip(&tool_used).filter(|(_, used)| !**used) {
         diagnostics.push(
             Diagnostic::new(
@@ -1224,4 +1449,28 @@ fn declare<'t>(
         return;
     }
     names.insert(&name.text, Declared { index, span: name.span });
+}
+
+#[cfg(test)]
+mod tests {
+    /// The help of the one diagnostic of a step written into a small protocol.
+    fn help_of(step: &str) -> Option<String> {
+        let source = format!(
+            "protocol \"p\" {{\n    substrate li: Li foil\n    tool plate: hot_plate in glovebox\n    step {step}\n}}\n"
+        );
+        let compilation = crate::compile(&source);
+        assert_eq!(compilation.diagnostics.len(), 1, "{:#?}", compilation.diagnostics);
+        compilation.diagnostics[0].help.clone()
+    }
+
+    #[test]
+    fn unit_words_are_never_offered_materials() {
+        let per = help_of("dry: dry at 60 degC for 30 min per using plate");
+        assert_eq!(
+            per.as_deref(),
+            Some("a unit's `per` is written `/`, as in `0.5 nm/min`")
+        );
+        let mins = help_of("dry: dry at 60 degC mins using plate").unwrap();
+        assert!(mins.starts_with("`mins` looks like the unit `min`"), "{mins}");
+    }
 }

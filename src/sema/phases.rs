@@ -91,16 +91,20 @@ impl<'a> StepChecker<'a> {
     fn check(&self, states: &mut [SurfaceState], diagnostics: &mut Vec<Diagnostic>) {
         let temperature = self.step.temperature_k();
         let reagent = self.reagent_materials();
-        let environment = self
-            .step
-            .tool
-            .map(|tool| &self.program.tools[tool])
-            .filter(|tool| !tool.misplaced)
-            .map(|tool| &*tool.environment);
+        // A step on no tool is judged where every tool that could run it stands, when
+        // those places agree (`Library::toolless_environment`).
+        let environment = match self.step.tool {
+            Some(tool) => {
+                let tool = &self.program.tools[tool];
+                (!tool.misplaced).then_some(&*tool.environment)
+            }
+            None => self.library.toolless_environment(&self.step.verb),
+        };
         if let Some(reagent) = &reagent {
             self.check_reagent_phase(reagent, temperature, diagnostics);
         }
         self.check_precursors(temperature, diagnostics);
+        self.check_feed_meets_room(diagnostics);
         // Preparing a reagent touches no foil.
         let Some(acted_on) = self.step.workpiece else { return };
         let workpiece = &self.protocol.workpieces[acted_on];
@@ -472,6 +476,84 @@ impl<'a> StepChecker<'a> {
         }
     }
 
+    /// What the step feeds into its reactor as a gas, with where the recipe names it: the
+    /// precursors of `from`, or else the pure reagent of a gas-fed operation (`expose SiH4`).
+    fn fed_gases(&self) -> Vec<(&'a Material, Span)> {
+        let named: Vec<(&String, Span)> = match &self.step.reagent {
+            _ if !self.step.precursors.is_empty() => {
+                self.step.precursors.iter().map(|(key, span)| (key, *span)).collect()
+            }
+            Some(ReagentUse::Materials { materials, span }) if self.operation.reagent == ReagentKind::Gas => {
+                materials.iter().map(|key| (key, *span)).collect()
+            }
+            _ => Vec::new(),
+        };
+        named
+            .into_iter()
+            .filter_map(|(key, span)| Some((self.materials.lookup(key)?, span)))
+            .collect()
+    }
+
+    /// A precursor that reacts with a gas of the room its reactor stands in
+    /// (`data/precursor_hazards.tsv`, `contains` in `data/environments.tsv`): the chamber
+    /// is loaded and vented in that room, so the room's gas is there when the precursor flows.
+    fn check_feed_meets_room(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(tool) = self.step.tool.map(|t| &self.program.tools[t]).filter(|t| !t.misplaced) else {
+            return;
+        };
+        let Some(room) = self.library.environments.get(&*tool.environment) else {
+            return;
+        };
+        for (material, span) in self.fed_gases() {
+            let Some(hazard) = self.library.hazards.get(&material.key) else {
+                continue;
+            };
+            let Some(gas) = hazard.reacts_with.iter().find(|gas| room.contains.contains(gas)) else {
+                continue;
+            };
+            // The rooms this kind of tool may stand in that hold none of those gases.
+            let safe: Vec<&str> = self
+                .library
+                .tool_kinds
+                .get(&tool.kind)
+                .map_or(&[][..], |kind| &kind.environments[..])
+                .iter()
+                .filter(|name| {
+                    self.library
+                        .environments
+                        .get(*name)
+                        .is_some_and(|e| !hazard.reacts_with.iter().any(|g| e.contains.contains(g)))
+                })
+                .map(String::as_str)
+                .collect();
+            let help = match safe.first() {
+                Some(first) => format!(
+                    "stand `{}` in {}: `tool {}: {} in {first}`",
+                    tool.name,
+                    safe.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" or "),
+                    tool.name,
+                    tool.kind
+                ),
+                None => format!("use a precursor that does not react with `{gas}`"),
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::PRECURSOR_MEETS_ROOM,
+                    format!("`{}` reacts with the `{gas}` of `{}`", material.key, tool.environment),
+                    span,
+                    format!("fed into `{}` here", tool.name),
+                )
+                .with_label(tool.span, format!("`{}` stands in `{}`", tool.name, tool.environment))
+                .with_help(help)
+                .with_note(format!(
+                    "{}: {}; source: {}",
+                    material.key, hazard.hazard, hazard.source
+                ))
+                .with_note("a reactor is loaded and vented in the room it stands in, so the room's gas is in the chamber and the lines when the precursor flows"),
+            );
+        }
+    }
+
     fn check_reagent_phase(&self, reagent: &ReagentMaterials, temperature: f64, diagnostics: &mut Vec<Diagnostic>) {
         // With `from`, the material named is the film, not what the reactor is fed.
         let kind = if self.step.precursors.is_empty() {
@@ -799,11 +881,10 @@ impl StepChecker<'_> {
             .filter_map(|key| self.materials.lookup(key))
             .map(|m| format!("{} ({})", m.key, m.li_products.join(" + ")))
             .collect();
-        let tool = self
-            .step
-            .tool
-            .map(|t| self.program.tools[t].name.clone())
-            .unwrap_or_default();
+        let place = match self.step.tool {
+            Some(tool) => format!("`{}` stands in `{environment}`", self.program.tools[tool].name),
+            None => format!("every tool that can `{}` stands in `{environment}`", self.step.verb),
+        };
         let (code, message) = if state.coated() {
             (
                 codes::COATED_LITHIUM_IN_AIR,
@@ -816,7 +897,7 @@ impl StepChecker<'_> {
             )
         };
         diagnostics.push(
-            Diagnostic::new(code, message, self.step.span, format!("`{tool}` stands in `{environment}`"))
+            Diagnostic::new(code, message, self.step.span, place)
                 .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
                 .with_help(if material_molten(self.materials.lookup(&workpiece.material), self.step.temperature_k()) {
                     "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"

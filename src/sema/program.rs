@@ -65,6 +65,9 @@ pub struct Protocol {
     #[serde(skip)]
     pub steps: Vec<Step>,
     pub budgets: Vec<Budget>,
+    /// The warnings it allows (`allow W0501 "reason"`), applied to the diagnostics.
+    #[serde(skip)]
+    pub allows: Vec<crate::diagnostics::allow::Allow>,
     #[serde(skip)]
     pub span: Span,
 }

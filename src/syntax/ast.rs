@@ -79,10 +79,29 @@ pub enum ProtocolItem<'src> {
     Reaction(Box<BlockDecl<'src>>),
     Step(Box<Step<'src>>),
     Budget(Box<Budget<'src>>),
+    Allow(AllowDecl<'src>),
     Error(Span),
 }
 
 /// `substrate li: Li foil { thickness: 50 um, area: 2 cm2 }`
+impl ProtocolItem<'_> {
+    /// The text the item was parsed from.
+    pub fn span(&self) -> Span {
+        match self {
+            ProtocolItem::Substrate(d) => d.span,
+            ProtocolItem::Batch(d) => d.span,
+            ProtocolItem::Tool(d) => d.span,
+            ProtocolItem::Reagent(d) => d.span,
+            ProtocolItem::Environment(d) => d.span,
+            ProtocolItem::Material(d) | ProtocolItem::Reaction(d) => d.span,
+            ProtocolItem::Step(d) => d.span,
+            ProtocolItem::Budget(d) => d.span,
+            ProtocolItem::Allow(d) => d.span,
+            ProtocolItem::Error(span) => *span,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubstrateDecl<'src> {
     pub name: Name<'src>,
@@ -167,6 +186,16 @@ pub enum Operand<'src> {
 }
 
 /// `budget coating <= 20 nm`
+/// `allow W0501 "reason"`: a warning the protocol means to have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllowDecl<'src> {
+    /// The code as written (`W0501`).
+    pub code: Name<'src>,
+    /// The reason, without its quotes; its span covers them.
+    pub reason: Option<Name<'src>>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budget<'src> {
     pub metric: Name<'src>,

@@ -8,7 +8,7 @@ use lalrpop_util::{ErrorRecovery, ParseError, lalrpop_mod};
 use super::ast::File;
 use super::lexer::Lexer;
 use super::token::{Tok, describe_terminal};
-use crate::diagnostics::{Diagnostic, codes};
+use crate::diagnostics::{Applicability, Diagnostic, codes};
 use crate::span::Span;
 
 lalrpop_mod!(
@@ -441,6 +441,17 @@ fn after_number(source: &str, at: usize) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit()) && word.parse::<f64>().is_ok()
 }
 
+/// The `:` written `=` (`capacity = 4`) or the `=` written `:` (`reagent bsl: ...`): the
+/// token that was meant, as an edit of the one found.
+fn swapped_punctuation(found: &Tok, expected: &[String]) -> Option<&'static str> {
+    let expects = |terminal: &str| expected.iter().any(|e| e.trim_matches('"') == terminal);
+    match found {
+        Tok::Equals if expects(":") => Some(":"),
+        Tok::Colon if expects("=") => Some("="),
+        _ => None,
+    }
+}
+
 /// A help line for the mistakes people predictably make at this point; `after_number`:
 /// the token before the unexpected one is a number.
 fn syntax_help(found: &Tok, expected: &[String], after_number: bool) -> Option<String> {
@@ -488,10 +499,14 @@ fn syntax_diagnostic(error: ParseError<usize, Tok, Slip>, source: &str, unclosed
                 format!("expected {wanted}, found {found}")
             };
             let help = syntax_help(&token, &expected, after_number(source, start));
-            Some(
-                Diagnostic::new(codes::SYNTAX_ERROR, message, Span::new(start, end), "unexpected here")
-                    .with_help_opt(help),
-            )
+            let diagnostic = Diagnostic::new(codes::SYNTAX_ERROR, message, Span::new(start, end), "unexpected here")
+                .with_help_opt(help);
+            Some(match swapped_punctuation(&token, &expected) {
+                Some(meant) => {
+                    diagnostic.with_suggestion(Span::new(start, end), meant, Applicability::MachineApplicable)
+                }
+                None => diagnostic,
+            })
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let wanted = describe_expected(&expected);

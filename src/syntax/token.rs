@@ -25,6 +25,8 @@ pub enum Tok<'src> {
     Step,
     #[token("budget")]
     Budget,
+    #[token("allow")]
+    Allow,
     #[token("in")]
     In,
     #[token("for")]
@@ -119,6 +121,7 @@ pub const KEYWORDS: &[(&str, Tok<'static>, KeywordRole)] = &[
     ("batch", Tok::Batch, KeywordRole::Item),
     ("step", Tok::Step, KeywordRole::Item),
     ("budget", Tok::Budget, KeywordRole::Item),
+    ("allow", Tok::Allow, KeywordRole::Item),
     ("operation", Tok::Operation, KeywordRole::Item),
     ("tool_kind", Tok::ToolKind, KeywordRole::Item),
     ("material", Tok::Material, KeywordRole::Item),

@@ -20,6 +20,7 @@
   "batch"
   "step"
   "budget"
+  "allow"
   "operation"
   "tool_kind"
   "material"
@@ -115,6 +116,9 @@
 
 (budget
   metric: (identifier) @property)
+
+(allow
+  code: (identifier) @constant)
 
 ; Steps
 

@@ -80,3 +80,11 @@ test('units follow the compiler\'s lexer', async () => {
   assert.strictEqual(scopeOf(tokens, 'pump_down'), 'variable.other.property.seip');
   assert.strictEqual(scopeOf(tokens, 'using'), 'keyword.operator.word.seip');
 });
+
+test('an allow names its warning code', async () => {
+  const grammar = await loadGrammar();
+  const tokens = tokenize(grammar, '    allow W0501 "times from the lab\'s log"');
+  assert.strictEqual(scopeOf(tokens, 'allow'), 'keyword.other.allow.seip');
+  assert.strictEqual(scopeOf(tokens, 'W0501'), 'constant.other.diagnostic-code.seip');
+  assert.strictEqual(scopeOf(tokens, '"times from the lab\'s log"'), 'string.quoted.double.seip');
+});
