@@ -330,8 +330,7 @@ fn lab_table() {
             continue;
         };
         let compilation = seip::compile(&text);
-        let (expansion, _) =
-            seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+        let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
         let Some(expansion) = expansion.filter(|_| !compilation.has_errors()) else {
             println!("| {name} | does not compile |");
             continue;

@@ -211,8 +211,7 @@ proptest! {
     fn generated_labs_are_scheduled_and_verified(seed in 25u64..1_000_000) {
         let compilation = seip::compile(&lab::lab(seed));
         prop_assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-        let (expansion, _) =
-            seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+        let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
         let problem = expansion.map(|e| e.problem).ok_or_else(|| TestCaseError::fail("no expansion"))?;
         let options = SolveOptions {
             work_limit: 200_000,
