@@ -851,3 +851,28 @@ fn stripping_a_collector_thins_its_li_and_a_potentiostatic_step_moves_a_range() 
     let li_layer = last(&c).layers.iter().find(|l| l.material == "Li").unwrap();
     assert_eq!(li_layer.thickness, Some(pulse));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// A thicker precursor never converts less, and contact conversion never makes more
+    /// insulating product than the deepest penetration depth (1 um, data/conversion.tsv);
+    /// what does not convert stays: the MgF2 left and the MgF2 converted add up.
+    #[test]
+    fn contact_conversion_is_monotonic_and_bounded(nm in 1.0f64..5000.0, more in 1.0f64..3.0) {
+        let convert = |nm: f64| {
+            let c = compile(&recipe(&format!("step coat: sputter MgF2 {nm} nm using pvd"), ""));
+            let s = last(&c);
+            let of = |m: &str| s.layers.iter().filter(|l| l.material == m).map(|l| l.thickness.unwrap()).next();
+            (of("LiF").unwrap(), of("MgF2"), nominal(s.li_consumed))
+        };
+        let (lif, left, li) = convert(nm);
+        let (thicker_lif, _, thicker_li) = convert(nm * more);
+        proptest::prop_assert!(thicker_lif.nominal >= lif.nominal - 1e-18 && thicker_li >= li - 1e-18);
+        proptest::prop_assert!(lif.max <= 1e-6 * (1.0 + 1e-9));
+        // 0.993 nm of LiF per nm of MgF2 converted.
+        let converted_nm = lif.nominal * 1e9 / 0.99302;
+        let left_nm = left.map_or(0.0, |l| l.nominal * 1e9);
+        proptest::prop_assert!((converted_nm + left_nm - nm).abs() < 1e-3 * nm, "{converted_nm} + {left_nm} vs {nm}");
+    }
+}
