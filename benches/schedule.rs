@@ -10,6 +10,13 @@
 //! default 2), `SEIP_BENCH_SEED` (default 1), `SEIP_BENCH_INSTANCES` (comma-separated
 //! names, default all of the above), `SEIP_BENCH_TABLE=0` to skip the table. Criterion's
 //! own arguments pass through.
+//!
+//! Then the lab table: every file of `bench/lab/` (`seipgen lab SEED`) compiled and
+//! scheduled as `seipc` does, with the work of 2 s and of 10 s (`WORK_PER_SECOND`; the
+//! clock only as a distant cap), against the solver's lower bound and the best bounds
+//! of `bench/lab/bounds.tsv` when it is there (columns `file`, `lower_bound_s`,
+//! `best_s`, `proven`). `SEIP_BENCH_LAB=0` skips it, `SEIP_BENCH_LAB_FILES=lab-01,lab-02`
+//! picks files, `SEIP_BENCH_LAB_SECONDS=2,10` sets the budgets.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -17,11 +24,16 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use seip::plan::schedule::{Machine, Operation, Problem, SolveOptions, jssp, solve, verify};
+use seip::plan::schedule::{
+    Machine, Operation, Problem, SolveOptions, WORK_PER_SECOND, jssp, lower_bound, solve, verify,
+};
 
 fn main() {
     if std::env::var("SEIP_BENCH_TABLE").as_deref() != Ok("0") {
         job_shop_table();
+    }
+    if std::env::var("SEIP_BENCH_LAB").as_deref() != Ok("0") {
+        lab_table();
     }
     let mut criterion = Criterion::default().configure_from_args();
     bench_ft06(&mut criterion);
@@ -265,4 +277,108 @@ fn bench_batch(criterion: &mut Criterion) {
         b.iter(|| solve(black_box(&problem), &options))
     });
     group.finish();
+}
+
+/// `file -> (lower bound, best known makespan, proven)` from `bench/lab/bounds.tsv`.
+fn lab_bounds(dir: &std::path::Path) -> BTreeMap<String, (f64, f64, bool)> {
+    let Ok(text) = std::fs::read_to_string(dir.join("bounds.tsv")) else {
+        return BTreeMap::new();
+    };
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("file"))
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            Some((
+                fields.first()?.trim_end_matches(".seip").to_string(),
+                (
+                    fields.get(1)?.parse().ok()?,
+                    fields.get(2)?.parse().ok()?,
+                    *fields.get(3)? == "yes",
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn lab_table() {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/lab"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default();
+    files.retain(|path| path.extension().is_some_and(|e| e == "seip"));
+    files.sort();
+    if let Ok(list) = std::env::var("SEIP_BENCH_LAB_FILES") {
+        let wanted: Vec<&str> = list.split(',').collect();
+        files.retain(|path| path.file_stem().is_some_and(|stem| wanted.iter().any(|w| stem == *w)));
+    }
+    let budgets: Vec<f64> = std::env::var("SEIP_BENCH_LAB_SECONDS")
+        .ok()
+        .map(|list| list.split(',').filter_map(|s| s.parse().ok()).collect())
+        .unwrap_or_else(|| vec![2.0, 10.0]);
+    let bounds = lab_bounds(&dir);
+    let mut header = "| file | ops | lower bound s | best known s |".to_string();
+    let mut rule = "|---|---:|---:|---:|".to_string();
+    for seconds in &budgets {
+        header += &format!(" {seconds} s: makespan | ratio | time s |");
+        rule += "---:|---:|---:|";
+    }
+    println!("\nlab files, work of each budget = seconds x {WORK_PER_SECOND}\n\n{header}\n{rule}");
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); budgets.len()];
+    for path in files {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let compilation = seip::compile(&text);
+        let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+        let Some(expansion) = expansion.filter(|_| !compilation.has_errors()) else {
+            println!("| {name} | does not compile |");
+            continue;
+        };
+        let problem = &expansion.problem;
+        let own_bound = lower_bound(problem);
+        let (bound, best) = match bounds.get(&name) {
+            Some(&(bound, best, _)) => (bound.max(own_bound), Some(best)),
+            None => (own_bound, None),
+        };
+        let mut row = format!(
+            "| {name} | {} | {bound:.0} | {} |",
+            problem.operations.len(),
+            best.map_or("?".to_string(), |b| format!("{b:.0}"))
+        );
+        for (index, &seconds) in budgets.iter().enumerate() {
+            let options = SolveOptions {
+                time_limit: Duration::from_secs_f64(seconds * 20.0),
+                ..SolveOptions::new(Duration::from_secs_f64(seconds), 0)
+            };
+            let started = Instant::now();
+            match solve(problem, &options) {
+                Ok(schedule) => {
+                    let elapsed = started.elapsed().as_secs_f64();
+                    let valid = if verify(problem, &schedule).is_ok() {
+                        ""
+                    } else {
+                        " INVALID"
+                    };
+                    let reference = best.map_or(bound, |b| b.min(schedule.makespan_s).max(bound));
+                    let ratio = schedule.makespan_s / reference;
+                    ratios[index].push(ratio);
+                    row += &format!(" {:.0}{valid} | {ratio:.4} | {elapsed:.2} |", schedule.makespan_s);
+                }
+                Err(error) => row += &format!(" no plan: {error} | | |"),
+            }
+        }
+        println!("{row}");
+    }
+    for (seconds, ratios) in budgets.iter().zip(&ratios) {
+        if ratios.is_empty() {
+            continue;
+        }
+        let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        let worst = ratios.iter().copied().fold(0.0, f64::max);
+        println!(
+            "\n{seconds} s: {} files scheduled, mean ratio {mean:.4}, worst {worst:.4}",
+            ratios.len()
+        );
+    }
 }

@@ -82,8 +82,9 @@ enum Command {
         /// `--message-format json`, the diagnostics are in the same document.
         #[arg(long)]
         json: bool,
-        /// Seconds the optimiser may search at most (it stops earlier when its work is
-        /// done, at the lower bound, or when it stagnates).
+        /// Seconds of search: the same work on every machine (about that many seconds'
+        /// worth on a loaded 2-core one, so the same plan), with the clock as a cap; it
+        /// stops earlier at the lower bound or when it stagnates.
         #[arg(long, default_value_t = 2.0)]
         time_limit: f64,
         /// Also write the scheduling problem the compiler derived to FILE, as JSON

@@ -2,7 +2,10 @@
 //! (pump-downs with the samples inside, vents, first heat-ups with the samples inside or
 //! before, steps that stay in one chamber, antechamber-like shared machines) and
 //! waiting limits: whatever it returns passes the independent checker and is no shorter
-//! than the lower bound, and the checker rejects schedules that break a rule.
+//! than the lower bound, and the checker rejects schedules that break a rule. The same
+//! holds for whole lab files of the benchmark generator (`benches/support/lab.rs`),
+//! compiled and expanded as `seipc` does: antechamber passes, pump-downs, vents, first
+//! heat-ups, steps in one chamber and waiting limits together.
 
 use std::time::Duration;
 
@@ -10,6 +13,12 @@ use proptest::prelude::*;
 use seip::plan::schedule::{
     Engine, Machine, Operation, Problem, Schedule, ScheduleError, SolveOptions, lower_bound, solve, verify,
 };
+
+#[path = "../benches/support/generate.rs"]
+#[allow(dead_code, reason = "only the generator's random numbers are used here")]
+mod generate;
+#[path = "../benches/support/lab.rs"]
+mod lab;
 
 const SETPOINTS: [f64; 3] = [300.0, 350.0, 400.0];
 
@@ -190,6 +199,32 @@ proptest! {
         let mut misreported = schedule;
         misreported.makespan_s += 1.0;
         prop_assert!(verify(&problem, &misreported).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Generated labs: the plan passes the checker; where the solver finds none, it
+    /// names a wait of the problem.
+    #[test]
+    fn generated_labs_are_scheduled_and_verified(seed in 25u64..1_000_000) {
+        let compilation = seip::compile(&lab::lab(seed));
+        prop_assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+        let problem = expansion.map(|e| e.problem).ok_or_else(|| TestCaseError::fail("no expansion"))?;
+        let options = SolveOptions {
+            work_limit: 200_000,
+            ..SolveOptions::new(Duration::from_secs(60), seed)
+        };
+        match solve(&problem, &options) {
+            Ok(schedule) => assert_sound(&problem, &schedule)?,
+            Err(ScheduleError::MaxWaitUnmet { before, after, max_wait_s, .. }) => {
+                prop_assert!(problem.precedences.contains(&(before, after)), "({}, {})", before, after);
+                prop_assert_eq!(problem.operations[before].max_wait_s, Some(max_wait_s));
+            }
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
     }
 }
 

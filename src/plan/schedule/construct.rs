@@ -9,8 +9,9 @@
 //! at the classes queued on one machine (at most [`MAX_CANDIDATES`] of them): O(n log n)
 //! overall.
 //!
-//! Maximum waits shape the dispatch twice: a successor whose predecessor has ended
-//! goes first (earliest deadline), and a load of predecessors is never larger than the
+//! Maximum waits shape the dispatch twice: a successor whose wait would run out behind
+//! the rule's choice goes first (the least slack first: its latest start within the
+//! wait, less its earliest start), and a load of predecessors is never larger than the
 //! successors' machine can take within the wait (`Class::cap`). Whatever is still late
 //! is fixed by the evaluation, which starts the predecessors later.
 
@@ -305,7 +306,8 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     }
 
     /// The class machine `m` loads next: among the classes that could start before
-    /// `end` (the earliest possible end on it), the most urgent deadline, else the rule.
+    /// `end` (the earliest possible end on it), the rule's choice, unless that would
+    /// make another miss its maximum wait.
     /// If the rule defers, a class whose maximum wait would start running before its
     /// successor could even be released goes last: the wait would only push it later,
     /// and meanwhile the machine can do something else, even something that starts
@@ -332,25 +334,6 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         } else {
             conflict.retain(|c| !premature(c));
         }
-        let deadline = |class: usize| self.first(class).map_or(f64::INFINITY, |(_, op)| self.deadline[op]);
-        let urgent = conflict
-            .iter()
-            .filter(|&&(class, _)| deadline(class).is_finite())
-            .min_by(|x, y| {
-                // Between equal deadlines the shorter load first: the longer one would
-                // hold the machine past the other's deadline.
-                let (dx, dy) = (classes[x.0].duration, classes[y.0].duration);
-                deadline(x.0)
-                    .total_cmp(&deadline(y.0))
-                    .then(dx.total_cmp(&dy))
-                    .then(x.1.total_cmp(&y.1))
-            });
-        if let Some(&(class, _)) = urgent {
-            return Some(class);
-        }
-        if self.rule.noise > 0.0 && !conflict.is_empty() && rng.unit() < self.rule.noise {
-            return Some(conflict[rng.below(conflict.len())].0);
-        }
         let work =
             |class: usize| self.first(class).map_or(0.0, |(_, op)| self.model.tail[op]) + classes[class].duration;
         // Smaller keys go first.
@@ -362,13 +345,37 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
                 Priority::FullestLoad => (-(self.queues[class].len().min(self.caps[class]) as f64), -work(class)),
             }
         };
-        conflict
+        let pick = if self.rule.noise > 0.0 && !conflict.is_empty() && rng.unit() < self.rule.noise {
+            conflict.get(rng.below(conflict.len())).copied()
+        } else {
+            conflict
+                .iter()
+                .min_by(|x, y| {
+                    let (a, b) = (key(x), key(y));
+                    a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(x.0.cmp(&y.0))
+                })
+                .copied()
+        }?;
+        // Urgency from slack: a class whose maximum wait runs out before it could start
+        // after the rule's choice (its latest start is earlier than the end of that load
+        // plus the vent and pump-down between) goes first, the least slack first; one
+        // that can still start in time after it waits its turn.
+        let deadline = |class: usize| self.first(class).map_or(f64::INFINITY, |(_, op)| self.deadline[op]);
+        let machine = &self.model.problem.machines[m];
+        let after_pick = pick.1 + classes[pick.0].duration + machine.between_loads();
+        let urgent = conflict
             .iter()
+            .filter(|&&(class, _)| class != pick.0 && deadline(class) < after_pick)
             .min_by(|x, y| {
-                let (a, b) = (key(x), key(y));
-                a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(x.0.cmp(&y.0))
-            })
-            .map(|&(class, _)| class)
+                // Between equal slacks the shorter load first: the longer one would
+                // hold the machine past the other's deadline.
+                let (dx, dy) = (classes[x.0].duration, classes[y.0].duration);
+                (deadline(x.0) - x.1)
+                    .total_cmp(&(deadline(y.0) - y.1))
+                    .then(dx.total_cmp(&dy))
+                    .then(x.1.total_cmp(&y.1))
+            });
+        Some(urgent.unwrap_or(&pick).0)
     }
 
     /// Starts a load of `class` on machine `m`: the operations ready by its earliest

@@ -638,7 +638,7 @@ impl Cp {
             })
             .collect();
         let graph = Graph::new(model, &unit_of, units);
-        Candidate::evaluate(graph, Sequences::new(sequences, units)).ok()
+        Candidate::evaluate(graph, Sequences::new(sequences, units), &mut 0).ok()
     }
 }
 

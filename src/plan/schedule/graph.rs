@@ -40,6 +40,7 @@ pub(super) enum Infeasible {
     },
 }
 
+#[derive(Clone)]
 pub(super) struct Graph {
     pub p: Vec<f64>,
     /// `NONE` for an operation without machine.
@@ -245,6 +246,9 @@ pub(super) struct Eval {
     topo: Vec<usize>,
     missing: Vec<usize>,
     floor: Vec<f64>,
+    /// Units visited since [`Eval::take_work`] was last called: one per unit for the
+    /// order, for each forward pass and for the tails. What the search is charged.
+    work: u64,
 }
 
 impl Eval {
@@ -257,23 +261,34 @@ impl Eval {
             topo: Vec::with_capacity(units),
             missing: vec![0; units],
             floor: vec![0.0; units],
+            work: 0,
         }
+    }
+
+    /// The work done since the last call.
+    pub(super) fn take_work(&mut self) -> u64 {
+        std::mem::take(&mut self.work)
     }
 
     /// Computes the start times (and, if asked, tails) of `sequences`; returns the
     /// makespan. `max_rounds` bounds the forward passes spent on waits.
     pub(super) fn run(&mut self, g: &Graph, s: &Sequences, max_rounds: usize, tails: bool) -> Result<f64, Infeasible> {
+        let units = g.len() as u64;
+        self.work += units;
         self.order(g, s)?;
         self.floor.fill(0.0);
         let rounds = max_rounds.min(g.wait_count.saturating_add(1));
         let mut round = 0;
+        self.work += units;
         while let Some((wait, observed_s)) = self.forward(g, s) {
             round += 1;
             if round >= rounds || self.head[wait.from] > g.horizon {
                 return Err(Infeasible::MaxWait { wait, observed_s });
             }
+            self.work += units;
         }
         if tails {
+            self.work += units;
             self.tails(g, s);
         }
         Ok(self.head.iter().zip(&g.p).map(|(h, p)| h + p).fold(0.0, f64::max))

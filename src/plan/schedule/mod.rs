@@ -38,6 +38,7 @@ mod exact;
 mod fuse;
 mod graph;
 pub mod jssp;
+mod loads;
 mod model;
 mod rng;
 mod tabu;
@@ -167,10 +168,13 @@ pub struct SolveOptions {
     /// is left. At least one dispatching rule always runs, however short the limit.
     pub time_limit: Duration,
     pub seed: u64,
-    /// How much searching the solver does: dispatches (one unit per operation), tabu
-    /// iterations and repair steps. It also stops on its own at the lower bound or when
-    /// it stagnates. Unless the time limit cuts it first, the same input, seed and work
-    /// limit give the same schedule on any machine.
+    /// How much searching the solver does, in units of about one operation or load
+    /// looked at: a dispatch costs one unit per operation, an evaluation of loads and
+    /// orders one per load for each pass it makes, and building a candidate of
+    /// re-formed loads one per operation and load. It
+    /// also stops on its own at the lower bound or when it stagnates. Unless the time
+    /// limit cuts it first, the same input, seed and work limit give the same schedule
+    /// on any machine.
     pub work_limit: u64,
     /// The clock the time limit is measured on.
     pub clock: fn() -> Instant,
@@ -179,6 +183,11 @@ pub struct SolveOptions {
     /// How many solver steps (decisions and conflicts) the exact engine may take.
     pub exact_work_limit: u64,
 }
+
+/// The work [`SolveOptions::new`] allows per second of its time limit: about half of
+/// what the project's machine does in a second (`bench/README.md`), so that the work,
+/// not the clock, ends the search there.
+pub const WORK_PER_SECOND: u64 = 10_000_000;
 
 /// Which engine plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -204,17 +213,14 @@ pub const DEFAULT_EXACT_WORK: u64 = 200_000;
 /// a few tools.
 pub const EXACT_MAX_SIZE: usize = 20_000;
 
-/// The default work limit: about two seconds of search on ft10 on the project's machine
-/// (`bench/README.md`).
-pub const DEFAULT_WORK: u64 = 2_000_000;
-
 impl SolveOptions {
-    /// The default work limit on the real clock, capped at `time_limit`.
+    /// The work of `time_limit` ([`WORK_PER_SECOND`]) on the real clock, capped at
+    /// `time_limit`.
     pub fn new(time_limit: Duration, seed: u64) -> Self {
         SolveOptions {
             time_limit,
             seed,
-            work_limit: DEFAULT_WORK,
+            work_limit: (time_limit.as_secs_f64() * WORK_PER_SECOND as f64) as u64,
             clock: Instant::now,
             engine: Engine::Heuristic,
             exact_work_limit: DEFAULT_EXACT_WORK,
@@ -242,6 +248,11 @@ impl Budget {
             clock: options.clock,
             unread: 0,
         }
+    }
+
+    /// Whether the work is used up or the time has run out.
+    pub(super) fn exhausted(&self) -> bool {
+        self.work_left == 0
     }
 
     /// Spends `work` units; `false` once the work is used up or the time has run out.
@@ -345,7 +356,11 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
         if (best.is_some() || !failures.is_empty()) && !budget.spend(model.problem.operations.len() as u64 + 1) {
             break;
         }
-        match Candidate::dispatch(&model, &rule, &mut rng) {
+        let mut work = 0;
+        let dispatched = Candidate::dispatch(&model, &rule, &mut rng, &mut work);
+        // Charged after the fact: the first rule always runs.
+        budget.spend(work);
+        match dispatched {
             Ok(candidate) => {
                 if best.as_ref().is_none_or(|b| candidate.makespan < b.makespan) {
                     best = Some(candidate);
@@ -364,10 +379,7 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
     };
 
     if !reaches(best.makespan, lower_bound_s) && best.graph.len() <= IMPROVE_MAX_UNITS {
-        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, &mut budget, &mut rng);
-        if improved.makespan < best.makespan {
-            best.sequences = improved.sequences;
-        }
+        best = improve(&model, best, lower_bound_s, &mut budget, &mut rng);
     }
     let run_exact = match options.engine {
         Engine::Heuristic => false,
@@ -385,6 +397,63 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
         lower_bound_s = outcome.lower_bound_s;
     }
     best.schedule(&fused.problem, lower_bound_s)
+}
+
+/// Tabu iterations without a new best before a round of the search over orders ends
+/// and the loads are re-formed.
+const ROUND_IDLE_ITERATIONS: u64 = 200;
+
+/// The improvement phase. Where no two operations can share a load (a job shop), one
+/// tabu search over the orders. Otherwise rounds: a tabu search over the orders of the
+/// current loads between two descents over load moves (`loads`); a round that improves
+/// neither moves on from a random load move of the best solution. It stops at the
+/// lower bound, when the work is spent, or when the rounds have gone as many tabu
+/// iterations without a new best as a single search would.
+///
+/// The rounds are short, as an iteration costs a pass over the graph per round of the
+/// waits' label correction, and on a lab the loads matter more than the orders.
+fn improve(model: &Model, mut best: Candidate, lower_bound_s: f64, budget: &mut Budget, rng: &mut Rng) -> Candidate {
+    let idle_limit = tabu::IDLE_ITERATIONS_PER_UNIT * best.graph.len() as u64;
+    if !loads::reformable(model) {
+        let improved = tabu::improve(&best.graph, &best.sequences, lower_bound_s, idle_limit, budget, rng);
+        if improved.makespan < best.makespan {
+            best.sequences = improved.sequences;
+            best.makespan = improved.makespan;
+        }
+        return best;
+    }
+    let mut current: Option<Candidate> = None;
+    let mut idle = 0;
+    while !reaches(best.makespan, lower_bound_s) && !budget.exhausted() && idle < idle_limit {
+        let mut here = current.take().unwrap_or_else(|| best.clone());
+        while let Some(better) = loads::improve(model, &here, budget, rng) {
+            here = better;
+        }
+        let improved = tabu::improve(
+            &here.graph,
+            &here.sequences,
+            lower_bound_s,
+            ROUND_IDLE_ITERATIONS,
+            budget,
+            rng,
+        );
+        if improved.makespan < here.makespan {
+            here.sequences = improved.sequences;
+            here.makespan = improved.makespan;
+        }
+        while let Some(better) = loads::improve(model, &here, budget, rng) {
+            here = better;
+        }
+        if here.makespan < best.makespan {
+            best = here.clone();
+            idle = 0;
+            current = Some(here);
+        } else {
+            idle += ROUND_IDLE_ITERATIONS;
+            current = loads::kick(model, &best, budget, rng);
+        }
+    }
+    best
 }
 
 /// Whether every time of the problem is a whole number of seconds: durations, set-ups,
@@ -440,7 +509,7 @@ fn repair(failures: Vec<Failed>, budget: &mut Budget, rng: &mut Rng) -> Result<C
         let order = failed.order.filter(|order| order.0.len() <= IMPROVE_MAX_UNITS);
         if let Some((graph, sequences)) = order.map(|order| *order)
             && let Some(repaired) = tabu::repair(&graph, &sequences, budget, rng)
-            && let Ok(candidate) = Candidate::evaluate(graph, repaired)
+            && let Ok(candidate) = Candidate::evaluate(graph, repaired, &mut 0)
         {
             return Ok(candidate);
         }
@@ -452,6 +521,7 @@ fn repair(failures: Vec<Failed>, budget: &mut Budget, rng: &mut Rng) -> Result<C
 }
 
 /// One solution: the loads (as units of the graph) and their order on each machine.
+#[derive(Clone)]
 struct Candidate {
     graph: Graph,
     sequences: Sequences,
@@ -460,7 +530,7 @@ struct Candidate {
 
 impl Candidate {
     /// Runs the dispatcher under `rule`.
-    fn dispatch(model: &Model, rule: &Rule, rng: &mut Rng) -> Result<Self, Failed> {
+    fn dispatch(model: &Model, rule: &Rule, rng: &mut Rng, work: &mut u64) -> Result<Self, Failed> {
         let plan = construct::dispatch(model, rule, rng);
         if plan.unit_of.contains(&model::NONE) {
             let message = "internal error: the dispatcher left operations unplaced".into();
@@ -471,12 +541,15 @@ impl Candidate {
         }
         let graph = Graph::new(model, &plan.unit_of, plan.unit_count);
         let sequences = Sequences::new(plan.sequences, plan.unit_count);
-        Candidate::evaluate(graph, sequences)
+        Candidate::evaluate(graph, sequences, work)
     }
 
-    fn evaluate(graph: Graph, sequences: Sequences) -> Result<Self, Failed> {
+    /// Evaluates the loads and orders; `work` is charged the units visited.
+    fn evaluate(graph: Graph, sequences: Sequences, work: &mut u64) -> Result<Self, Failed> {
         let mut eval = Eval::new(graph.len());
-        match eval.run(&graph, &sequences, graph::HEURISTIC_ROUNDS, false) {
+        let result = eval.run(&graph, &sequences, graph::HEURISTIC_ROUNDS, false);
+        *work += eval.take_work();
+        match result {
             Ok(makespan) => Ok(Candidate {
                 graph,
                 sequences,

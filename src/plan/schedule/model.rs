@@ -28,6 +28,7 @@ impl Ord for Ordered {
 }
 
 /// A compressed adjacency list: the items of node `i` are `items[offsets[i]..offsets[i + 1]]`.
+#[derive(Clone)]
 pub(super) struct Adjacency<T> {
     offsets: Vec<usize>,
     items: Vec<T>,
@@ -396,7 +397,7 @@ fn classify(
             });
             let waits_on_tied = pred.of(op).iter().any(|&before| ops[before].max_wait_s.is_some());
             let entry = &mut classes[class];
-            entry.cap = entry.cap.min(wait_cap(problem, succ, op));
+            entry.cap = entry.cap.min(wait_cap(problem, exit_k, succ, op));
             entry.tied |= o.max_wait_s.is_some() || waits_on_tied;
             class
         })
@@ -405,9 +406,11 @@ fn classify(
 }
 
 /// The most operations like `op` one load may take so that their successors can all
-/// start within the maximum wait: those successors' machine fits one load every
-/// `duration + vent + setup`, so only that many loads of them start in the window.
-fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
+/// start within the maximum wait: the first of them starts no earlier than the vent of
+/// `op`'s machine and the pump-down of theirs, and their machine fits one load every
+/// `duration + vent + setup` after it, so only that many loads of them start in the
+/// window.
+fn wait_cap(problem: &Problem, exit_k: &[Option<f64>], succ: &Adjacency<usize>, op: usize) -> usize {
     let Some(wait) = problem.operations[op].max_wait_s else {
         return usize::MAX;
     };
@@ -416,8 +419,9 @@ fn wait_cap(problem: &Problem, succ: &Adjacency<usize>, op: usize) -> usize {
         .filter_map(|&after| {
             let machine = &problem.machines[problem.operations[after].machine?];
             let cycle = problem.operations[after].duration_s + machine.between_loads();
+            let window = (wait - precedence_gap(problem, exit_k, op, after)).max(0.0);
             let loads = if cycle > 0.0 {
-                (wait / cycle).floor().min(1e9) as usize + 1
+                (window / cycle).floor().min(1e9) as usize + 1
             } else {
                 return None;
             };

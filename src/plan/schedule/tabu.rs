@@ -4,8 +4,8 @@
 //! A move swaps two adjacent loads at the start or end of a block (a run of loads on
 //! one machine along the critical path): only such swaps can shorten the path. Moves
 //! are ranked by the usual estimate from heads and tails, the best allowed one is
-//! applied and the graph is evaluated exactly. The load composition stays as the
-//! dispatcher made it; only orders change.
+//! applied and the graph is evaluated exactly. The load composition stays fixed here;
+//! `loads` changes it between rounds of this search.
 
 use super::Budget;
 use super::graph::{Eval, Graph, HEURISTIC_ROUNDS, Infeasible, Sequences};
@@ -20,7 +20,7 @@ pub(super) struct Improved {
 
 /// The search stops after this many iterations per unit without a new best: enough to
 /// use seconds on benchmark-sized instances, and to end quickly on small ones.
-const IDLE_ITERATIONS_PER_UNIT: u64 = 5_000;
+pub(super) const IDLE_ITERATIONS_PER_UNIT: u64 = 5_000;
 
 /// A new start from the best order after this many iterations without a new best, times
 /// the tabu tenure.
@@ -44,7 +44,16 @@ struct Move {
     estimate: f64,
 }
 
-pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, budget: &mut Budget, rng: &mut Rng) -> Improved {
+/// Searches from `start` until the lower bound, the budget, or `idle_limit` iterations
+/// without a new best. Each iteration is charged the units its evaluations visit.
+pub(super) fn improve(
+    g: &Graph,
+    start: &Sequences,
+    lower_bound: f64,
+    idle_limit: u64,
+    budget: &mut Budget,
+    rng: &mut Rng,
+) -> Improved {
     let mut search = Search::new(g, start.clone());
     let Some(makespan) = search.evaluate() else {
         return Improved {
@@ -57,13 +66,12 @@ pub(super) fn improve(g: &Graph, start: &Sequences, lower_bound: f64, budget: &m
         makespan,
     };
     let tenure = search.tenure();
-    let idle_limit = IDLE_ITERATIONS_PER_UNIT * g.len() as u64;
     let restart_after = RESTART_TENURES * tenure;
     let mut tabu: HashMap<(usize, usize), u64> = HashMap::new();
     let (mut iteration, mut idle, mut since_restart) = (0u64, 0u64, 0u64);
     let mut failed_restarts = 0;
     while !super::reaches(best.makespan, lower_bound) && idle < idle_limit {
-        if !budget.spend(1) {
+        if !budget.spend(search.eval.take_work().max(1)) {
             break;
         }
         iteration += 1;
@@ -123,7 +131,7 @@ pub(super) fn repair(g: &Graph, start: &Sequences, budget: &mut Budget, rng: &mu
     let mut eval = Eval::new(g.len());
     let mut last: Option<usize> = None;
     for step in 0..REPAIR_STEPS_PER_UNIT * g.len() {
-        if !budget.spend(1) && step > REPAIR_STEPS_FREE {
+        if !budget.spend(eval.take_work().max(1)) && step > REPAIR_STEPS_FREE {
             return None;
         }
         let wait = match eval.run(g, &s, HEURISTIC_ROUNDS, false) {
@@ -149,6 +157,35 @@ pub(super) fn repair(g: &Graph, start: &Sequences, budget: &mut Budget, rng: &mu
         last = Some(v);
     }
     None
+}
+
+/// One critical path of an evaluated order into `path`, from its first unit to the one
+/// that ends last. Walking back, a machine predecessor is preferred, so blocks come out
+/// as long as possible.
+pub(super) fn critical_path(g: &Graph, s: &Sequences, e: &Eval, path: &mut Vec<usize>) {
+    path.clear();
+    let ends = |u: usize| e.head[u] + g.p[u];
+    let Some(mut u) = (0..g.len()).max_by(|&a, &b| ends(a).total_cmp(&ends(b)).then(b.cmp(&a))) else {
+        return;
+    };
+    loop {
+        path.push(u);
+        let prev = s.prev[u];
+        if prev != NONE && e.machine_arc(g, prev, u) == e.head[u] {
+            u = prev;
+            continue;
+        }
+        match g
+            .job_pred
+            .of(u)
+            .iter()
+            .find(|&&(a, gap)| e.job_arc(g, a, gap, u) == e.head[u])
+        {
+            Some(&(a, _)) => u = a,
+            None => break,
+        }
+    }
+    path.reverse();
 }
 
 /// The current order with its evaluation.
@@ -220,33 +257,8 @@ impl<'g> Search<'g> {
         }
     }
 
-    /// One critical path, from its first unit to the one that ends last. Walking back, a
-    /// machine predecessor is preferred, so blocks come out as long as possible.
     fn critical_path(&mut self) {
-        let (g, s, e) = (self.g, &self.sequences, &self.eval);
-        self.path.clear();
-        let ends = |u: usize| e.head[u] + g.p[u];
-        let Some(mut u) = (0..g.len()).max_by(|&a, &b| ends(a).total_cmp(&ends(b)).then(b.cmp(&a))) else {
-            return;
-        };
-        loop {
-            self.path.push(u);
-            let prev = s.prev[u];
-            if prev != NONE && e.machine_arc(g, prev, u) == e.head[u] {
-                u = prev;
-                continue;
-            }
-            match g
-                .job_pred
-                .of(u)
-                .iter()
-                .find(|&&(a, gap)| e.job_arc(g, a, gap, u) == e.head[u])
-            {
-                Some(&(a, _)) => u = a,
-                None => break,
-            }
-        }
-        self.path.reverse();
+        critical_path(self.g, &self.sequences, &self.eval, &mut self.path);
     }
 
     /// The N5 moves of the current critical path with their estimated makespans, best
