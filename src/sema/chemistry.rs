@@ -508,16 +508,8 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 }
             }
             "li_reaction" => {
-                if let Some(text) = single_name(key, values, diagnostics) {
-                    match LI_REACTIONS.iter().find(|(name, _)| *name == text.text) {
-                        Some((_, reaction)) => material.li_reaction = *reaction,
-                        None => invalid_choice(
-                            text,
-                            "reaction with Li",
-                            LI_REACTIONS.iter().map(|(n, _)| *n),
-                            diagnostics,
-                        ),
-                    }
+                if let Some(reaction) = choice(key, values, LI_REACTIONS, "reaction with Li", diagnostics) {
+                    material.li_reaction = reaction;
                 }
             }
             "dissolves_in" => material.dissolves_in = texts(key, values, diagnostics),
@@ -552,16 +544,8 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
             }
             "vapour_pressure" => material.vapour_pressure = vapour_pressure(key, values, diagnostics),
             "electronic" => {
-                if let Some(text) = single_name(key, values, diagnostics) {
-                    match ELECTRONIC.iter().find(|(name, _)| *name == text.text) {
-                        Some((_, conducts)) => material.conducts_electrons = *conducts,
-                        None => invalid_choice(
-                            text,
-                            "electronic conduction",
-                            ELECTRONIC.iter().map(|(n, _)| *n),
-                            diagnostics,
-                        ),
-                    }
+                if let Some(conducts) = choice(key, values, ELECTRONIC, "electronic conduction", diagnostics) {
+                    material.conducts_electrons = conducts;
                 }
             }
             "formation_enthalpy" | "formation_gibbs" => {
@@ -845,6 +829,22 @@ fn vapour_pressure(key: &Name, values: &[Value], diagnostics: &mut Vec<Diagnosti
     Some((pressure.si, at.si - KELVIN_AT_0_C))
 }
 
+/// The one value of a field that names a choice of `choices` (`arrangement: layers`).
+fn choice<T: Copy>(
+    key: &Name,
+    values: &[Value],
+    choices: &[(&str, T)],
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let name = single_name(key, values, diagnostics)?;
+    let found = choices.iter().find(|(n, _)| *n == name.text).map(|(_, value)| *value);
+    if found.is_none() {
+        invalid_choice(name, what, choices.iter().map(|(n, _)| *n), diagnostics);
+    }
+    found
+}
+
 fn invalid_choice<'a>(
     value: &Name,
     what: &str,
@@ -929,11 +929,8 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
                 }
             }
             "arrangement" => {
-                if let Some(name) = single_name(key, values, diagnostics) {
-                    match ARRANGEMENTS.iter().find(|(n, _)| *n == name.text) {
-                        Some((_, arrangement)) => reaction.arrangement = *arrangement,
-                        None => invalid_choice(name, "arrangement", ARRANGEMENTS.iter().map(|(n, _)| *n), diagnostics),
-                    }
+                if let Some(arrangement) = choice(key, values, ARRANGEMENTS, "arrangement", diagnostics) {
+                    reaction.arrangement = arrangement;
                 }
             }
             "extent" => {
