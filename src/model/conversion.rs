@@ -157,19 +157,16 @@ pub(super) fn firing(reaction: &Reaction, layer: &Layer, ctx: &Ctx) -> Option<Tr
     if matches!(drive, Drive::Uphill(_)) {
         return None;
     }
-    let contact_spent = layer.contact_spent;
-    let table = |contact: bool| {
-        reaction
-            .when
-            .iter()
-            .copied()
-            .find(|t| (*t == Trigger::Contact) == contact && fires(*t, ctx))
-    };
-    table(false).or_else(|| {
-        (!contact_spent)
-            .then(|| table(true).or_else(|| matches!(drive, Drive::OnContact(_)).then_some(Trigger::Contact)))
-            .flatten()
-    })
+    let driven = reaction
+        .when
+        .iter()
+        .copied()
+        .find(|t| *t != Trigger::Contact && fires(*t, ctx));
+    if driven.is_some() {
+        return driven;
+    }
+    let on_contact = reaction.when.contains(&Trigger::Contact) || matches!(drive, Drive::OnContact(_));
+    (on_contact && !layer.contact_spent).then_some(Trigger::Contact)
 }
 
 /// The reaction that would convert a layer of one material, with a trigger in the table
