@@ -12,7 +12,8 @@ use std::fmt::Write;
 use super::text::{self, escape, formula, units};
 use crate::model::format::{length, significant};
 use crate::model::layer::{Run, runs};
-use crate::model::stack::{ProtocolStack, Snapshot};
+use crate::model::snapshot::Snapshot;
+use crate::physics::ProtocolStack;
 use crate::sema::program::{BudgetMetric, Program, Protocol};
 
 const LI_FILL: &str = "#cfd5dc";

@@ -6,16 +6,16 @@
 //! Each rule's reason and source is in `spec/diagnostics.md`: W0404 (a liquid dissolves a
 //! layer), W0405 (a plasma etches one), W0406 (the heat melts or decomposes one).
 
-use super::context::Ctx;
-use super::state::{OnFoil, Piece};
 use crate::diagnostics::{Diagnostic, codes};
+use crate::model::context::Ctx;
+use crate::model::state::{OnFoil, Piece};
 use crate::sema::library::{Effect, ReagentKind};
 use crate::sema::materials::Material;
 use crate::sema::program::ReagentUse;
 use crate::sema::units::{Dimension, display, trim_number};
 
 /// Runs the rules on `piece` as it stands before `ctx`'s step.
-pub fn check_layers(piece: &mut Piece, ctx: &Ctx, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check_layers(piece: &mut Piece, ctx: &Ctx, diagnostics: &mut Vec<Diagnostic>) {
     let on_foil = &piece.totals(ctx.db).materials;
     if on_foil.is_empty() {
         return;
