@@ -155,3 +155,42 @@ pub fn wetting(piece: &mut Piece, ctx: &Ctx) {
         });
     }
 }
+
+/// A join (`onto`): a workpiece that carries layers is a carrier, and its layers go onto
+/// the target top side down (the carrier is peeled off, as in a transfer print); one that
+/// carries none goes on itself (a mesh, a cloth or a foil pressed onto the Li), as a layer
+/// of its material and thickness. The target is then pressed, and what the pressing
+/// triggers converts.
+pub fn join(pieces: &mut [Piece], from: usize, onto: usize, ctx: &Ctx, notes: &mut Notes) {
+    let (from_name, onto_name) = (&ctx.protocol.workpieces[from].name, &ctx.protocol.workpieces[onto].name);
+    let carried = pieces[from].take_layers();
+    if carried.is_empty() && !pieces[from].lithium {
+        let workpiece = &ctx.protocol.workpieces[from];
+        let material = ctx
+            .material(&workpiece.material)
+            .map_or(&workpiece.material, |m| &m.key);
+        let thickness = workpiece.thickness_m.map(Estimate::exact);
+        pieces[onto].push(
+            Layer::new(std::slice::from_ref(material), thickness, ctx.index, Origin::Deposited),
+            ctx.db,
+        );
+        notes.add(|| {
+            format!(
+                "{} lays `{from_name}` itself onto `{onto_name}`: it carries no layers to transfer, so its `{material}` becomes a layer",
+                ctx.name()
+            )
+        });
+    } else {
+        for layer in carried.into_iter().rev() {
+            pieces[onto].push(layer, ctx.db);
+        }
+        notes.add(|| {
+            format!(
+                "{} lays the layers of `{from_name}` upside down onto `{onto_name}`",
+                ctx.name()
+            )
+        });
+    }
+    roll(&mut pieces[onto], ctx, notes);
+    settle(&mut pieces[onto], ctx, notes);
+}

@@ -13,14 +13,12 @@ use super::budget::{self, BudgetOutcome};
 use super::rules;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::model::context::Ctx;
-use crate::model::conversion::settle;
 use crate::model::data::ModelData;
 use crate::model::duration::duration;
-use crate::model::effect::{apply, wetting};
+use crate::model::effect::{apply, join, wetting};
 use crate::model::electrochem::Overdrawn;
 use crate::model::format::length;
 use crate::model::notes::Notes;
-use crate::model::removal::roll;
 use crate::model::snapshot::{Snapshot, snapshot};
 use crate::model::state::Piece;
 use crate::sema::chemistry::Chemistry;
@@ -199,22 +197,7 @@ fn predict_protocol(
                 diagnostics.push(over_strip(protocol, workpiece, step, &over));
             }
             if let Some(target) = target {
-                // A join lays the workpiece's layers, top side down, onto the target.
-                let carried = pieces[workpiece].take_layers();
-                let target_piece = &mut pieces[target];
-                for layer in carried.into_iter().rev() {
-                    target_piece.push(layer, db);
-                }
-                notes.add(|| {
-                    format!(
-                        "{} lays the layers of `{}` upside down onto `{}`",
-                        ctx.name(),
-                        protocol.workpieces[workpiece].name,
-                        protocol.workpieces[target].name
-                    )
-                });
-                roll(target_piece, &ctx, &mut notes);
-                settle(target_piece, &ctx, &mut notes);
+                join(&mut pieces, workpiece, target, &ctx, &mut notes);
             }
             for piece_index in [Some(workpiece), target].into_iter().flatten() {
                 if pieces[piece_index].layers().len() > MAX_LAYERS {

@@ -286,7 +286,7 @@ fn reactivity(ctx: &Ctx, index: usize, piece: &Piece, reagent: &ReagentMaterials
         } else {
             format!("`{}` contains {}", reagent.label, material.name)
         };
-        diagnostics.push(
+        diagnostics.push(with_open_cover(
             Diagnostic::new(code, message, span, label)
                 .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
                 .with_help(
@@ -297,7 +297,9 @@ fn reactivity(ctx: &Ctx, index: usize, piece: &Piece, reagent: &ReagentMaterials
                 } else {
                     format!("Li reacts with `{}`{products}: {}", material.key, material.li_note)
                 }),
-        );
+            ctx,
+            piece,
+        ));
     }
 }
 
@@ -334,15 +336,29 @@ fn air_exposure(ctx: &Ctx, index: usize, piece: &Piece, diagnostics: &mut Vec<Di
             format!("bare lithium `{}` goes into `{environment}`", workpiece.name),
         )
     };
-    diagnostics.push(
-        Diagnostic::new(code, message, ctx.step.span, place)
-            .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
-            .with_help(if ctx.li_molten() {
-                "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"
-            } else {
-                "run this step in a glovebox or dry room, or move the tool there"
-            })
-            .with_note(format!("in air lithium reacts with {}", attackers.join(", ")))
-            .with_note("a dense coating can protect it: GF-LiF-Li stood 20-35 % relative humidity for more than 24 h (review ref. 63)"),
-    );
+    let diagnostic = Diagnostic::new(code, message, ctx.step.span, place)
+        .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
+        .with_help(if ctx.li_molten() {
+            "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"
+        } else {
+            "run this step in a glovebox or dry room, or move the tool there"
+        })
+        .with_note(format!("in air lithium reacts with {}", attackers.join(", ")))
+        .with_note("a dense coating can protect it: GF-LiF-Li stood 20-35 % relative humidity for more than 24 h (review ref. 63)");
+    diagnostics.push(with_open_cover(diagnostic, ctx, piece));
+}
+
+/// Says why a foil with layers on it counts as bare: each of its layers has open pores.
+fn with_open_cover(diagnostic: Diagnostic, ctx: &Ctx, piece: &Piece) -> Diagnostic {
+    if piece.covered() {
+        return diagnostic;
+    }
+    let Some(layer) = piece.layers().last() else {
+        return diagnostic;
+    };
+    diagnostic.with_note(format!(
+        "the `{}` layer on it has open pores (porosity {}): it does not cover the Li",
+        layer.material,
+        crate::sema::units::trim_number(layer.porosity(ctx.db))
+    ))
 }
