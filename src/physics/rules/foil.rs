@@ -7,7 +7,7 @@
 //!
 //! Each rule's reason and source is in `spec/diagnostics.md`.
 
-use crate::diagnostics::{Diagnostic, codes};
+use crate::diagnostics::{Applicability, Diagnostic, codes};
 use crate::model::context::Ctx;
 use crate::model::state::Piece;
 use crate::sema::library::{Atmosphere, Effect, ReagentKind};
@@ -118,6 +118,7 @@ fn thermal_limit(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
     let lithium = is_lithium(Some(material));
     if lithium && ctx.operation.molten_li {
         if ctx.step.param("molten_li") != Some(1.0) {
+            let intended = ctx.step.add_param("molten_li: yes");
             diagnostics.push(
                 Diagnostic::new(
                     codes::MOLTEN_LITHIUM_STEP,
@@ -129,6 +130,7 @@ fn thermal_limit(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
                 .with_help(format!(
                     "add `molten_li: yes` to the step's `{{ }}` if the melt is intended, or run it below {melt}"
                 ))
+                .with_suggestion(intended.0, intended.1, Applicability::MaybeIncorrect)
                 .with_note(format!(
                     "molten-Li routes are deliberate (review refs 63, 67, 151); the foil loses its shape and must stay in an inert gas; source: {}",
                     material.source
@@ -171,16 +173,63 @@ fn molten_atmosphere(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>)
         return;
     }
     let workpiece = &ctx.protocol.workpieces[index];
-    diagnostics.push(
-        Diagnostic::new(
-            codes::MOLTEN_LITHIUM_EXPOSED,
-            format!("molten lithium `{}` is held in `{environment}`", workpiece.name),
-            ctx.step.span,
-            format!("`{environment}` is a dry room, not an inert gas"),
-        )
-        .with_help("run the step in a glovebox (Ar) or under vacuum")
-        .with_note("a dry room removes water, not O2 or N2: molten Li burns in them and nitrides (the Li3N route of ref 151 uses that on purpose, in a sealed reactor)"),
-    );
+    let diagnostic = Diagnostic::new(
+        codes::MOLTEN_LITHIUM_EXPOSED,
+        format!("molten lithium `{}` is held in `{environment}`", workpiece.name),
+        ctx.step.span,
+        format!("`{environment}` is a dry room, not an inert gas"),
+    )
+    .with_note("a dry room removes water, not O2 or N2: molten Li burns in them and nitrides (the Li3N route of ref 151 uses that on purpose, in a sealed reactor)");
+    diagnostics.push(moved_tool(
+        diagnostic,
+        ctx,
+        &[Atmosphere::Inert, Atmosphere::Vacuum],
+        "an inert gas or vacuum",
+    ));
+}
+
+/// A help that moves the step's tool to the first room of the `wanted` atmospheres (in
+/// that order, then by name) that its kind can stand in, with the edit; else one that
+/// names a kind of tool that can run the step there. Never a room that breaks another
+/// rule: only the atmospheres asked for, only where the tool can stand (E0406).
+fn moved_tool(diagnostic: Diagnostic, ctx: &Ctx, wanted: &[Atmosphere], what: &str) -> Diagnostic {
+    let rooms = |kind: &str| -> Vec<&str> {
+        wanted
+            .iter()
+            .flat_map(|atmosphere| {
+                ctx.library
+                    .environments
+                    .iter()
+                    .filter(move |(_, e)| e.atmosphere == *atmosphere)
+                    .map(|(name, _)| name.as_str())
+            })
+            .filter(|room| ctx.library.can_stand(kind, room))
+            .collect()
+    };
+    let Some(tool) = ctx.tool else {
+        return diagnostic.with_help(format!("run the step on a tool that stands in {what}"));
+    };
+    if let Some(room) = rooms(&tool.kind).first() {
+        return diagnostic
+            .with_help(format!(
+                "move `{}` into `{room}`: `tool {}: {} in {room}`",
+                tool.name, tool.name, tool.kind
+            ))
+            .with_suggestion(tool.environment_span, *room, Applicability::MaybeIncorrect);
+    }
+    let other = ctx
+        .library
+        .tool_kinds
+        .keys()
+        .find(|kind| ctx.library.can_run(kind, &ctx.step.verb) && !rooms(kind).is_empty());
+    match other {
+        Some(kind) => diagnostic.with_help(format!(
+            "a `{}` cannot stand in {what}: run the step on a `{kind}` in `{}`",
+            tool.kind,
+            rooms(kind)[0]
+        )),
+        None => diagnostic.with_help(format!("no tool that can `{}` stands in {what}", ctx.step.verb)),
+    }
 }
 
 fn not_molten(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
@@ -338,13 +387,25 @@ fn air_exposure(ctx: &Ctx, index: usize, piece: &Piece, diagnostics: &mut Vec<Di
     };
     let diagnostic = Diagnostic::new(code, message, ctx.step.span, place)
         .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
-        .with_help(if ctx.li_molten() {
-            "run this step in a glovebox (Ar) or under vacuum: molten Li burns in a dry room's O2 and N2"
-        } else {
-            "run this step in a glovebox or dry room, or move the tool there"
-        })
         .with_note(format!("in air lithium reacts with {}", attackers.join(", ")))
         .with_note("a dense coating can protect it: GF-LiF-Li stood 20-35 % relative humidity for more than 24 h (review ref. 63)");
+    // Molten Li burns in a dry room's O2 and N2 too (E0410).
+    let diagnostic = if ctx.li_molten() {
+        moved_tool(
+            diagnostic,
+            ctx,
+            &[Atmosphere::Inert, Atmosphere::Vacuum],
+            "an inert gas or vacuum",
+        )
+        .with_note("molten Li burns in the O2 and N2 of a dry room too: only an inert gas or vacuum holds it")
+    } else {
+        moved_tool(
+            diagnostic,
+            ctx,
+            &[Atmosphere::Inert, Atmosphere::Dry],
+            "a glovebox or a dry room",
+        )
+    };
     diagnostics.push(with_open_cover(diagnostic, ctx, piece));
 }
 
