@@ -98,6 +98,46 @@ fn sputtered_mgf2_converts_to_lif_and_mg_as_a_hand_calculation_says() {
     assert!(close(nominal(snapshot.mass_added), 3.148e-6 * 10.0, 1e-3));
 }
 
+/// spec/models.md, "Patterned foils": on a foil stamped to twice its projected area, 10 nm
+/// of MgF2 covers twice the surface, so per cm2 of foil it takes twice the Li and adds
+/// twice the mass of a flat foil, at the same thickness; a layer already there when the
+/// foil is stamped spreads over the new surface, thinner by the ratio.
+#[test]
+fn a_patterned_foil_takes_li_and_mass_in_proportion_to_its_surface() {
+    let flat = compile(&recipe("step coat: sputter MgF2 10 nm using pvd", ""));
+    let stamped = compile(&recipe(
+        "step stamp: roll_press at 5 MPa using press { surface_area: 2 }\n    step coat: sputter MgF2 10 nm using pvd",
+        "",
+    ));
+    let (flat, stamped) = (last(&flat), last(&stamped));
+    assert!(close(
+        nominal(stamped.li_consumed),
+        2.0 * nominal(flat.li_consumed),
+        1e-9
+    ));
+    assert!(close(nominal(stamped.mass_added), 2.0 * nominal(flat.mass_added), 1e-9));
+    assert!(close(nominal(stamped.coating), nominal(flat.coating), 1e-9));
+    assert!((nominal(stamped.li_consumed) * 1e9 - 26.26).abs() < 0.01);
+    // Stamped after: the LiF/Mg spread over twice the surface, half as thick, same mass.
+    let after = compile(&recipe(
+        "step coat: sputter MgF2 10 nm using pvd\n    step stamp: roll_press at 5 MPa using press { surface_area: 2 }",
+        "",
+    ));
+    let after = last(&after);
+    assert!(close(nominal(after.coating), nominal(flat.coating) / 2.0, 1e-9));
+    assert!(close(nominal(after.mass_added), nominal(flat.mass_added), 1e-9));
+    // The same factor given on the substrate.
+    let declared = compile(
+        &recipe("step coat: sputter MgF2 10 nm using pvd", "")
+            .replace("area: 2 cm2 }", "area: 2 cm2, surface_area: 2 }"),
+    );
+    assert!(close(
+        nominal(last(&declared).li_consumed),
+        nominal(stamped.li_consumed),
+        1e-9
+    ));
+}
+
 /// spec/models.md, "How far Li gets": 1 um of MgF2 converts only as far as Li gets through
 /// its LiF (nominal penetration depth 100 nm); the rest stays on top, as deposited.
 #[test]

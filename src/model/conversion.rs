@@ -419,6 +419,8 @@ pub(super) fn convert_layer(
         thickness.min * li_ratio * e,
         thickness.max * li_ratio,
     );
+    // Per cm2 of foil, a layer on a patterned surface holds `relief` times its thickness.
+    let wanted = wanted.scale(layer.relief());
     let taken = piece.consume_li(ctx.index, wanted, &caveats);
     // Less Li than wanted converts proportionally less.
     let fraction = wanted.zip(taken, |w, t| if w > 0.0 { t / w } else { 1.0 });
@@ -428,6 +430,7 @@ pub(super) fn convert_layer(
     let make = |shares: Vec<(String, f64)>, t: Estimate| {
         let mut product = Layer::mixture(shares, Some(t), layer.step, Origin::Converted);
         product.converted_at = Some(ctx.index);
+        product.area_factor = layer.area_factor;
         product.caveats = caveats.clone();
         product
     };

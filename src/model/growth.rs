@@ -256,7 +256,9 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
     let mut layer = match mix {
         Ok(mix) => {
             caveats.extend(&mix.caveats);
-            let wanted = thickness.scale(mix.li_per_thickness);
+            // Per cm2 of foil, a layer on a patterned surface holds `area_factor` times
+            // its thickness.
+            let wanted = thickness.scale(mix.li_per_thickness * piece.area_factor);
             let taken = piece.consume_li(ctx.index, wanted, &caveats);
             if taken.max < wanted.max {
                 notes.add(|| format!(

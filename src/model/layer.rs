@@ -55,6 +55,11 @@ pub struct Layer {
     /// The solvents a cast layer was cast from (keys of `data/materials.tsv`): a solvent
     /// that casts a polymer dissolves it, whatever `dissolves_in` says (spec/models.md §2).
     pub cast_from: Vec<String>,
+    /// Real surface per projected area of the foil it lies on: a layer made on a
+    /// patterned foil (`surface_area: 2`) follows its relief, so per cm2 of foil it holds
+    /// that many times its thickness in volume, mass and Li. Set when it is put on a piece
+    /// (`Piece::push`); a converted layer keeps its precursor's.
+    pub area_factor: Option<f64>,
     /// What this layer's thickness rests on that is unverified or assumed.
     pub caveats: Caveats,
 }
@@ -123,8 +128,14 @@ impl Layer {
             origin,
             passes_li: origin != Origin::Deposited,
             cast_from: Vec::new(),
+            area_factor: None,
             caveats: Caveats::default(),
         }
+    }
+
+    /// Volume per projected area of the foil per thickness (see `area_factor`).
+    pub fn relief(&self) -> f64 {
+        self.area_factor.unwrap_or(1.0)
     }
 
     /// A mixed layer with the given volume shares (normalised here), merging repeats.

@@ -130,14 +130,20 @@ fn lower_bound_to_what_stays(
     }
 }
 
-/// Rolling to a gap (a mechanical step's `gap`), which thins the piece it is narrower than.
+/// Rolling or stamping: a stated `surface_area` patterns the foil, and a `gap` narrower
+/// than the piece thins it.
 pub fn roll(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
+    if let Some(surface) = ctx.step.param("surface_area") {
+        pattern(piece, surface, ctx, notes);
+    }
     let Some(gap) = ctx.step.param("gap") else {
-        if ctx.effect() == Effect::Mechanical && ctx.step.onto.is_none() {
+        if ctx.effect() == Effect::Mechanical && ctx.step.onto.is_none() && ctx.step.param("surface_area").is_none() {
+            let factor = piece.area_factor;
             notes.add(|| {
                 format!(
-                    "{}: thicknesses unchanged (no gap given); surface-area factor 1 (no source gives one)",
-                    ctx.name()
+                    "{}: thicknesses unchanged (no gap given); surface-area factor {} (no `surface_area` given; no source gives one)",
+                    ctx.name(),
+                    significant(factor, 3)
                 )
             });
         }
@@ -175,6 +181,38 @@ pub fn roll(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
             length(gap, 3),
             significant(ratio, 3),
             significant(1.0 / ratio, 3)
+        )
+    });
+}
+
+/// Patterns the foil to `surface` (real surface per projected area). The layers already
+/// on it follow the relief with their volume conserved: each is spread over the new
+/// surface, so it thins by the ratio of the old factor to the new one; the layers made
+/// later cover the whole new surface (`Layer::area_factor`). The bulk Li is not changed.
+fn pattern(piece: &mut Piece, surface: f64, ctx: &Ctx, notes: &mut Notes) {
+    let before = piece.area_factor;
+    piece.area_factor = surface;
+    let mut spread = 0;
+    for layer in piece.layers_mut() {
+        let old = layer.relief();
+        if old != surface {
+            let layer = std::sync::Arc::make_mut(layer);
+            layer.thickness = layer.thickness.map(|t| t.scale(old / surface));
+            layer.area_factor = Some(surface);
+            spread += 1;
+        }
+    }
+    notes.add(|| {
+        let layers = if spread > 0 {
+            format!("; the {spread} layer(s) on it spread over the new surface, thinner by x {}", significant(before / surface, 3))
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: the surface is patterned to {} times its projected area (as stated; it was {}): the layers made on it from now on hold that many times their thickness per cm2 of foil{layers}",
+            ctx.name(),
+            significant(surface, 3),
+            significant(before, 3)
         )
     });
 }

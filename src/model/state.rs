@@ -103,7 +103,7 @@ impl Totals {
             };
         }
         self.layer_mass = match (self.layer_mass, rho) {
-            (Some(mass), Some(rho)) => Some(mass + thickness.scale(rho)),
+            (Some(mass), Some(rho)) => Some(mass + thickness.scale(rho * layer.relief())),
             _ => None,
         };
     }
@@ -160,6 +160,9 @@ pub struct Piece {
     totals: Totals,
     /// Whether `totals` no longer match `layers`.
     stale: bool,
+    /// Real surface per projected area (1 for a flat foil): what a patterned surface gives
+    /// the layers made on it from then on (`Layer::area_factor`).
+    pub area_factor: f64,
     /// The liquid a step left on the sample, until a `dry` step (or vacuum) takes it.
     pub wet: Option<Wetting>,
     /// The step from which the piece is no longer modelled (it passed
@@ -168,9 +171,10 @@ pub struct Piece {
 }
 
 impl Piece {
-    pub fn new(lithium: bool, thickness: Option<f64>) -> Piece {
+    pub fn new(lithium: bool, thickness: Option<f64>, surface_area: f64) -> Piece {
         Piece {
             lithium,
+            area_factor: surface_area,
             li: thickness.filter(|_| lithium).map(Estimate::exact),
             totals: Totals {
                 layer_mass: Some(Estimate::ZERO),
@@ -194,6 +198,9 @@ impl Piece {
     /// Puts a layer on top.
     pub fn push(&mut self, layer: impl Into<Arc<Layer>>, db: &MaterialDb) {
         let mut layer = layer.into();
+        if layer.area_factor.is_none() {
+            Arc::make_mut(&mut layer).area_factor = Some(self.area_factor);
+        }
         if !layer.passes_li && layer.is_lithium_based(db) {
             Arc::make_mut(&mut layer).passes_li = true;
         }
@@ -330,7 +337,7 @@ mod tests {
 
     #[test]
     fn li_is_consumed_no_further_than_it_goes() {
-        let mut piece = Piece::new(true, Some(10e-6));
+        let mut piece = Piece::new(true, Some(10e-6), 1.0);
         let taken = piece.consume_li(0, Estimate::new(4e-6, 1e-6, 16e-6), &Caveats::default());
         assert_eq!(taken.max, 10e-6);
         let li = piece.li.unwrap();
@@ -348,7 +355,7 @@ mod tests {
     fn the_sums_follow_the_layers() {
         use super::super::layer::Origin;
         let db = MaterialDb::builtin();
-        let mut piece = Piece::new(true, Some(10e-6));
+        let mut piece = Piece::new(true, Some(10e-6), 1.0);
         let lif = |t: f64| Layer::new(&["LiF".to_owned()], Some(Estimate::exact(t)), 0, Origin::Deposited);
         piece.push(lif(1e-9), db);
         piece.push(lif(2e-9), db);
@@ -363,7 +370,7 @@ mod tests {
 
     #[test]
     fn a_foil_that_is_not_lithium_has_no_li_budget() {
-        let piece = Piece::new(false, Some(10e-6));
+        let piece = Piece::new(false, Some(10e-6), 1.0);
         assert!(piece.li.is_none() && !piece.in_contact(0));
     }
 }

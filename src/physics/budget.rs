@@ -321,7 +321,7 @@ fn mass_contributors(
             .iter()
             .filter_map(|c| crate::model::layer::density(db, &c.material).map(|(d, _)| d * c.volume_fraction))
             .sum();
-        *by_step.entry(layer.step).or_default() += rho * layer.thickness.map_or(0.0, |t| t.nominal);
+        *by_step.entry(layer.step).or_default() += rho * layer.relief() * layer.thickness.map_or(0.0, |t| t.nominal);
     }
     by_step
         .into_iter()

@@ -143,7 +143,13 @@ fn predict_protocol(
     let mut pieces: Vec<Piece> = protocol
         .workpieces
         .iter()
-        .map(|w| Piece::new(db.lookup(&w.material).is_some_and(|m| m.key == "Li"), w.thickness_m))
+        .map(|w| {
+            Piece::new(
+                db.lookup(&w.material).is_some_and(|m| m.key == "Li"),
+                w.thickness_m,
+                w.surface_area,
+            )
+        })
         .collect();
     let mut after_steps: Vec<StackAfterStep> = Vec::with_capacity(protocol.steps.len());
     let mut last_product: Option<Arc<Snapshot>> = None;

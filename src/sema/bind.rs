@@ -118,7 +118,11 @@ fn number_value(
     if !number.value.is_finite() {
         return None;
     }
-    let unitless = [const { Dimension::called("count") }, Dimension::NONE];
+    let unitless = [
+        const { Dimension::called("count") },
+        const { Dimension::called("area ratio") },
+        Dimension::NONE,
+    ];
     if unitless.contains(&spec.dimension) {
         return Some(Value {
             si: number.value,
@@ -203,11 +207,21 @@ fn check_range(
         (value.si > 1.0).then(|| format!("`{}` is a fraction of at most 100 %", spec.name))
     } else if dimension == const { Dimension::called("temperature") } {
         None
+    } else if dimension == const { Dimension::called("area ratio") } {
+        (value.si < 1.0).then(|| {
+            format!(
+                "`{}` is the real surface per projected area, at least 1, not {}",
+                spec.name,
+                trim_number(value.si)
+            )
+        })
     } else {
         (value.si <= 0.0).then(|| format!("`{}` must be more than zero", spec.name))
     };
     let Some(message) = problem else { return true };
-    let help = if dimension == const { Dimension::called("count") } {
+    let help = if dimension == const { Dimension::called("area ratio") } {
+        "a flat foil has 1 (the default); a patterned one more: its real surface divided by its projected area"
+    } else if dimension == const { Dimension::called("count") } {
         "counts (cycles, layers, passes, samples) are whole numbers"
     } else if [
         const { Dimension::called("mass fraction") },

@@ -75,7 +75,11 @@ fn spec(name: &str, dimension: &str, required: bool) -> ParamSpec {
 }
 
 pub(crate) fn substrate_params() -> Vec<ParamSpec> {
-    vec![spec("thickness", "length", false), spec("area", "area", false)]
+    vec![
+        spec("thickness", "length", false),
+        spec("area", "area", false),
+        spec("surface_area", "area ratio", false),
+    ]
 }
 
 pub(crate) fn tool_params() -> Vec<ParamSpec> {
@@ -746,6 +750,7 @@ impl<'a, 't> Resolver<'a, 't> {
             form: substrate.form.as_ref().map(|form| form.text.to_string()),
             thickness_m: params.get("thickness").map(|v| v.si),
             area_m2: params.get("area").map(|v| v.si),
+            surface_area: params.get("surface_area").map_or(1.0, |v| v.si),
             span: substrate.span,
         }
     }

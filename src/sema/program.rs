@@ -84,6 +84,8 @@ pub struct Workpiece {
     pub form: Option<String>,
     pub thickness_m: Option<f64>,
     pub area_m2: Option<f64>,
+    /// Real surface per projected area: 1 for a flat foil, more for a patterned one.
+    pub surface_area: f64,
     #[serde(skip)]
     pub span: Span,
 }

@@ -26,7 +26,7 @@ const fn same_text(a: &str, b: &str) -> bool {
 }
 
 /// Index of each base quantity in a [`Dimension`].
-const BASES: [&str; 10] = [
+const BASES: [&str; 11] = [
     "length",
     "mass",
     "time",
@@ -37,6 +37,7 @@ const BASES: [&str; 10] = [
     "mass fraction",
     "volume fraction",
     "yes or no",
+    "area ratio",
 ];
 const L: usize = 0;
 const M: usize = 1;
@@ -49,6 +50,9 @@ const WT: usize = 7;
 const VOL: usize = 8;
 /// A yes-or-no parameter (`molten_li: yes`): a name, not a quantity.
 const FLAG: usize = 9;
+/// A real surface area per projected area (a patterned foil's `surface_area: 2.3`): a
+/// number, but not a fraction of anything.
+const AREA_RATIO: usize = 10;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, PartialOrd, Ord)]
 pub struct Dimension([i8; BASES.len()]);
@@ -177,6 +181,7 @@ pub const NAMED_DIMENSIONS: &[(&str, Dimension)] = &[
     ("time per cycle", Dimension::of(&[(T, 1), (COUNT, -1)])),
     ("gas flow", Dimension::of(&[(N, 1), (T, -1)])),
     ("yes or no", Dimension::of(&[(FLAG, 1)])),
+    ("area ratio", Dimension::of(&[(AREA_RATIO, 1)])),
 ];
 
 /// One unit symbol: `value_si = value * scale + offset`.
@@ -551,6 +556,9 @@ const DISPLAY_UNITS: &[(&str, &[&str])] = &[
 pub fn display(si: f64, dimension: Dimension) -> String {
     if dimension == TEMPERATURE {
         return format!("{} degC", trim_number(si - 273.15));
+    }
+    if dimension == Dimension::of(&[(AREA_RATIO, 1)]) {
+        return trim_number(si);
     }
     let choices = DISPLAY_UNITS
         .iter()
