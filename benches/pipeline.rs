@@ -47,14 +47,14 @@ fn stages(criterion: &mut Criterion) {
         });
         let (program, library, chemistry, _) = seip::sema::resolve(&file, library, &[], &[]);
         drop(file);
-        group.bench_with_input(BenchmarkId::new("phases", steps), &program, |b, program| {
-            b.iter_with_large_drop(|| seip::sema::phases::check(black_box(program), &library, &chemistry))
+        group.bench_with_input(BenchmarkId::new("reagents", steps), &program, |b, program| {
+            b.iter_with_large_drop(|| seip::sema::reagents::check(black_box(program), &library, &chemistry))
         });
         group.bench_with_input(BenchmarkId::new("dag", steps), &program, |b, program| {
             b.iter_with_large_drop(|| seip::plan::dag::build(black_box(program), &library))
         });
-        group.bench_with_input(BenchmarkId::new("stack", steps), &program, |b, program| {
-            b.iter_with_large_drop(|| seip::model::stack::predict(black_box(program), &library, &chemistry))
+        group.bench_with_input(BenchmarkId::new("physics", steps), &program, |b, program| {
+            b.iter_with_large_drop(|| seip::physics::predict(black_box(program), &library, &chemistry))
         });
         group.bench_with_input(BenchmarkId::new("check", steps), &source, |b, source| {
             b.iter(|| seip::compile_keeping(black_box(source), seip::Keep::Diagnostics))

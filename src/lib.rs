@@ -4,8 +4,9 @@
 //! `spec/architecture.md`):
 //!
 //! ```text
-//! text -> syntax (tokens, tree) -> sema (names, units, phases) -> plan (step graph)
-//!      -> model (layer stack, budgets) -> emit (JSON, pictures)
+//! text -> syntax (tokens, tree) -> sema (names, units, reagents)
+//!      -> physics (one walk of each workpiece: the rules, the effect models of `model`,
+//!         the budgets) -> plan (step graph, schedule) -> emit (JSON, pictures)
 //! ```
 //!
 //! The library is pure: text in, values out. Reading files and printing is the
@@ -16,6 +17,7 @@ pub mod emit;
 pub mod format;
 pub mod lsp;
 pub mod model;
+pub mod physics;
 pub mod plan;
 pub mod sema;
 pub mod span;
@@ -24,7 +26,7 @@ pub mod syntax;
 use std::borrow::Cow;
 
 use diagnostics::{Diagnostic, codes};
-use model::stack::ProtocolStack;
+use physics::ProtocolStack;
 use plan::dag::StepGraph;
 use sema::chemistry::Chemistry;
 use sema::library::Library;
@@ -40,7 +42,7 @@ pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 /// built for; the tree is read, and nothing more.
 pub const MAX_PROTOCOLS: usize = 100_000;
 
-/// From this many steps on, the phase checks and the step graphs run on a second thread
+/// From this many steps on, the reagent checks and the step graphs run on a second thread
 /// beside the stacks; below it, starting a thread costs more than it saves.
 const PARALLEL_STEPS: usize = 2_000;
 
@@ -264,19 +266,19 @@ pub fn compile_keeping(source: &str, keep: Keep) -> Compilation {
     // the stages that follow.
     drop(file);
     diagnostics.extend(sema_diagnostics);
-    // The phase checks, the step graphs and the layer stacks are three functions of the
+    // The reagent checks, the step graphs and the walk (rules, stacks) are three functions of the
     // program. On a large one the checks and graphs run on a second core; the stacks, the
     // largest, stay on this thread, whose allocator holds the memory the tree gave back.
     let checks_and_graphs = |program: &Program| {
-        let mut phase_diagnostics = sema::phases::check(program, &library, &chemistry);
+        let mut phase_diagnostics = sema::reagents::check(program, &library, &chemistry);
         phase_diagnostics.extend(sema::electrolyte::check(program, &library, &chemistry));
         let (graphs, plan_diagnostics) = plan::dag::build(program, &library);
         let graphs = if keep == Keep::Everything { graphs } else { Vec::new() };
         (phase_diagnostics, (graphs, plan_diagnostics))
     };
     let stacks = |program: &Program| match keep {
-        Keep::Everything => model::stack::predict(program, &library, &chemistry),
-        Keep::Diagnostics => (Vec::new(), model::stack::check_budgets(program, &library, &chemistry)),
+        Keep::Everything => physics::predict(program, &library, &chemistry),
+        Keep::Diagnostics => (Vec::new(), physics::check_budgets(program, &library, &chemistry)),
     };
     let ((phase_diagnostics, (graphs, plan_diagnostics)), (stacks, model_diagnostics)) =
         if program.step_count() >= PARALLEL_STEPS {

@@ -98,7 +98,7 @@ fn recipe(steps: &[Step]) -> (String, f64, f64) {
 }
 
 /// Dense Li (m) held by the layers' products.
-fn li_in_layers(snapshot: &seip::model::stack::Snapshot, db: &MaterialDb) -> f64 {
+fn li_in_layers(snapshot: &seip::model::snapshot::Snapshot, db: &MaterialDb) -> f64 {
     let li_per_m3 = RHO_LI * 1e3 / (M_LI * 1e-3);
     let mut li = 0.0;
     for layer in &snapshot.layers {

@@ -2,9 +2,9 @@
 //! on small inline recipes compiled with `seip::compile`.
 
 use seip::Compilation;
-use seip::model::budget::BudgetStatus;
 use seip::model::quantity::Estimate;
-use seip::model::stack::Snapshot;
+use seip::model::snapshot::Snapshot;
+use seip::physics::budget::BudgetStatus;
 use seip::sema::materials::MaterialDb;
 
 /// Densities (g/cm3) and molar masses (g/mol) of data/materials.tsv, copied here so that
@@ -733,10 +733,7 @@ fn a_long_protocol_stays_linear_in_its_output() {
         .filter_map(|s| s.product.as_ref())
         .map(|p| p.layers.len())
         .sum();
-    assert!(
-        listed <= seip::model::stack::LAYER_DETAIL + 400,
-        "{listed} layers listed"
-    );
+    assert!(listed <= seip::physics::LAYER_DETAIL + 400, "{listed} layers listed");
     let last = stack.last().unwrap();
     assert_eq!(last.layers.len(), 400, "the last step lists every layer");
     assert!(!last.layers_elided);
@@ -752,7 +749,7 @@ fn a_long_protocol_stays_linear_in_its_output() {
 /// that passed it, unknown values from there, and the stack's budgets not evaluated.
 #[test]
 fn a_stack_past_the_layer_limit_is_no_longer_modelled() {
-    let limit = seip::model::stack::MAX_LAYERS;
+    let limit = seip::physics::MAX_LAYERS;
     let steps: String = (0..=limit + 2)
         .map(|i| format!("    step s{i}: sputter Al2O3 1 nm at 1 nm/min using pvd\n"))
         .collect();

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::Compilation;
-use crate::model::stack::ProtocolStack;
+use crate::physics::ProtocolStack;
 use crate::sema::program::{Program, Protocol, ReagentUse, Step, Tool};
 
 /// The version of the JSON documents (`program.json`, `schedule.json`, `seipc stack

@@ -12,7 +12,8 @@ use std::fmt::Write;
 use super::text::{self, escape, formula, units};
 use crate::model::format::{length, significant};
 use crate::model::layer::{Run, runs};
-use crate::model::stack::{ProtocolStack, Snapshot};
+use crate::model::snapshot::Snapshot;
+use crate::physics::ProtocolStack;
 use crate::sema::program::{BudgetMetric, Program, Protocol};
 
 const LI_FILL: &str = "#cfd5dc";
@@ -59,6 +60,11 @@ pub fn stack_svg(program: &Program, stacks: &[ProtocolStack]) -> String {
         h = px(height)
     );
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    // Open pores (a mesh, a cloth): the layer's colour under white stripes.
+    let _ = writeln!(
+        svg,
+        r#"<defs><pattern id="open-pores" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="white" fill-opacity="0.6"/></pattern></defs>"#
+    );
     if panels.is_empty() {
         let _ = writeln!(svg, r#"<text x="{MARGIN}" y="60">no protocol</text>"#);
     }
@@ -150,8 +156,22 @@ impl<'a> Panel<'a> {
 
     fn width(&self) -> f64 {
         let steps = self.shown.len() as f64;
-        // The small multiples, or at least their heading.
-        MARGIN * 2.0 + AXIS_W + MAIN_W + self.labels_width() + (steps * (SMALL_W + SMALL_GAP)).max(190.0)
+        // The small multiples, or at least their heading; and the title, at about 9.6 px
+        // per character of 17 px bold.
+        let plots = MARGIN * 2.0 + AXIS_W + MAIN_W + self.labels_width() + (steps * (SMALL_W + SMALL_GAP)).max(190.0);
+        plots.max(MARGIN * 2.0 + self.title().chars().count() as f64 * 9.6)
+    }
+
+    fn title(&self) -> String {
+        let product = self.stack.product.and_then(|p| self.protocol.workpieces.get(p));
+        format!(
+            "\u{201c}{}\u{201d}: cross-section of {} after the last step",
+            self.protocol.name,
+            product.map_or_else(
+                || "the foil".to_owned(),
+                |w| format!("{} ({} {})", w.name, w.material, w.form.as_deref().unwrap_or("foil"))
+            )
+        )
     }
 
     fn height(&self) -> f64 {
@@ -185,16 +205,7 @@ impl<'a> Panel<'a> {
     }
 
     fn draw(&self, svg: &mut String, top: f64) {
-        let protocol = self.protocol;
-        let product = self.stack.product.and_then(|p| protocol.workpieces.get(p));
-        let title = format!(
-            "\u{201c}{}\u{201d}: cross-section of {} after the last step",
-            protocol.name,
-            product.map_or_else(
-                || "the foil".to_owned(),
-                |w| format!("{} ({} {})", w.name, w.material, w.form.as_deref().unwrap_or("foil"))
-            )
-        );
+        let title = self.title();
         let _ = writeln!(
             svg,
             r#"<text x="{MARGIN}" y="{}" font-size="17" font-weight="bold">{}</text>"#,
@@ -347,6 +358,16 @@ impl<'a> Panel<'a> {
                 px(bottom - y),
                 escape(&run_text(&run))
             );
+            if layer.open_pores {
+                let _ = writeln!(
+                    svg,
+                    r#"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#open-pores)"/>"#,
+                    px(x),
+                    px(y),
+                    px(width),
+                    px(bottom - y)
+                );
+            }
             bottom = y;
         }
         // The substrate (the Li bulk, or a carrier's metal), below a break.
@@ -599,6 +620,12 @@ impl<'a> Panel<'a> {
                 }
             }
         }
+        let open = self.stack.last().is_some_and(|s| s.layers.iter().any(|l| l.open_pores))
+            || self
+                .shown
+                .iter()
+                .filter_map(|&i| self.stack.after_steps.get(i)?.product.as_deref())
+                .any(|s| s.layers.iter().any(|l| l.open_pores));
         for (index, carrier) in carriers.iter().enumerate() {
             let x = MARGIN + 210.0 * (index + 1) as f64;
             let _ = writeln!(
@@ -615,12 +642,28 @@ impl<'a> Panel<'a> {
                 escape(carrier)
             );
         }
+        if open {
+            let x = MARGIN + 210.0 * (carriers.len() + 1) as f64;
+            let _ = writeln!(
+                svg,
+                r##"<rect x="{x}" y="{y}" width="12" height="12" fill="#888888" stroke="#333" stroke-width="0.5"/><rect x="{x}" y="{y}" width="12" height="12" fill="url(#open-pores)"/>"##,
+                x = px(x),
+                y = px(y - 10.0)
+            );
+            let _ = writeln!(
+                svg,
+                r##"<text x="{}" y="{}" font-size="12" fill="#333">striped: open pores (mesh, cloth), no cover</text>"##,
+                px(x + 17.0),
+                px(y)
+            );
+        }
         let mut key = String::from(
             "whisker: range of the total coating;  * rests on unverified data;  ~ rests on an assumed range",
         );
         if thin {
             key.push_str(&format!(";  layers under {MIN_LAYER_PX} px drawn at {MIN_LAYER_PX} px"));
         }
+
         let elided = self
             .shown
             .iter()

@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
-use crate::model::budget::BudgetStatus;
 use crate::model::format::{areal_mass, duration, estimate, length, percent};
 use crate::model::layer::{Caveats, Run, merge, runs};
 use crate::model::quantity::Estimate;
-use crate::model::stack::{LAYER_DETAIL, ProtocolStack, Snapshot};
+use crate::model::snapshot::Snapshot;
+use crate::physics::budget::BudgetStatus;
+use crate::physics::{LAYER_DETAIL, ProtocolStack};
 use crate::sema::program::{Program, Protocol};
 
 /// Renders every protocol's stack. `stacks[i]` belongs to `program.protocols[i]`.

@@ -8,7 +8,7 @@ use super::analysis::Analysis;
 use super::index::{Symbol, SymbolKind};
 use crate::model::format::{areal_mass, duration, estimate, length, percent, significant};
 use crate::model::layer::runs;
-use crate::model::stack::StackAfterStep;
+use crate::physics::StackAfterStep;
 use crate::sema::program::Protocol;
 use crate::sema::units;
 use crate::span::Span;

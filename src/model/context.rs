@@ -6,7 +6,7 @@ use super::data::ModelData;
 use crate::sema::chemistry::Reaction;
 use crate::sema::library::{Effect, Library, Operation};
 use crate::sema::materials::{Material, MaterialDb};
-use crate::sema::program::{Protocol, Reagent, ReagentUse, Step};
+use crate::sema::program::{Protocol, Reagent, ReagentUse, Step, Tool};
 use crate::sema::thermo::Thermo;
 
 pub struct Ctx<'a> {
@@ -22,6 +22,12 @@ pub struct Ctx<'a> {
     /// Formation energies, built-in and declared.
     pub thermo: &'a Thermo,
     pub data: &'a ModelData,
+    /// The tool the step runs on, unless it stands where it cannot run the step.
+    pub tool: Option<&'a Tool>,
+    /// Where the step runs: its tool's room, or for a step on no tool the room where
+    /// every tool that could run it stands, when those agree
+    /// (`Library::toolless_environment`).
+    pub environment: Option<&'a str>,
 }
 
 impl<'a> Ctx<'a> {

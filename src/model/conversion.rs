@@ -186,7 +186,7 @@ fn precursor_reaction<'d>(layer: &Layer, ctx: &Ctx<'d>) -> Option<&'d Reaction> 
 /// the first layer that does not keeps it from everything above, so the walk stops
 /// there. The products of a conversion are looked at in turn, so a chain of reactions
 /// (MoS2 -> LiMoS2 -> Li2S + Mo under plating) runs in one step.
-pub(super) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
+pub(crate) fn settle(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     if !piece.lithium {
         return;
     }

@@ -270,7 +270,7 @@ pub(super) fn unverified_density_and_mass(material: &Material) -> Vec<String> {
 
 /// Density in kg/m3 of the material as it lies on the foil, with its unverified flag, for
 /// areal masses: a porous one (a cloth, a mesh) weighs (1 - porosity) of its solid.
-pub(super) fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
+pub(crate) fn density(db: &MaterialDb, key: &str) -> Option<(f64, Vec<String>)> {
     let material = db.lookup(key)?;
     let density = material.density_g_cm3? * (1.0 - material.porosity.unwrap_or(0.0));
     let flags = if material.is_unverified("density_g_cm3") {

@@ -1,31 +1,30 @@
-//! Step 4: the predicted layer stack and the budgets checked on it.
+//! The physics of a step on a workpiece: the state of a piece between steps
+//! ([`state::Piece`]: its layers bottom to top, its Li, what wets it) and the effect model
+//! each step runs on it ([`effect::apply`]: deposition, conversion, growth,
+//! electrochemistry, removal, mechanical work). The models, their equations, parameters and
+//! sources are in `spec/models.md`, their data in `data/reactions.tsv`, `data/growth.tsv`,
+//! `data/electrochem.tsv` and the other tables of `data::ModelData`.
 //!
-//! [`stack::predict`] walks each protocol's steps and applies one effect model per step
-//! (deposition, conversion, growth, electrochemistry, removal, mechanical work); the
-//! models, their equations, parameters and sources are in `spec/models.md`, and their
-//! data in `data/reactions.tsv`, `data/growth.tsv` and `data/electrochem.tsv`.
-//! [`rules`] checks each step against the layers as walked (W0404-W0406). This module
-//! holds physics only; the renderers of its results are in `emit`.
-//! `emit::stack_table` shows the result as a table; `emit::stack_svg` draws it.
+//! This module holds physics only: no diagnostics. The walk over each protocol's steps and
+//! the rules that read its state are `crate::physics`; the renderers are in `emit`.
 
-pub mod budget;
-mod context;
-mod conversion;
-mod data;
+pub(crate) mod context;
+pub(crate) mod conversion;
+pub(crate) mod data;
 mod deposition;
-mod duration;
+pub(crate) mod duration;
+pub(crate) mod effect;
 pub mod electrochem;
 pub(crate) mod format;
 mod growth;
 mod kinetics;
 pub mod layer;
-mod notes;
+pub(crate) mod notes;
 pub mod quantity;
-mod removal;
-mod rules;
+pub(crate) mod removal;
+pub mod snapshot;
 mod solution;
-pub mod stack;
-mod state;
+pub(crate) mod state;
 
 use crate::sema::chemistry::{Chemistry, Reaction};
 

@@ -17,6 +17,7 @@ use super::data::ModelData;
 use super::layer::{Caveats, Layer, density};
 use super::quantity::Estimate;
 use crate::sema::materials::MaterialDb;
+use crate::span::Span;
 
 /// Sums over a piece's layers.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +130,15 @@ impl SnapshotCaveats {
     }
 }
 
+/// A liquid left on a sample by a liquid step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wetting {
+    /// The solvent, or the liquid itself when pure (a key of the materials table).
+    pub liquid: String,
+    /// The step that left it.
+    pub at: Span,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Piece {
     /// Whether the workpiece is Li metal (reactions consume it).
@@ -150,8 +160,10 @@ pub struct Piece {
     totals: Totals,
     /// Whether `totals` no longer match `layers`.
     stale: bool,
+    /// The liquid a step left on the sample, until a `dry` step (or vacuum) takes it.
+    pub wet: Option<Wetting>,
     /// The step from which the piece is no longer modelled (it passed
-    /// [`super::stack::MAX_LAYERS`]); its values are unknown from there.
+    /// [`crate::physics::MAX_LAYERS`]); its values are unknown from there.
     pub unmodelled_from: Option<usize>,
 }
 
@@ -287,6 +299,13 @@ impl Piece {
     /// through and has no open pores for the reagent to go through.
     pub fn barrier(&self) -> Option<&Layer> {
         self.layers.iter().map(|l| &**l).find(|l| !l.passes_li && !l.open_pores)
+    }
+
+    /// Whether a dense layer covers the piece, as made or converted: a coating that a
+    /// violent reagent or the air reaches only through pinholes. A mesh or a cloth with
+    /// open pores covers nothing; a piece no longer modelled has thousands of layers.
+    pub fn covered(&self) -> bool {
+        self.unmodelled_from.is_some() || self.layers.iter().any(|l| !l.open_pores)
     }
 
     /// Scales every thickness by `ratio` (rolling to a gap: the volume is conserved and

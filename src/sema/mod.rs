@@ -1,7 +1,7 @@
 //! Step 2: meaning. The file's own operations, tool kinds, materials and reactions join
 //! the built-in ones; names are resolved, quantities bound to operation parameters by
-//! dimension, and each workpiece's steps walked to check phases, reactivity and
-//! atmosphere.
+//! dimension, and each step's reagent and precursors checked at its temperature
+//! ([`reagents`]). What they do to the foil is judged in `crate::physics`.
 
 pub mod bind;
 pub mod chemistry;
@@ -10,8 +10,8 @@ pub mod electrolyte;
 pub mod library;
 pub mod materials;
 pub mod names;
-pub mod phases;
 pub mod program;
+pub mod reagents;
 pub mod thermo;
 pub(crate) mod tsv;
 pub mod units;
@@ -26,8 +26,9 @@ use std::borrow::Cow;
 
 /// Adds the file's own operations and tool kinds to the library, resolves names and
 /// binds quantities. Returns the library the program was checked against, which later
-/// stages use too. The walk over each workpiece's steps is [`phases::check`], run on the
-/// program this returns.
+/// stages use too. The checks of each step's reagent are [`reagents::check`], and the walk
+/// over each workpiece's steps is `crate::physics::predict`, both run on the program this
+/// returns.
 ///
 /// `syntax_errors` are where the parser reported errors, and `lost_names` the names that
 /// the items it could not read declared: the checks keep quiet about what those errors

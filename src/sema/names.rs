@@ -322,6 +322,7 @@ impl<'a, 't> Resolver<'a, 't> {
             ramp_k_per_s: params.get("ramp").map(|v| v.si),
             heat_up,
             protocol,
+            environment_span: tool.environment.span,
             misplaced,
             span: tool.span,
         });
@@ -1034,6 +1035,7 @@ impl<'a, 't> Resolver<'a, 't> {
             precursors,
             params,
             after,
+            last_param_end: step.params.last().map(|p| p.value.span().end as usize),
             span: step.span,
         })
     }

@@ -46,6 +46,9 @@ pub struct Tool {
     pub heat_up: HeatUp,
     /// The protocol that declared it, or `None` for a file-level tool.
     pub protocol: Option<usize>,
+    /// Where its environment is written (`in glovebox`), for an edit that moves it.
+    #[serde(skip)]
+    pub environment_span: Span,
     /// Declared in an environment its kind cannot stand in (already reported): the
     /// atmosphere checks do not judge its steps by that environment.
     #[serde(skip)]
@@ -213,6 +216,9 @@ pub struct Step {
     #[serde(serialize_with = "serialize_after")]
     #[schemars(with = "Vec<usize>")]
     pub after: Vec<(usize, Span)>,
+    /// Where the last parameter of its `{ }` ends, when it has one: where an edit adds one.
+    #[serde(skip)]
+    pub last_param_end: Option<usize>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -290,6 +296,17 @@ impl Step {
     /// The span of the quantity that set a parameter, else the whole step.
     pub fn param_span(&self, name: &str) -> Span {
         self.params.get(name).map_or(self.span, |value| value.span)
+    }
+
+    /// The edit that adds `entry` (`molten_li: yes`) to the step's `{ }`, or gives it one.
+    pub fn add_param(&self, entry: &str) -> (Span, String) {
+        match self.last_param_end {
+            Some(end) => (Span::new(end, end), format!(", {entry}")),
+            None => {
+                let end = self.span.end as usize;
+                (Span::new(end, end), format!(" {{ {entry} }}"))
+            }
+        }
     }
 }
 

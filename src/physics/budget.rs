@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::format::{areal_mass, length};
-use super::layer::Origin;
-use super::quantity::Estimate;
-use super::stack::ProtocolStack;
-use super::state::Piece;
+use super::walk::ProtocolStack;
 use crate::diagnostics::{Diagnostic, codes};
+use crate::model::format::{areal_mass, length};
+use crate::model::layer::Origin;
+use crate::model::quantity::Estimate;
+use crate::model::state::Piece;
 use crate::sema::library::{Effect, Library};
 use crate::sema::program::{Budget, BudgetMetric, Protocol};
 use crate::sema::units::{Dimension, display};
@@ -165,7 +165,7 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
             unknown: vec![format!(
                 "the stack is not modelled from {} on (more than {} layers)",
                 step_name(protocol, step),
-                super::stack::MAX_LAYERS
+                super::walk::MAX_LAYERS
             )],
             unknowns: Unknowns::Either,
             contributors: Vec::new(),
@@ -309,14 +309,17 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
 }
 
 /// Each step's share of the areal mass: its layers' rho x t (unknown densities count 0).
-fn mass_contributors(protocol: &Protocol, layers: &[std::sync::Arc<super::layer::Layer>]) -> Vec<(usize, f64, String)> {
+fn mass_contributors(
+    protocol: &Protocol,
+    layers: &[std::sync::Arc<crate::model::layer::Layer>],
+) -> Vec<(usize, f64, String)> {
     let db = crate::sema::materials::MaterialDb::builtin();
     let mut by_step: BTreeMap<usize, f64> = BTreeMap::new();
     for layer in layers {
         let rho: f64 = layer
             .components
             .iter()
-            .filter_map(|c| super::layer::density(db, &c.material).map(|(d, _)| d * c.volume_fraction))
+            .filter_map(|c| crate::model::layer::density(db, &c.material).map(|(d, _)| d * c.volume_fraction))
             .sum();
         *by_step.entry(layer.step).or_default() += rho * layer.thickness.map_or(0.0, |t| t.nominal);
     }
