@@ -208,6 +208,10 @@ fn the_vocabulary_is_listed_and_materials_explained() {
     assert!(card.contains("MgF2 + 2 Li -> 2 LiF + Mg"), "{card}");
     assert!(card.contains("3.148 g/cm3"), "{card}");
     assert!(card.contains("CRC Handbook"), "{card}");
+    let card = String::from_utf8_lossy(&seipc(&["explain", "VDF"]).stdout).into_owned();
+    assert!(card.contains("to `PVDF` in a plasma"), "{card}");
+    let card = String::from_utf8_lossy(&seipc(&["explain", "SiO2"]).stdout).into_owned();
+    assert!(card.contains("ΔrG = -66.5 kJ/mol Li up to the metal"), "{card}");
     let unknown = seipc(&["explain", "MgF3"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("`MgF2`"));

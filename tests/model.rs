@@ -233,6 +233,59 @@ fn cu3n_converts_to_li3n_and_cu_on_contact() {
     );
 }
 
+/// ZnO and SiO2 convert as they land on Li: the displacement to the metal is -120.4 and
+/// -66.5 kJ/mol Li (spec/models.md, "Thermodynamic data"), past the -40 of the contact
+/// threshold; the alloy that follows (LiZn, Li22Si5) has no tabulated energy.
+#[test]
+fn zno_and_sio2_convert_on_contact_by_their_displacement_energy() {
+    for (oxide, product, li_per_unit, density, molar_mass) in [
+        ("ZnO", "Li2O+LiZn", 3.0, 5.6, 81.38),
+        ("SiO2", "Li2O+Li22Si5", 8.4, 2.2, 60.08),
+    ] {
+        let c = compile(&recipe(&format!("step coat: sputter {oxide} 10 nm using pvd"), ""));
+        let snapshot = last(&c);
+        assert_eq!(snapshot.layers.len(), 1, "{oxide}: {:?}", snapshot.layers);
+        assert_eq!(snapshot.layers[0].material, product);
+        assert!(
+            c.stacks[0].after_steps[0]
+                .notes
+                .iter()
+                .any(|n| n.contains("converts on contact with Li")),
+            "{oxide}"
+        );
+        // Li taken: li_per_unit x (rho / M) x 10 nm x M_Li / rho_Li.
+        let li_nm = li_per_unit * density / molar_mass * 10.0 * M_LI / RHO_LI;
+        assert!(
+            close(nominal(snapshot.li_consumed) * 1e9, li_nm, 0.02),
+            "{oxide}: {:?} vs {li_nm}",
+            snapshot.li_consumed
+        );
+    }
+}
+
+/// A VDF plasma polymerises on the foil (ref 72): a PVDF film that takes no Li and keeps
+/// growing with time, by the assumed bounds of its row (spec/models.md, section 5).
+#[test]
+fn a_vdf_plasma_deposits_pvdf_that_grows_with_time_and_takes_no_li() {
+    let film = |time: &str| {
+        let c = compile(&recipe(
+            &format!("step pp: plasma VDF for {time} using rie {{ power: 50 W }}"),
+            "",
+        ));
+        let snapshot = last(&c).clone();
+        assert_eq!(snapshot.layers.len(), 1);
+        assert_eq!(snapshot.layers[0].material, "PVDF");
+        assert_eq!(nominal(snapshot.li_consumed), 0.0);
+        snapshot.layers[0].thickness.unwrap()
+    };
+    // 1-100 nm at 1 min: nominal sqrt(1 x 100) = 10 nm; at 10 min 1-1000 nm, sqrt(1000) = 31.6 nm.
+    let short = film("1 min");
+    let long = film("10 min");
+    assert!(close(short.nominal * 1e9, 10.0, 1e-6), "{short:?}");
+    assert!(close(long.nominal * 1e9, 1000f64.sqrt(), 1e-6), "{long:?}");
+    assert!(close(long.max * 1e9, 1000.0, 1e-6), "{long:?}");
+}
+
 #[test]
 fn si_alloys_only_when_annealed_at_250_degc() {
     let c = compile(&recipe(

@@ -192,6 +192,22 @@ pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
         rows.push((role, format!("{} ({when}; {})", reaction.equation(), reaction.source)));
         rows.push(("", crate::model::reaction_drive(reaction, chemistry)));
     }
+    for (monomer, polymerisation) in &crate::model::data::ModelData::builtin().plasma_polymers {
+        if *monomer == material.key {
+            rows.push((
+                "polymerises",
+                format!(
+                    "to `{}` in a plasma, a film that takes no Li (data/polymerisation.tsv; {})",
+                    polymerisation.polymer, polymerisation.source
+                ),
+            ));
+        } else if polymerisation.polymer == material.key {
+            rows.push((
+                "made by",
+                format!("plasma polymerisation of `{monomer}` ({})", polymerisation.source),
+            ));
+        }
+    }
     if !material.dissolves_in.is_empty() {
         rows.push(("dissolves in", material.dissolves_in.join(", ")));
     }

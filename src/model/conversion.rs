@@ -493,9 +493,22 @@ pub(super) fn convert_layer(
     count
 }
 
-/// The first clause of a source (up to the first `;`), for notes.
+/// The first clause of a source (up to the first `;` outside brackets), for notes.
 pub fn first_clause(source: &str) -> &str {
-    source.split(';').next().unwrap_or(source).trim()
+    // The first `;` outside brackets: "film (ref 126; physics review)" is one clause.
+    let mut depth = 0i32;
+    let end = source
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                _ => {}
+            }
+            c == ';' && depth <= 0
+        })
+        .map_or(source.len(), |(i, _)| i);
+    source[..end].trim()
 }
 
 #[cfg(test)]
@@ -507,6 +520,16 @@ mod tests {
         let chemistry = Chemistry::builtin();
         let stoichiometry = Stoichiometry::of(&chemistry.reactions[reactant], &chemistry.materials).unwrap();
         stoichiometry.convert(t).unwrap()
+    }
+
+    #[test]
+    fn the_first_clause_keeps_its_brackets_closed() {
+        assert_eq!(
+            first_clause("a film (ref 126; review): more; the rest"),
+            "a film (ref 126; review): more"
+        );
+        assert_eq!(first_clause("plain; second"), "plain");
+        assert_eq!(first_clause("no clause break"), "no clause break");
     }
 
     /// The worked example of spec/models.md, with the table's densities and molar masses.

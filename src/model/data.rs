@@ -1,5 +1,5 @@
-//! The model's data tables: `data/growth.tsv`, `data/electrochem.tsv`, `data/sei.tsv` and
-//! `data/permeable.tsv` (the reactions
+//! The model's data tables: `data/growth.tsv`, `data/electrochem.tsv`, `data/sei.tsv`,
+//! `data/permeable.tsv` and `data/polymerisation.tsv` (the reactions
 //! are chemistry, in `crate::sema::chemistry`), embedded at compile time like the materials table. A malformed
 //! built-in table is a programming error; the unit tests below load and cross-check every
 //! row, so the loaders may panic on one.
@@ -14,6 +14,7 @@ const ELECTROCHEM_TSV: &str = include_str!("../../data/electrochem.tsv");
 const CONVERSION_TSV: &str = include_str!("../../data/conversion.tsv");
 const SEI_TSV: &str = include_str!("../../data/sei.tsv");
 const PERMEABLE_TSV: &str = include_str!("../../data/permeable.tsv");
+const POLYMERISATION_TSV: &str = include_str!("../../data/polymerisation.tsv");
 
 /// The growth routes of `data/growth.tsv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,6 +154,15 @@ pub struct ModelData {
     /// The 2D films Li+ crosses, with the thickest film (m) that still does.
     pub permeable: BTreeMap<String, f64>,
     pub conversion: ConversionData,
+    /// The monomers a plasma turns into a polymer film, by monomer key.
+    pub plasma_polymers: BTreeMap<String, Polymerisation>,
+}
+
+/// A row of `data/polymerisation.tsv`: the film a monomer leaves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polymerisation {
+    pub polymer: String,
+    pub source: String,
 }
 
 /// The rows of a parameter table (`quantity nominal min max assumed source`), by quantity.
@@ -285,6 +295,20 @@ impl ModelData {
                 layer,
             });
         });
+        let mut plasma_polymers = BTreeMap::new();
+        for_each_record(POLYMERISATION_TSV, |record| {
+            let monomer = record.get("monomer");
+            if record.get("route") != "plasma" {
+                malformed::<()>("polymerisation", monomer, "route");
+            }
+            plasma_polymers.insert(
+                monomer.to_owned(),
+                Polymerisation {
+                    polymer: record.get("polymer").to_owned(),
+                    source: record.get("source").to_owned(),
+                },
+            );
+        });
         let mut permeable = BTreeMap::new();
         for_each_record(PERMEABLE_TSV, |record| {
             let material = record.get("material");
@@ -304,6 +328,7 @@ impl ModelData {
             ),
             sei,
             permeable,
+            plasma_polymers,
             conversion: ConversionData {
                 contact_threshold: take(&mut conversion, "conversion", "contact_threshold_kJ_per_mol_Li"),
                 penetration_depth: scaled(take(&mut conversion, "conversion", "penetration_depth_nm"), 1e-9),
@@ -382,6 +407,28 @@ mod tests {
         assert!(0.0 < depth.min && depth.min <= depth.nominal && depth.nominal <= depth.max);
         let j = &data.potentiostatic_current;
         assert!(0.0 < j.min && j.min <= j.nominal && j.nominal <= j.max);
+    }
+
+    #[test]
+    fn every_plasma_polymer_is_a_polymer_of_the_table_with_its_own_growth_row() {
+        let db = crate::sema::materials::MaterialDb::builtin();
+        let data = ModelData::builtin();
+        assert!(!data.plasma_polymers.is_empty());
+        for (monomer, row) in &data.plasma_polymers {
+            assert!(db.lookup(monomer).is_some(), "{monomer}");
+            let polymer = db.lookup(&row.polymer).unwrap_or_else(|| panic!("{}", row.polymer));
+            assert_eq!(polymer.kind, "polymer", "{monomer}");
+            assert!(polymer.density_g_cm3.is_some(), "{monomer}: its film needs a density");
+            let rows = data.growth_rows(Route::Plasma, Some(monomer));
+            assert!(
+                rows.iter().all(|g| g.reactant.as_deref() == Some(monomer.as_str())),
+                "{monomer}"
+            );
+            assert!(
+                rows.iter().all(|g| g.after_ref == AfterRef::Grows),
+                "{monomer}: a deposit keeps growing"
+            );
+        }
     }
 
     #[test]

@@ -153,10 +153,12 @@ impl Mix {
 /// How thick the layer grows: the step's measured `thickness`, else the route's law
 /// (`super::kinetics`) under the step's time, temperature, pressure and concentrations.
 /// `None` when the stated pressure is too low for anything to grow.
+/// `reactant` is the reagent's only reacting species (or the monomer a plasma
+/// polymerises), whose own rows of `data/growth.tsv` apply when it has some.
 fn thickness(
     ctx: &Ctx,
     route: Route,
-    species: &Species,
+    reactant: Option<&str>,
     mix: Option<&Mix>,
     caveats: &mut Caveats,
     notes: &mut Notes,
@@ -164,10 +166,6 @@ fn thickness(
     if let Some(measured) = ctx.step.param("thickness") {
         return Some(Estimate::exact(measured));
     }
-    let reactant = match species.reactive.as_slice() {
-        [only] if species.untabulated.is_empty() => Some(only.reaction.reactant.as_str()),
-        _ => None,
-    };
     let rows = ctx.data.growth_rows(route, reactant);
     let celsius = ctx.step.temperature_k() - 273.15;
     let row = row_for(&rows, celsius)?;
@@ -204,8 +202,18 @@ fn thickness(
     Some(law.thickness)
 }
 
-/// Grows the step's reaction layer on a Li piece by `route`.
+/// Grows the step's reaction layer on a Li piece by `route`; a plasma fed with a monomer
+/// of `data/polymerisation.tsv` deposits its polymer instead.
 pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
+    if route == Route::Plasma
+        && let Some(monomer) = ctx
+            .solutes()
+            .into_iter()
+            .find(|m| ctx.data.plasma_polymers.contains_key(m))
+    {
+        polymerise(piece, ctx, &monomer, notes);
+        return;
+    }
     let mut species = species(ctx);
     let reagent = ctx.solutes().join("/");
     let reacting = species.reactive.len();
@@ -238,7 +246,11 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
         Mix::of(&species.reactive, ctx)
     };
     let mut caveats = species.caveats.clone();
-    let Some(mut thickness) = thickness(ctx, route, &species, mix.as_ref().ok(), &mut caveats, notes) else {
+    let reactant = match species.reactive.as_slice() {
+        [only] if species.untabulated.is_empty() => Some(only.reaction.reactant.as_str()),
+        _ => None,
+    };
+    let Some(mut thickness) = thickness(ctx, route, reactant, mix.as_ref().ok(), &mut caveats, notes) else {
         return;
     };
     let measured = ctx.step.param("thickness").is_some();
@@ -314,6 +326,37 @@ pub fn grow(piece: &mut Piece, ctx: &Ctx, route: Route, notes: &mut Notes) {
             Layer::new(&names, Some(thickness), ctx.index, Origin::Grown)
         }
     };
+    layer.caveats.extend(&caveats);
+    piece.push(layer, ctx.db);
+}
+
+/// Plasma polymerisation (spec/models.md, section 5): the monomer builds a polymer film on
+/// whatever the piece shows, by the plasma law of the monomer's rows; it takes no Li.
+fn polymerise(piece: &mut Piece, ctx: &Ctx, monomer: &str, notes: &mut Notes) {
+    let polymerisation = &ctx.data.plasma_polymers[monomer];
+    let mut caveats = Caveats::default();
+    let Some(thickness) = thickness(ctx, Route::Plasma, Some(monomer), None, &mut caveats, notes) else {
+        return;
+    };
+    let how = if ctx.step.param("thickness").is_some() {
+        "as measured"
+    } else {
+        "plasma polymerisation"
+    };
+    notes.add(|| {
+        format!(
+            "`{monomer}` polymerises in the plasma: {} of `{}` ({how}), a deposit that takes no Li ({})",
+            length(thickness.nominal, 3),
+            polymerisation.polymer,
+            polymerisation.source
+        )
+    });
+    let mut layer = Layer::new(
+        &[polymerisation.polymer.clone()],
+        Some(thickness),
+        ctx.index,
+        Origin::Deposited,
+    );
     layer.caveats.extend(&caveats);
     piece.push(layer, ctx.db);
 }

@@ -129,15 +129,14 @@ impl<'a> StepChecker<'a> {
     }
 
     /// How to get enough vapour of `material`: heating past its boiling point, unless
-    /// that would melt the Li foil the step acts on (I2 boils at 184.4 degC, Li melts at
+    /// that would melt Li the step acts on (I2 boils at 184.4 degC, Li melts at
     /// 180.5 degC): then the vapour over the solid is what the treatment uses.
     fn vapour_help(&self, material: &Material) -> String {
         let boil = material.boil_c.unwrap_or(f64::INFINITY);
         let li_melt = self
-            .step
-            .workpiece
-            .and_then(|w| self.materials.lookup(&self.protocol.workpieces[w].material))
-            .filter(|m| is_lithium(Some(m)))
+            .may_hold_li()
+            .then(|| self.materials.lookup("Li"))
+            .flatten()
             .and_then(|li| li.melt_c);
         match li_melt {
             Some(melt) if boil >= melt => format!(
@@ -150,6 +149,35 @@ impl<'a> StepChecker<'a> {
                 crate::sema::units::trim_number(boil)
             ),
         }
+    }
+
+    /// Whether Li may be on the piece the step acts on: a Li substrate, Li plated onto it
+    /// by an earlier step, or a Li workpiece joined with it (the program alone says so;
+    /// the walk of `crate::physics` knows the layers).
+    fn may_hold_li(&self) -> bool {
+        let Some(piece) = self.step.workpiece else {
+            return false;
+        };
+        let lithium = |w: usize| is_lithium(self.materials.lookup(&self.protocol.workpieces[w].material));
+        lithium(piece)
+            || self
+                .protocol
+                .steps
+                .iter()
+                .take_while(|other| !std::ptr::eq(*other, self.step))
+                .any(|other| {
+                    let plates = other.workpiece == Some(piece)
+                        && self
+                            .library
+                            .operations
+                            .get(&*other.verb)
+                            .is_some_and(|op| op.effect == super::library::Effect::Electrochemical);
+                    let joins = match (other.workpiece, other.onto) {
+                        (Some(a), Some(b)) => (a == piece && lithium(b)) || (b == piece && lithium(a)),
+                        _ => false,
+                    };
+                    plates || joins
+                })
     }
 
     /// Each precursor of `from` must reach the reactor as a vapour: a gas at the step's

@@ -8,8 +8,11 @@
 //!
 //! Two things the tables lack are handled without guessing a number:
 //! - a product that is a Li alloy (a stable intermetallic at 25 degC, kind `alloy`) with no
-//!   tabulated value has ΔfG ≤ 0 from its elements, so leaving it out gives a bound: the
-//!   reaction is *at least* that far downhill per mol Li of the whole reaction;
+//!   tabulated value has ΔfG ≤ 0 from its elements. The reaction is then read as two: the
+//!   displacement to the metal (`ZnO + 2 Li -> Li2O + Zn`), whose energy is computed per
+//!   mol of the Li it takes, and the alloying of that metal with more Li, downhill by
+//!   itself. The displacement decides whether the conversion starts; per mol Li of the
+//!   whole reaction it is *at most* the displacement's energy times its share of the Li;
 //! - where a species has ΔfH but no ΔfG and every species is condensed, ΔrH stands for
 //!   ΔrG (TΔrS of a reaction among solids is a few kJ/mol), and the result says so.
 
@@ -50,12 +53,13 @@ pub struct ReactionEnergy {
     /// kJ per mol Li.
     pub per_mol_li: f64,
     pub basis: Basis,
-    /// Alloy products left out (their ΔfG ≤ 0): the true value is at most `per_mol_li`.
+    /// Alloy products left out (their ΔfG ≤ 0): `per_mol_li` is then the displacement's,
+    /// per mol of the Li that is not bound in these alloys.
     pub alloys_left_out: Vec<String>,
 }
 
 impl ReactionEnergy {
-    /// `ΔrG = -52.2 kJ/mol Li`, `ΔrG ≤ -80.2 kJ/mol Li (`LiZn` left out: ..)`,
+    /// `ΔrG = -52.2 kJ/mol Li`, `ΔrG = -120.4 kJ/mol Li up to the metal (`LiZn` then ..)`,
     /// `ΔrG ≈ ΔrH = -84.2 kJ/mol Li (..)`.
     pub fn describe(&self) -> String {
         let alloys = self.alloys_left_out.join("`, `");
@@ -66,20 +70,22 @@ impl ReactionEnergy {
             Basis::Gibbs => "ΔrG",
             Basis::Enthalpy => "ΔrG ≈ ΔrH",
         };
-        let relation = if alloys.is_empty() { "=" } else { "≤" };
+        let scope = if alloys.is_empty() { "" } else { " up to the metal" };
         let mut why = Vec::new();
         if self.basis == Basis::Enthalpy {
             why.push("from enthalpies, no ΔfG tabulated".to_owned());
         }
         if !alloys.is_empty() {
-            why.push(format!("`{alloys}` left out: a stable alloy only lowers it"));
+            why.push(format!(
+                "`{alloys}` then forms from the metal and more Li: a stable alloy, downhill, no tabulated ΔfG"
+            ));
         }
         let why = if why.is_empty() {
             String::new()
         } else {
             format!(" ({})", why.join("; "))
         };
-        format!("{symbol} {relation} {:+.1} kJ/mol Li{why}", self.per_mol_li)
+        format!("{symbol} = {:+.1} kJ/mol Li{scope}{why}", self.per_mol_li)
     }
 }
 
@@ -159,26 +165,48 @@ impl Thermo {
         let mut missing = Vec::new();
         let mut alloys_left_out = Vec::new();
         let mut total = 0.0;
+        // The Li the left-out alloys hold: not taken by the displacement.
+        let mut alloyed_li = 0.0;
         match value(&reaction.reactant) {
             Some(v) => total -= v,
             None => missing.push(reaction.reactant.clone()),
         }
         for (coefficient, key) in &reaction.products {
-            match value(key) {
-                Some(v) => total += coefficient * v,
-                None if db.lookup(key).is_some_and(|m| m.kind == "alloy") => alloys_left_out.push(key.clone()),
-                None => missing.push(key.clone()),
+            let alloy = db.lookup(key).filter(|m| m.kind == "alloy");
+            match (value(key), alloy) {
+                (Some(v), _) => total += coefficient * v,
+                (None, Some(alloy)) => {
+                    alloyed_li += coefficient * li_count(alloy);
+                    alloys_left_out.push(key.clone());
+                }
+                (None, None) => missing.push(key.clone()),
             }
         }
         if !missing.is_empty() {
             return Err(missing);
         }
+        // Only alloying (Si + 4.4 Li -> 0.2 Li22Si5): no displacement, total is 0.
+        let displacement_li = reaction.li_per_unit - alloyed_li;
+        let per_mol_li = if displacement_li > 1e-9 {
+            total / displacement_li
+        } else {
+            0.0
+        };
         Ok(ReactionEnergy {
-            per_mol_li: total / reaction.li_per_unit,
+            per_mol_li,
             basis,
             alloys_left_out,
         })
     }
+}
+
+/// Li atoms per formula unit of `material` (0 without a formula).
+fn li_count(material: &super::materials::Material) -> f64 {
+    material
+        .formula
+        .as_ref()
+        .and_then(|formula| formula.elements.iter().find(|(symbol, _)| symbol == "Li"))
+        .map_or(0.0, |(_, count)| *count)
 }
 
 #[cfg(test)]
@@ -199,9 +227,9 @@ mod tests {
         // 2(-587.7) - (-1071.1) = -104.3 kJ for 2 Li.
         let mgf2 = energy("MgF2");
         assert!((mgf2.per_mol_li - -52.15).abs() < 0.01 && mgf2.alloys_left_out.is_empty());
-        // (-561.2 - (-320.5)) / 3 Li: LiZn's own formation only adds to it.
+        // (-561.2 - (-320.5)) / 2 Li of ZnO + 2 Li -> Li2O + Zn; LiZn then forms from Zn.
         let zno = energy("ZnO");
-        assert!((zno.per_mol_li - -80.23).abs() < 0.01, "{zno:?}");
+        assert!((zno.per_mol_li - -120.35).abs() < 0.01, "{zno:?}");
         assert_eq!(zno.alloys_left_out, ["LiZn"]);
         // Cu3N has an enthalpy only: (-164.6 - 88) / 3.
         let cu3n = energy("Cu3N");
@@ -213,8 +241,24 @@ mod tests {
         );
         assert_eq!(
             zno.describe(),
-            "ΔrG ≤ -80.2 kJ/mol Li (`LiZn` left out: a stable alloy only lowers it)"
+            "ΔrG = -120.4 kJ/mol Li up to the metal (`LiZn` then forms from the metal and more Li: a stable alloy, downhill, no tabulated ΔfG)"
         );
+        // 2(-561.2) - (-856.3) = -266.1 kJ for the 4 Li of SiO2 + 4 Li -> 2 Li2O + Si, not
+        // for the 8.4 Li of the whole reaction (4.4 of them go into Li22Si5).
+        let sio2 = energy("SiO2");
+        assert!((sio2.per_mol_li - -66.525).abs() < 0.01, "{sio2:?}");
+        assert_eq!(sio2.alloys_left_out, ["Li22Si5"]);
+        // 3(-587.7) - (-1431.1) = -332.0 kJ for 3 Li; the fourth goes into LiAl.
+        let alf3 = energy("AlF3");
+        assert!((alf3.per_mol_li - -110.67).abs() < 0.01, "{alf3:?}");
+    }
+
+    /// Alloying a metal alone has no displacement: its energy is only known to be negative.
+    #[test]
+    fn alloying_alone_is_downhill_without_a_number() {
+        let si = energy("Si");
+        assert_eq!(si.per_mol_li, 0.0);
+        assert!(si.describe().starts_with("ΔrG < 0"), "{}", si.describe());
     }
 
     #[test]
