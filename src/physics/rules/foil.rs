@@ -23,7 +23,7 @@ pub fn check(pieces: &mut [Piece], touched: &[usize], ctx: &Ctx, diagnostics: &m
         if ctx.operation.mechanical {
             not_molten(ctx, index, diagnostics);
         } else {
-            thermal_limit(ctx, index, diagnostics);
+            thermal_limit(ctx, index, &mut pieces[index], diagnostics);
         }
     }
     // A continuous CVD feed meets the foil as it is; ALD and MLD doses are
@@ -101,15 +101,41 @@ fn wet_sample(
 
 /// A non-mechanical step at or above the substrate's melting point: molten Li is
 /// the point of some operations (a reaction with the melt), an accident of the others.
-fn thermal_limit(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
+fn thermal_limit(ctx: &Ctx, index: usize, piece: &mut Piece, diagnostics: &mut Vec<Diagnostic>) {
     let temperature = ctx.step.temperature_k();
     let workpiece = &ctx.protocol.workpieces[index];
-    let Some(material) = ctx.material(&workpiece.material) else {
+    let Some(substrate) = ctx.material(&workpiece.material) else {
         return;
+    };
+    // Li plated onto a Cu collector (or laid on it) melts like a Li foil: the walk knows
+    // it is there, whatever the substrate is.
+    let mut plated_li = || {
+        !piece.lithium
+            && piece.unmodelled_from.is_none()
+            && piece.totals(ctx.db).materials.iter().any(|m| m.material == "Li")
+    };
+    let material = match ctx.material("Li") {
+        Some(li)
+            if substrate.phase_at(temperature) == Phase::Solid
+                && li.phase_at(temperature) != Phase::Solid
+                && plated_li() =>
+        {
+            li
+        }
+        _ => substrate,
     };
     if material.phase_at(temperature) == Phase::Solid {
         return;
     }
+    // What melts: the substrate, or the Li on it.
+    let (melted, is_what) = if material.key == substrate.key {
+        (format!("`{}`", workpiece.name), material.name.clone())
+    } else {
+        (
+            format!("the Li on `{}`", workpiece.name),
+            format!("{}, with Li plated or laid on it", substrate.name),
+        )
+    };
     let at = display(temperature, const { Dimension::called("temperature") });
     let melt = material
         .melt_c
@@ -126,7 +152,7 @@ fn thermal_limit(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
                     span,
                     format!("Li melts at {melt}"),
                 )
-                .with_label(workpiece.span, format!("`{}` is lithium", workpiece.name))
+                .with_label(workpiece.span, format!("`{}` is {is_what}", workpiece.name))
                 .with_help(format!(
                     "add `molten_li: yes` to the step's `{{ }}` if the melt is intended, or run it below {melt}"
                 ))
@@ -149,13 +175,13 @@ fn thermal_limit(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             codes::SUBSTRATE_MELTED,
             format!(
-                "`{}` at {at} melts `{}` ({} melts at {melt})",
-                ctx.step.verb, workpiece.name, material.key
+                "`{}` at {at} melts {melted} ({} melts at {melt})",
+                ctx.step.verb, material.key
             ),
             span,
             format!("at or above {melt}"),
         )
-        .with_label(workpiece.span, format!("`{}` is {}", workpiece.name, material.name))
+        .with_label(workpiece.span, format!("`{}` is {is_what}", workpiece.name))
         .with_help(format!("run `{}` below {melt}", ctx.step.verb))
         .with_note(format!(
             "{purpose}; {} melts at {melt} (source: {})",

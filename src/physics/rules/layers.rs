@@ -186,7 +186,12 @@ fn damaged_by_heat(ctx: &Ctx, layers: &[(&OnFoil, &Material)]) -> Option<Diagnos
         (_, Some(melts)) if celsius >= melts => Some(("melts", melts)),
         _ => None,
     };
-    let hits: Vec<(&OnFoil, &Material)> = layers.iter().copied().filter(|(_, m)| damage(m).is_some()).collect();
+    // Li, the substrate's or plated on it, is the foil rules' (E0409, W0407).
+    let hits: Vec<(&OnFoil, &Material)> = layers
+        .iter()
+        .copied()
+        .filter(|(_, m)| m.key != "Li" && damage(m).is_some())
+        .collect();
     let damages: Vec<(&str, f64)> = hits.iter().filter_map(|(_, m)| damage(m)).collect();
     let lowest = damages.iter().map(|(_, point)| *point).reduce(f64::min)?;
     let at = display(temperature, const { Dimension::called("temperature") });
