@@ -92,6 +92,13 @@ struct Slot {
     members: Vec<(usize, Option<Literal>)>,
 }
 
+impl Slot {
+    /// One of a batch class's chain of slots (else the slot of one operation).
+    fn batched(&self) -> bool {
+        self.members.first().is_some_and(|member| member.1.is_some())
+    }
+}
+
 struct Cp {
     solver: Solver,
     tag: ConstraintTag,
@@ -172,17 +179,21 @@ impl Cp {
             .collect();
 
         let (unit_start, unit_load) = incumbent_units(incumbent);
+        let (unit_of, ordered) = symmetric_chains(model, incumbent, &unit_start);
         for op in 0..ops.len() {
             let duration = cp.floor(ops[op].duration_s);
             cp.post_le(vec![cp.starts[op].scaled(1), cp.makespan.scaled(-1)], -duration);
             cp.hint.0.push(cp.starts[op]);
-            cp.hint.1.push(cp.floor(unit_start[incumbent.graph.unit_of(op)]));
+            cp.hint.1.push(cp.floor(unit_start[unit_of[op]]));
         }
         let incumbent_makespan = cp.floor(incumbent.makespan);
         cp.hint.0.push(cp.makespan);
         cp.hint.1.push(incumbent_makespan);
 
-        cp.add_slots(model, &earliest, horizon, incumbent, &unit_start, &unit_load);
+        cp.add_slots(model, &earliest, horizon, &unit_of, &unit_start, &unit_load);
+        for (first, second) in ordered {
+            cp.post_le(vec![cp.starts[first].scaled(1), cp.starts[second].scaled(-1)], 0);
+        }
         cp.add_machine_orders(model);
         cp.add_precedences(model);
         cp
@@ -212,7 +223,7 @@ impl Cp {
         model: &Model,
         earliest: &[i32],
         horizon: i32,
-        incumbent: &Candidate,
+        unit_of: &[usize],
         unit_start: &[f64],
         unit_load: &[usize],
     ) {
@@ -223,10 +234,12 @@ impl Cp {
                 by_class[class].push(op);
             }
         }
+        // A load holds at most the machine's capacity, or fewer where a wait forbids more.
+        let caps = model.proven_caps();
         for (class, members) in by_class.iter().enumerate() {
             let c = &model.classes[class];
             let machine = &problem.machines[c.machine];
-            let capacity = machine.capacity as usize;
+            let capacity = caps[class];
             if capacity == 1 || members.len() == 1 {
                 for &op in members {
                     self.slots.push(Slot {
@@ -242,7 +255,7 @@ impl Cp {
             let low = members.iter().map(|&op| earliest[op]).min().unwrap_or(0);
             let needed = members.len().div_ceil(capacity);
             // The incumbent's loads of this class, in time order: slot k is the k-th.
-            let mut loads: Vec<usize> = members.iter().map(|&op| incumbent.graph.unit_of(op)).collect();
+            let mut loads: Vec<usize> = members.iter().map(|&op| unit_of[op]).collect();
             loads.sort_by(|&a, &b| {
                 unit_start[a]
                     .total_cmp(&unit_start[b])
@@ -269,9 +282,7 @@ impl Cp {
                 for &(op, literal) in &slot_members {
                     let literal = literal.unwrap_or_else(|| self.solver.get_true_literal());
                     self.hint_literals.0.push(literal);
-                    self.hint_literals
-                        .1
-                        .push(i32::from(loads.get(k) == Some(&incumbent.graph.unit_of(op))));
+                    self.hint_literals.1.push(i32::from(loads.get(k) == Some(&unit_of[op])));
                     // In this slot: the operation starts with it, and the slot is used.
                     self.implied_le(vec![self.starts[op].scaled(1), start.scaled(-1)], 0, literal);
                     self.implied_le(vec![start.scaled(1), self.starts[op].scaled(-1)], 0, literal);
@@ -350,7 +361,8 @@ impl Cp {
                 if sa.machine != sb.machine {
                     continue;
                 }
-                if sa.class == sb.class && problem.machines[sa.machine].capacity > 1 {
+                // Slots of one batch class are ordered by their chain.
+                if sa.class == sb.class && sa.batched() {
                     continue;
                 }
                 let machine = &problem.machines[sa.machine];
@@ -384,7 +396,8 @@ impl Cp {
         }
         self.mark_later_loads(model, preceded);
         for (m, machine) in problem.machines.iter().enumerate() {
-            if machine.capacity != 1 {
+            // Every load of the machine is one operation's (its capacity, or the waits).
+            if self.slots.iter().any(|slot| slot.machine == m && slot.batched()) {
                 continue;
             }
             let (starts, durations): (Vec<_>, Vec<i32>) = self
@@ -421,7 +434,7 @@ impl Cp {
             // A later slot of a batch class has the class's earlier one before it.
             let later_slot = index > 0 && {
                 let previous = &self.slots[index - 1];
-                previous.class == slot.class && previous.machine == slot.machine && machine.capacity > 1
+                previous.class == slot.class && previous.machine == slot.machine && slot.batched()
             };
             if !machine.ramp_inside || machine.ramp_k_per_s.is_none() {
                 continue;
@@ -640,6 +653,77 @@ impl Cp {
         let graph = Graph::new(model, &unit_of, units);
         Candidate::evaluate(graph, Sequences::new(sequences, units), &mut 0).ok()
     }
+}
+
+/// Samples whose chains of operations are alike step by step (same classes, durations
+/// and waits, nothing else before or after them) are interchangeable: swapping two of
+/// them throughout turns a plan into one as long. So the model may ask that, at one
+/// step of the chain, they start in their order of index (`ordered`: pairs of starts,
+/// the first no later). The step is the one whose operations the incumbent spreads over
+/// the most start times. The incumbent, relabelled to meet the order, is the warm start:
+/// `unit_of[op]` is the incumbent's unit of the operation whose place `op` takes.
+fn symmetric_chains(model: &Model, incumbent: &Candidate, unit_start: &[f64]) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let ops = &model.problem.operations;
+    let n = ops.len();
+    let mut unit_of: Vec<usize> = (0..n).map(|op| incumbent.graph.unit_of(op)).collect();
+    let mut ordered = Vec::new();
+    // Chains: a first operation without predecessor, each with at most one successor
+    // that has no other predecessor.
+    let mut groups: std::collections::BTreeMap<Vec<(usize, u64, Option<u64>)>, Vec<Vec<usize>>> = Default::default();
+    for head in (0..n).filter(|&op| model.pred.of(op).is_empty()) {
+        let (mut chain, mut key, mut op) = (Vec::new(), Vec::new(), head);
+        let whole = loop {
+            chain.push(op);
+            key.push((
+                model.class_of[op],
+                ops[op].duration_s.to_bits(),
+                ops[op].max_wait_s.map(f64::to_bits),
+            ));
+            match model.succ.of(op) {
+                [] => break true,
+                &[next] if model.pred.of(next).len() == 1 => op = next,
+                _ => break false,
+            }
+        };
+        if whole {
+            groups.entry(key).or_default().push(chain);
+        }
+    }
+    for chains in groups.into_values().filter(|chains| chains.len() > 1) {
+        let steps = chains[0].len();
+        let spread = |step: usize| {
+            let mut starts: Vec<f64> = chains.iter().map(|chain| unit_start[unit_of[chain[step]]]).collect();
+            starts.sort_by(f64::total_cmp);
+            starts.dedup();
+            starts.len()
+        };
+        let Some(step) = (0..steps)
+            .filter(|&step| model.class_of[chains[0][step]] != NONE)
+            .max_by_key(|&step| (spread(step), std::cmp::Reverse(step)))
+        else {
+            continue;
+        };
+        // The incumbent's chains in order of their start at that step.
+        let mut by_start: Vec<usize> = (0..chains.len()).collect();
+        by_start.sort_by(|&a, &b| {
+            unit_start[unit_of[chains[a][step]]]
+                .total_cmp(&unit_start[unit_of[chains[b][step]]])
+                .then(a.cmp(&b))
+        });
+        let units: Vec<Vec<usize>> = chains
+            .iter()
+            .map(|chain| chain.iter().map(|&op| unit_of[op]).collect())
+            .collect();
+        for (place, &source) in by_start.iter().enumerate() {
+            for (k, &op) in chains[place].iter().enumerate() {
+                unit_of[op] = units[source][k];
+            }
+        }
+        for pair in chains.windows(2) {
+            ordered.push((pair[0][step], pair[1][step]));
+        }
+    }
+    (unit_of, ordered)
 }
 
 /// The least ramp with the samples inside before a load at `setpoint` on machine `m`
