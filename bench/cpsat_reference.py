@@ -210,14 +210,17 @@ def build(fz, scale, horizon_s, hint=None):
                 if present is not None:
                     md.AddImplication(lit, present)
             md.Add(sum(lits.values()) <= cap)
-            if present is not None:
+            if present is None:
+                # The first loads of a class are the plan's first: never empty.
+                md.AddBoolOr(list(lits.values()))
+                if prev is not None:
+                    md.Add(S >= prev["start"] + cycle)
+            else:
                 md.AddBoolOr(list(lits.values()) + [present.Not()])
                 md.Add(S == prev["start"]).OnlyEnforceIf(present.Not())
                 if prev["present"] is not None:
                     md.AddImplication(present, prev["present"])
                 md.Add(S >= prev["start"] + cycle).OnlyEnforceIf(present)
-            elif prev is not None:
-                md.Add(S >= prev["start"] + cycle)
             slot = dict(machine=m, cls=ckey, start=S, present=present, members=lits, first=None)
             slots.append(slot)
             prev = slot
@@ -316,7 +319,7 @@ def build(fz, scale, horizon_s, hint=None):
     md.Minimize(mk)
     if hint is not None:
         apply_hint(md, fz, slots, start, mk, hint, scale)
-    return md, dict(start=start, mk=mk, slots=slots)
+    return md, dict(start=start, mk=mk, slots=slots, ramp_of=ramp_of)
 
 
 def apply_hint(md, fz, slots, start, mk, hint, scale):

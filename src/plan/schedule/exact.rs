@@ -314,11 +314,14 @@ impl Cp {
                         let previous = self.slots[self.slots.len() - 1].start;
                         self.implied_le(vec![previous.scaled(1), start.scaled(-1)], -cycle, active);
                     }
-                    None if k > 0 => {
-                        let previous = self.slots[self.slots.len() - 1].start;
-                        self.post_le(vec![previous.scaled(1), start.scaled(-1)], -cycle);
+                    // The first loads of the class, never empty (a real plan has them).
+                    None => {
+                        self.clause(literals.clone());
+                        if k > 0 {
+                            let previous = self.slots[self.slots.len() - 1].start;
+                            self.post_le(vec![previous.scaled(1), start.scaled(-1)], -cycle);
+                        }
                     }
-                    None => {}
                 }
                 self.slots.push(Slot {
                     machine: c.machine,
