@@ -11,13 +11,17 @@ use super::model::{Model, Ordered, precedence_gap, ramp_cost};
 /// - the longest precedence chain, each operation no earlier than its machine's first
 ///   setup, with setups and ramps between operations that share a machine;
 /// - for each machine: its earliest possible start, plus the fewest loads each batch
-///   class needs (`ceil(count / capacity)`) with their durations and the vents and
+///   class needs (`ceil(count / cap)`, `cap` the capacity or fewer where maximum waits
+///   forbid more, `Model::proven_caps`) with their durations and the vents and
 ///   setups between them, plus the ramp from its initial temperature across its range
 ///   of setpoints (every setpoint is visited), plus the least work left after any of
 ///   its operations;
 /// - for each machine that takes one operation at a time: Jackson's preemptive schedule
 ///   of its operations (each with its setup and vent) between their earliest starts and
-///   the work left after them, the classic one-machine bound of job shops.
+///   the work left after them, the classic one-machine bound of job shops;
+/// - for each machine and each earliest start `t` of its operations: the loads of those
+///   that cannot start before `t`, one after another from `t`, then the least work left
+///   after them.
 ///
 /// A malformed or cyclic problem has no schedule at all: its bound is `+inf`.
 pub fn lower_bound(problem: &Problem) -> f64 {

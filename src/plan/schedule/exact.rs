@@ -15,8 +15,12 @@
 //! - Loads: a machine that takes one operation at a time has one load per operation. On a
 //!   batch machine every class of operations (`Model::classes`: same step, duration and
 //!   setpoint) has as many load slots as operations, ordered in time, the first
-//!   `ceil(n / capacity)` always used; each operation picks one slot, a slot holds at
-//!   most the capacity, and its operations start together.
+//!   `ceil(n / cap)` always used and never empty; each operation picks one slot, a slot
+//!   holds at most `cap` (the capacity, or fewer where waits forbid more:
+//!   `Model::proven_caps`), and its operations start together.
+//! - Samples whose chains of operations are alike step by step are interchangeable: at
+//!   one step they start in order of index (`symmetric_chains`), and the warm start is
+//!   relabelled to keep that order.
 //! - Loads on one machine never overlap: for every pair of loads a literal says which
 //!   goes first, and the later starts after the vent, the pump-down and the ramp between
 //!   their temperatures. Ramps obey the triangle inequality, so pairwise gaps are exact.
