@@ -784,3 +784,56 @@ impl TerminationCondition for Work<'_> {
         self.left % 64 == 0 && self.budget.out_of_time()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::fuse::fuse;
+    use super::super::model::Model;
+    use super::super::rng::Rng;
+    use super::super::{Budget, Candidate, Machine, Operation, Problem, SolveOptions, construct};
+
+    /// lab-15 in small: three samples bake 100 s in an oven for four (10 s pump-down, 5 s
+    /// vent), then each has 15 s to start a 4 s plasma step in a chamber for one (8 s
+    /// pump-down, 2 s vent, so 13 s after the bake at the earliest, and one sample every
+    /// 14 s). One sample per oven load: 10 + 3 x 100 + 2 x 15 + 17 = 357 s. Told nothing
+    /// of the bound (0 s), the engine finds that plan and proves it within `STEPS`.
+    #[test]
+    fn the_engine_proves_the_loads_a_wait_allows_from_no_bound() {
+        const STEPS: u64 = 20_000;
+        let machine = |name: &str, capacity, setup_s, vent_s| Machine {
+            name: name.into(),
+            capacity,
+            setup_s,
+            vent_s,
+            ..Machine::default()
+        };
+        let op = |machine, duration_s, batch_key, max_wait_s| Operation {
+            machine: Some(machine),
+            duration_s,
+            batch_key,
+            setpoint_k: None,
+            max_wait_s,
+        };
+        let mut operations = vec![op(0, 100.0, 1, Some(15.0)); 3];
+        operations.extend(vec![op(1, 4.0, 2, None); 3]);
+        let problem = Problem {
+            machines: vec![machine("oven", 4, 10.0, 5.0), machine("plasma", 1, 8.0, 2.0)],
+            operations,
+            precedences: vec![(0, 3), (1, 4), (2, 5)],
+            ..Problem::default()
+        };
+        let fused = fuse(&problem).expect("a valid problem");
+        let model = Model::new(&fused.problem, &fused.exit_k).expect("no cycle");
+        let mut rng = Rng::new(1);
+        let incumbent = construct::Rule::portfolio(&model, &mut rng)
+            .iter()
+            .find_map(|rule| Candidate::dispatch(&model, rule, &mut rng, &mut 0).ok())
+            .expect("a rule meets the waits");
+        let budget = Budget::new(&SolveOptions::new(Duration::from_secs(30), 1));
+        let outcome = super::improve(&model, &incumbent, 0.0, STEPS, &budget);
+        let best = outcome.improved.as_ref().map_or(incumbent.makespan, |c| c.makespan);
+        assert_eq!((best, outcome.lower_bound_s), (357.0, 357.0));
+    }
+}
