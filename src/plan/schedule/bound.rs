@@ -163,7 +163,7 @@ impl Model<'_> {
             let window = wait - gap;
             let machine = &problem.machines[m];
             let cycle = shortest[m] + machine.between_loads();
-            if !(cycle > 0.0) || window < 0.0 {
+            if cycle <= 0.0 || window < 0.0 {
                 continue;
             }
             let loads = (window / cycle + 1e-9).floor().min(1e9) as usize + 1;
@@ -202,7 +202,7 @@ impl Model<'_> {
                 let (mut loads, mut work) = (0usize, 0.0);
                 for &op in members.iter().filter(|&&op| self.head[op] >= t) {
                     let class = self.class_of[op];
-                    if count[class] % caps[class] == 0 {
+                    if count[class].is_multiple_of(caps[class]) {
                         loads += 1;
                         work += self.classes[class].duration;
                     }

@@ -676,7 +676,9 @@ fn symmetric_chains(model: &Model, incumbent: &Candidate, unit_start: &[f64]) ->
     let mut ordered = Vec::new();
     // Chains: a first operation without predecessor, each with at most one successor
     // that has no other predecessor.
-    let mut groups: std::collections::BTreeMap<Vec<(usize, u64, Option<u64>)>, Vec<Vec<usize>>> = Default::default();
+    // Per chain shape (each step's class, duration and wait): its chains.
+    type Shape = Vec<(usize, u64, Option<u64>)>;
+    let mut groups: std::collections::BTreeMap<Shape, Vec<Vec<usize>>> = Default::default();
     for head in (0..n).filter(|&op| model.pred.of(op).is_empty()) {
         let (mut chain, mut key, mut op) = (Vec::new(), Vec::new(), head);
         let whole = loop {
