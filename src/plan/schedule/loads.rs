@@ -122,6 +122,7 @@ fn neighbours(model: &Model, current: &Candidate, budget: &mut Budget) -> Vec<La
     let mut path = Vec::new();
     critical_path(g, s, &eval, &mut path);
     let mut layouts = Vec::new();
+    let mut repacked: Vec<usize> = Vec::new();
     for &u in &path {
         let m = g.machine[u];
         if m == NONE || members[u].is_empty() {
@@ -176,6 +177,10 @@ fn neighbours(model: &Model, current: &Candidate, budget: &mut Budget) -> Vec<La
         }
         if first > 0 {
             layouts.push(base.block(m, first, end, first - 1));
+        }
+        if !repacked.contains(&class) {
+            repacked.push(class);
+            base.repack(model, &members, m, class, capacity, &arrival, &mut layouts);
         }
         if end < seq.len() {
             layouts.push(base.block(m, first, end, first + 1));
@@ -254,6 +259,58 @@ impl Layout {
             }
         }
         layout
+    }
+
+    /// All operations of `class` (on machine `m`) packed again, in order of arrival,
+    /// into fewer loads: one less than now, and the fewest that hold them, each with
+    /// the smallest load first, last, or the loads even. The loads keep the places of
+    /// the first ones of the class in the order; the others go.
+    fn repack(
+        &self,
+        model: &Model,
+        members: &[Vec<usize>],
+        m: usize,
+        class: usize,
+        capacity: usize,
+        arrival: &dyn Fn(usize) -> f64,
+        layouts: &mut Vec<Layout>,
+    ) {
+        let loads: Vec<usize> = self.seq[m]
+            .iter()
+            .copied()
+            .filter(|&v| members[v].first().is_some_and(|&op| model.class_of[op] == class))
+            .collect();
+        let mut ops: Vec<usize> = loads.iter().flat_map(|&v| members[v].iter().copied()).collect();
+        ops.sort_by(|&a, &b| arrival(a).total_cmp(&arrival(b)).then(a.cmp(&b)));
+        let n = ops.len();
+        let fewest = n.div_ceil(capacity.max(1));
+        let mut counts = vec![fewest];
+        if loads.len() > fewest + 1 {
+            counts.push(loads.len() - 1);
+        }
+        for k in counts {
+            let even: Vec<usize> = (0..k).map(|i| n / k + usize::from(i < n % k)).collect();
+            let rest = n - (k - 1) * capacity;
+            let mut small_first = vec![capacity; k];
+            small_first[0] = rest;
+            let mut small_last = vec![capacity; k];
+            small_last[k - 1] = rest;
+            for sizes in [even, small_first, small_last] {
+                if sizes.iter().any(|&size| size == 0 || size > capacity) {
+                    continue;
+                }
+                let mut layout = self.clone();
+                let mut next = ops.iter();
+                for (&v, &size) in loads.iter().zip(&sizes) {
+                    for &op in next.by_ref().take(size) {
+                        layout.unit_of[op] = v;
+                    }
+                }
+                let gone = &loads[k..];
+                layout.seq[m].retain(|v| !gone.contains(v));
+                layouts.push(layout);
+            }
+        }
     }
 
     /// The loads at `first..end` on machine `m` move as one to position `to` of the

@@ -148,6 +148,7 @@ impl<'a> Model<'a> {
         for op in 0..self.problem.operations.len() {
             self.check_crowding(op)?;
         }
+        self.check_first_heat_up()?;
         let n = self.problem.operations.len();
         let unit_of: Vec<usize> = (0..n).collect();
         let graph = Graph::new(self, &unit_of, n);
@@ -220,6 +221,68 @@ impl Model<'_> {
                     ),
                 });
             }
+        }
+        Ok(())
+    }
+}
+
+impl Model<'_> {
+    /// The first load of a tool that heats with the samples inside ramps from its
+    /// initial temperature after the pump-down. When every operation on the tool waits
+    /// on a predecessor whose maximum wait is shorter than the vent, pump-down and that
+    /// ramp, none of them can be in the first load, so no plan exists.
+    fn check_first_heat_up(&self) -> Result<(), ScheduleError> {
+        let problem = self.problem;
+        let mut worst: Vec<Option<(f64, usize, usize, f64)>> = vec![None; problem.machines.len()];
+        let mut free = vec![false; problem.machines.len()];
+        for (op, o) in problem.operations.iter().enumerate() {
+            let Some(m) = o.machine else { continue };
+            let machine = &problem.machines[m];
+            let ramp = if machine.ramp_inside {
+                ramp_cost(machine, Some(machine.initial_k), o.setpoint_k)
+            } else {
+                0.0
+            };
+            // The tightest wait into `op` if it were in the first load.
+            let tightest = self
+                .pred
+                .of(op)
+                .iter()
+                .filter_map(|&before| {
+                    let wait = problem.operations[before].max_wait_s?;
+                    let least = transfer_gap(problem, before, op) + ramp;
+                    (least > wait + 1e-9 * least.max(1.0)).then_some((least - wait, before, op, least))
+                })
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+            match tightest {
+                None => free[m] = true,
+                Some(miss) => {
+                    if worst[m].is_none_or(|w| miss.0 < w.0) {
+                        worst[m] = Some(miss);
+                    }
+                }
+            }
+        }
+        for (m, miss) in worst.iter().enumerate() {
+            let Some((_, before, after, least)) = *miss else {
+                continue;
+            };
+            if free[m] {
+                continue;
+            }
+            let machine = &problem.machines[m];
+            return Err(ScheduleError::MaxWaitUnmet {
+                before,
+                after,
+                max_wait_s: problem.operations[before].max_wait_s.unwrap_or(0.0),
+                wait_s: least,
+                reason: format!(
+                    "every step on `{}` follows one with a shorter `max_wait` than its first load needs: that load \
+                     heats up from {} degC with the samples inside, after the pump-down",
+                    machine.name,
+                    (machine.initial_k - 273.15).round()
+                ),
+            });
         }
         Ok(())
     }
