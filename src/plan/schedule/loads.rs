@@ -301,16 +301,97 @@ impl Layout {
                 }
                 let mut layout = self.clone();
                 let mut next = ops.iter();
-                for (&v, &size) in loads.iter().zip(&sizes) {
-                    for &op in next.by_ref().take(size) {
-                        layout.unit_of[op] = v;
-                    }
+                let groups: Vec<Vec<usize>> = sizes
+                    .iter()
+                    .map(|&size| next.by_ref().take(size).copied().collect())
+                    .collect();
+                layout.regroup(m, &loads, &groups);
+                layouts.push(layout.clone());
+                if layout.regroup_along_waits(model, members, groups) {
+                    layouts.push(layout);
                 }
-                let gone = &loads[k..];
-                layout.seq[m].retain(|v| !gone.contains(v));
-                layouts.push(layout);
             }
         }
+    }
+
+    /// The operations of `groups` form one load each, in the places of the first of
+    /// `loads` (on machine `m`); the other loads go.
+    fn regroup(&mut self, m: usize, loads: &[usize], groups: &[Vec<usize>]) {
+        for (&v, group) in loads.iter().zip(groups) {
+            for &op in group {
+                self.unit_of[op] = v;
+            }
+        }
+        let gone = &loads[groups.len().min(loads.len())..];
+        self.seq[m].retain(|v| !gone.contains(v));
+    }
+
+    /// After `groups` of one step were regrouped: the samples of each group form one
+    /// load too at the steps a maximum wait ties to it, before and after, step by step
+    /// (in the places of that step's first loads), so that they arrive and leave
+    /// together. `false` where nothing is tied, or the samples of a group are on
+    /// several classes there or do not fit one load.
+    fn regroup_along_waits(&mut self, model: &Model, members: &[Vec<usize>], groups: Vec<Vec<usize>>) -> bool {
+        let ops = &model.problem.operations;
+        let mut changed = false;
+        for forward in [false, true] {
+            let mut groups = groups.clone();
+            loop {
+                let tied: Option<Vec<Vec<usize>>> = groups
+                    .iter()
+                    .map(|group| {
+                        group
+                            .iter()
+                            .map(|&op| {
+                                let linked = if forward {
+                                    ops[op].max_wait_s.and_then(|_| model.succ.of(op).first().copied())
+                                } else {
+                                    model
+                                        .pred
+                                        .of(op)
+                                        .iter()
+                                        .copied()
+                                        .find(|&before| ops[before].max_wait_s.is_some())
+                                };
+                                linked.filter(|&other| model.class_of[other] != NONE)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let Some(next) = tied.filter(|next| next.first().is_some_and(|g| !g.is_empty())) else {
+                    break;
+                };
+                let class = model.class_of[next[0][0]];
+                let machine = model.classes[class].machine;
+                let capacity = model.problem.machines[machine].capacity as usize;
+                if next
+                    .iter()
+                    .any(|g| g.len() > capacity || g.iter().any(|&op| model.class_of[op] != class))
+                {
+                    break;
+                }
+                let loads: Vec<usize> = self.seq[machine]
+                    .iter()
+                    .copied()
+                    .filter(|&v| members[v].first().is_some_and(|&op| model.class_of[op] == class))
+                    .collect();
+                // The groups must hold exactly the operations of those loads.
+                let mut covered: Vec<usize> = next.iter().flatten().copied().collect();
+                covered.sort_unstable();
+                covered.dedup();
+                let held: usize = loads.iter().map(|&v| members[v].len()).sum();
+                if loads.len() < next.len()
+                    || covered.len() != held
+                    || covered.len() != next.iter().map(Vec::len).sum::<usize>()
+                {
+                    break;
+                }
+                self.regroup(machine, &loads, &next);
+                changed = true;
+                groups = next;
+            }
+        }
+        changed
     }
 
     /// The loads at `first..end` on machine `m` move as one to position `to` of the

@@ -472,24 +472,36 @@ fn classify(
 /// start within the maximum wait: the first of them starts no earlier than the vent of
 /// `op`'s machine and the pump-down of theirs, and their machine fits one load every
 /// `duration + vent + setup` after it, so only that many loads of them start in the
-/// window.
+/// window. The same holds further along a chain of waits: the samples reach the step
+/// `j` waits after `op` within the sum of the waits, less the least gaps, of the end
+/// of `op` (the durations between cancel out).
 fn wait_cap(problem: &Problem, exit_k: &[Option<f64>], succ: &Adjacency<usize>, op: usize) -> usize {
-    let Some(wait) = problem.operations[op].max_wait_s else {
-        return usize::MAX;
-    };
-    succ.of(op)
-        .iter()
-        .filter_map(|&after| {
-            let machine = &problem.machines[problem.operations[after].machine?];
-            let cycle = problem.operations[after].duration_s + machine.between_loads();
-            let window = (wait - precedence_gap(problem, exit_k, op, after)).max(0.0);
-            let loads = if cycle > 0.0 {
-                (window / cycle).floor().min(1e9) as usize + 1
-            } else {
-                return None;
+    let mut cap = usize::MAX;
+    // (operation, window from the end of `op` to its latest start, depth)
+    let mut stack = vec![(op, 0.0, 0usize)];
+    while let Some((before, window, depth)) = stack.pop() {
+        let Some(wait) = problem.operations[before].max_wait_s else {
+            continue;
+        };
+        if depth >= WAIT_CAP_DEPTH {
+            continue;
+        }
+        for &after in succ.of(before) {
+            let Some(m) = problem.operations[after].machine else {
+                continue;
             };
-            Some(loads.saturating_mul(machine.capacity as usize))
-        })
-        .min()
-        .unwrap_or(usize::MAX)
+            let machine = &problem.machines[m];
+            let cycle = problem.operations[after].duration_s + machine.between_loads();
+            let window = window + (wait - precedence_gap(problem, exit_k, before, after)).max(0.0);
+            if cycle > 0.0 {
+                let loads = (window / cycle).floor().min(1e9) as usize + 1;
+                cap = cap.min(loads.saturating_mul(machine.capacity as usize));
+            }
+            stack.push((after, window, depth + 1));
+        }
+    }
+    cap
 }
+
+/// How many waits down a chain [`wait_cap`] looks.
+const WAIT_CAP_DEPTH: usize = 6;
