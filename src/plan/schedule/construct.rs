@@ -13,7 +13,9 @@
 //! the rule's choice goes first (the least slack first: its latest start within the
 //! wait, less its earliest start), and a load of predecessors is never larger than the
 //! successors' machine can take within the wait (`Class::cap`). Whatever is still late
-//! is fixed by the evaluation, which starts the predecessors later.
+//! is fixed by the evaluation, which starts the predecessors later. When no rule meets
+//! the waits that way, the chain rules place a load together with the loads its samples
+//! go to along the waits, each started late enough (`Dispatcher::chain`).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};

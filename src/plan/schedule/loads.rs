@@ -290,12 +290,17 @@ impl Layout {
         }
         for k in counts {
             let even: Vec<usize> = (0..k).map(|i| n / k + usize::from(i < n % k)).collect();
-            let rest = n - (k - 1) * capacity;
-            let mut small_first = vec![capacity; k];
-            small_first[0] = rest;
-            let mut small_last = vec![capacity; k];
-            small_last[k - 1] = rest;
-            for sizes in [even, small_first, small_last] {
+            let mut variants = vec![even];
+            // The full loads and one smaller one, first or last (where k loads leave
+            // one to fill).
+            if let Some(rest) = n.checked_sub((k - 1) * capacity).filter(|&rest| rest > 0) {
+                let mut small_first = vec![capacity; k];
+                small_first[0] = rest;
+                let mut small_last = vec![capacity; k];
+                small_last[k - 1] = rest;
+                variants.extend([small_first, small_last]);
+            }
+            for sizes in variants {
                 if sizes.iter().any(|&size| size == 0 || size > capacity) {
                     continue;
                 }
