@@ -241,15 +241,7 @@ impl Layout {
             }
             layout = layout.merged(m, &members[from], from, into);
             let ops = &model.problem.operations;
-            let tied_before = |op: usize| {
-                model
-                    .pred
-                    .of(op)
-                    .iter()
-                    .copied()
-                    .find(|&before| ops[before].max_wait_s.is_some())
-            };
-            if let (Some(x), Some(y)) = (tied_before(a), tied_before(b)) {
+            if let (Some(x), Some(y)) = (tied_before(model, a), tied_before(model, b)) {
                 pairs.push((g.unit_of(x), g.unit_of(y)));
             }
             if ops[a].max_wait_s.is_some()
@@ -351,12 +343,7 @@ impl Layout {
                                 let linked = if forward {
                                     ops[op].max_wait_s.and_then(|_| model.succ.of(op).first().copied())
                                 } else {
-                                    model
-                                        .pred
-                                        .of(op)
-                                        .iter()
-                                        .copied()
-                                        .find(|&before| ops[before].max_wait_s.is_some())
+                                    tied_before(model, op)
                                 };
                                 linked.filter(|&other| model.class_of[other] != NONE)
                             })
@@ -408,6 +395,17 @@ impl Layout {
         layout.seq[m].splice(at..at, run);
         layout
     }
+}
+
+/// The predecessor of `op` whose maximum wait ties it, if any.
+fn tied_before(model: &Model, op: usize) -> Option<usize> {
+    let ops = &model.problem.operations;
+    model
+        .pred
+        .of(op)
+        .iter()
+        .copied()
+        .find(|&before| ops[before].max_wait_s.is_some())
 }
 
 /// Renumbers the loads of `layout` (in order of their first operation, so that the
