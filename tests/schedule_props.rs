@@ -255,3 +255,28 @@ proptest! {
         prop_assert_eq!(solve(&problem, &exact_options).ok(), Some(exact));
     }
 }
+
+/// `bench/lab/lab-12.seip`: chains of waits (spin -> dry, dip -> rinse -> dry) onto a
+/// crowded hot plate of 2, where no dispatching rule that meets the waits only by
+/// urgency finds a plan; the chain rules place each load with the loads its samples go
+/// to next, and so always have one. lab-10 has none: its oven's first heat-up is
+/// longer than the wait before it.
+#[test]
+fn labs_with_chained_waits_get_a_plan_unless_none_exists() {
+    let problem_of = |seed: u64| {
+        let compilation = seip::compile(&lab::lab(seed));
+        let expansion = seip::plan::expand::expand(&compilation.program, &compilation.graphs, &compilation.library);
+        expansion.map(|e| e.problem).expect("the lab expands")
+    };
+    let options = SolveOptions {
+        work_limit: 2_000_000,
+        ..SolveOptions::new(Duration::from_secs(120), 0)
+    };
+    let problem = problem_of(12);
+    let schedule = solve(&problem, &options).expect("lab 12 has a plan");
+    assert_eq!(verify(&problem, &schedule), Ok(()));
+    match solve(&problem_of(10), &options) {
+        Err(ScheduleError::MaxWaitUnmet { reason, .. }) => assert!(reason.contains("heats up"), "{reason}"),
+        other => panic!("lab 10 has no plan, got {other:?}"),
+    }
+}

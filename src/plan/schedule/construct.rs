@@ -13,7 +13,9 @@
 //! the rule's choice goes first (the least slack first: its latest start within the
 //! wait, less its earliest start), and a load of predecessors is never larger than the
 //! successors' machine can take within the wait (`Class::cap`). Whatever is still late
-//! is fixed by the evaluation, which starts the predecessors later.
+//! is fixed by the evaluation, which starts the predecessors later. When no rule meets
+//! the waits that way, the chain rules place a load together with the loads its samples
+//! go to along the waits, each started late enough (`Dispatcher::chain`).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -54,6 +56,11 @@ pub(super) struct Rule {
     /// Hold back an operation whose maximum wait would start running before its
     /// successor could even be released.
     defer: bool,
+    /// A load whose operations have a maximum wait places the loads of their
+    /// successors at once, along the chain of waits, and starts late enough for each
+    /// of them to start in time (`Dispatcher::chain`): the rules that meet the waits by
+    /// construction, when the others cannot.
+    chain: bool,
 }
 
 impl Rule {
@@ -70,6 +77,7 @@ impl Rule {
             wait,
             strict,
             defer: true,
+            chain: false,
         };
         let mut rules: Vec<Rule> = PRIORITIES
             .iter()
@@ -95,10 +103,18 @@ impl Rule {
                 wait,
                 strict: false,
                 defer,
+                chain: false,
             });
         }
         if model.has_waits {
             rules.extend(PRIORITIES.iter().map(|&priority| plain(priority, 0.0, true)));
+            for strict in [false, true] {
+                rules.extend(PRIORITIES.iter().map(|&priority| Rule {
+                    chain: true,
+                    defer: false,
+                    ..plain(priority, 0.0, strict)
+                }));
+            }
         }
         rules
     }
@@ -134,6 +150,35 @@ struct MachineState {
     /// Classes with queued operations, keyed by when their first one is ready.
     active: BTreeSet<(Ordered, usize)>,
 }
+
+/// Where a machine stands after its last load.
+#[derive(Clone, Copy)]
+struct At {
+    free_at: f64,
+    temp: Option<f64>,
+    loaded: bool,
+}
+
+impl MachineState {
+    fn at(&self) -> At {
+        At {
+            free_at: self.free_at,
+            temp: self.temp,
+            loaded: self.loaded,
+        }
+    }
+}
+
+/// One load of a chain of waits ([`Dispatcher::chain`]).
+struct Link {
+    m: usize,
+    class: usize,
+    ops: Vec<usize>,
+}
+
+/// How many times [`Dispatcher::chain`] starts a load later to meet a wait, per load of
+/// the chain, before it gives the chain up.
+const CHAIN_SHIFTS_PER_LINK: usize = 4;
 
 struct Dispatcher<'m, 'a> {
     model: &'m Model<'a>,
@@ -211,12 +256,16 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// When machine `m` could take the samples of a load of `class`: after its last load
     /// and its vent, and, if it is preheated, the ramp to the class's setpoint.
     fn available(&self, m: usize, class: usize) -> f64 {
-        let state = &self.machines[m];
+        self.available_in(&self.machines[m].at(), m, class)
+    }
+
+    /// [`Self::available`] with the machine at `at`.
+    fn available_in(&self, at: &At, m: usize, class: usize) -> f64 {
         let machine = &self.model.problem.machines[m];
-        let ramp = ramp_cost(machine, state.temp, self.model.classes[class].setpoint);
+        let ramp = ramp_cost(machine, at.temp, self.model.classes[class].setpoint);
         let outside = if machine.ramp_inside { 0.0 } else { ramp };
-        if state.loaded {
-            state.free_at + machine.vent_s + outside
+        if at.loaded {
+            at.free_at + machine.vent_s + outside
         } else {
             outside
         }
@@ -225,9 +274,14 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
     /// From the samples being in machine `m` to the start of a load of `class`: the
     /// pump-down and, if it ramps with the samples inside, the ramp.
     fn inside(&self, m: usize, class: usize) -> f64 {
+        self.inside_in(&self.machines[m].at(), m, class)
+    }
+
+    /// [`Self::inside`] with the machine at `at`.
+    fn inside_in(&self, at: &At, m: usize, class: usize) -> f64 {
         let machine = &self.model.problem.machines[m];
         let ramp = if machine.ramp_inside {
-            ramp_cost(machine, self.machines[m].temp, self.model.classes[class].setpoint)
+            ramp_cost(machine, at.temp, self.model.classes[class].setpoint)
         } else {
             0.0
         };
@@ -407,6 +461,11 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
             }
         }
         self.activate(class);
+        let problem = self.model.problem;
+        let tied = |op: usize| problem.operations[op].max_wait_s.is_some() && !self.model.succ.of(op).is_empty();
+        if self.rule.chain && ops.iter().any(|&op| tied(op)) && self.chain(m, class, ops.clone(), door) {
+            return;
+        }
         let start = door + inside;
         let unit = self.new_unit(&ops);
         self.plan.sequences[m].push(unit);
@@ -417,6 +476,119 @@ impl<'m, 'a> Dispatcher<'m, 'a> {
         for op in ops {
             self.finish(op, start + duration);
         }
+    }
+
+    /// Places the load of `ops` (of `class` on machine `m`, its samples in at `door`)
+    /// together with the loads of their successors along the maximum waits: each next
+    /// load holds the successors of the previous one's operations, if they wait on
+    /// nothing else, are of one class and fit in one load. Each load starts at the
+    /// earliest the machines allow, and a load whose successor could not start in
+    /// time starts later, until every wait of the chain is met. `false`, with nothing
+    /// placed, if no such starts were found.
+    fn chain(&mut self, m: usize, class: usize, ops: Vec<usize>, door: f64) -> bool {
+        let model = self.model;
+        let problem = model.problem;
+        let mut links = vec![Link { m, class, ops }];
+        while let Some(last) = links.last() {
+            if !last.ops.iter().all(|&op| problem.operations[op].max_wait_s.is_some()) {
+                break;
+            }
+            let mut next: Vec<usize> = last
+                .ops
+                .iter()
+                .flat_map(|&op| model.succ.of(op).iter().copied())
+                .collect();
+            next.sort_unstable();
+            next.dedup();
+            let Some(&head) = next.first() else { break };
+            let class = model.class_of[head];
+            if class == NONE
+                || next.len() > self.caps[class]
+                || next
+                    .iter()
+                    .any(|&after| model.class_of[after] != class || self.missing[after] != 1)
+            {
+                break;
+            }
+            links.push(Link {
+                m: model.classes[class].machine,
+                class,
+                ops: next,
+            });
+        }
+        // The latest start each load may have to take, raised where a wait is missed.
+        let mut least = vec![f64::NEG_INFINITY; links.len()];
+        for _ in 0..CHAIN_SHIFTS_PER_LINK * links.len() {
+            let times = self.chain_times(&links, &least, door);
+            let missed = (1..links.len()).find_map(|i| {
+                let wait = links[i - 1]
+                    .ops
+                    .iter()
+                    .filter_map(|&op| problem.operations[op].max_wait_s)
+                    .fold(f64::INFINITY, f64::min);
+                let over = times[i].0 - times[i - 1].1 - wait;
+                (over > 1e-9 * times[i].0.abs().max(1.0)).then_some((i - 1, over))
+            });
+            match missed {
+                Some((i, over)) => least[i] = times[i].0 + over,
+                None => {
+                    for (link, (_, end)) in links.iter().zip(times) {
+                        let unit = self.new_unit(&link.ops);
+                        self.plan.sequences[link.m].push(unit);
+                        let state = &mut self.machines[link.m];
+                        state.free_at = end;
+                        state.temp = model.classes[link.class].exit.or(state.temp);
+                        state.loaded = true;
+                        self.dirty.push(link.m);
+                        for &op in &link.ops {
+                            self.finish(op, end);
+                        }
+                    }
+                    // The later loads are placed already: they do not join the queues.
+                    let unit_of = &self.plan.unit_of;
+                    self.released.retain(|&op| unit_of[op] == NONE);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The start and end of each load of a chain, none starting before `least`, the
+    /// first one's samples in at `door`, each next one's when the previous load's
+    /// machine has vented.
+    fn chain_times(&self, links: &[Link], least: &[f64], door: f64) -> Vec<(f64, f64)> {
+        let problem = self.model.problem;
+        let mut at: Vec<(usize, At)> = Vec::new();
+        let mut times: Vec<(f64, f64)> = Vec::with_capacity(links.len());
+        for (i, link) in links.iter().enumerate() {
+            let state = at
+                .iter()
+                .rev()
+                .find(|(m, _)| *m == link.m)
+                .map_or_else(|| self.machines[link.m].at(), |&(_, state)| state);
+            let arrival = match i {
+                0 => door,
+                _ => {
+                    let vent = problem.machines[links[i - 1].m].vent_s;
+                    let ready = link.ops.iter().map(|&op| self.ready[op]).fold(0.0, f64::max);
+                    ready.max(times[i - 1].1 + vent)
+                }
+            };
+            let door = arrival.max(self.available_in(&state, link.m, link.class));
+            let start = (door + self.inside_in(&state, link.m, link.class)).max(least[i]);
+            let end = start + self.model.classes[link.class].duration;
+            times.push((start, end));
+            at.push((
+                link.m,
+                At {
+                    free_at: end,
+                    temp: self.model.classes[link.class].exit.or(state.temp),
+                    loaded: true,
+                },
+            ));
+        }
+        times
     }
 
     fn new_unit(&mut self, ops: &[usize]) -> usize {

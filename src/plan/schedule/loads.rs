@@ -122,6 +122,7 @@ fn neighbours(model: &Model, current: &Candidate, budget: &mut Budget) -> Vec<La
     let mut path = Vec::new();
     critical_path(g, s, &eval, &mut path);
     let mut layouts = Vec::new();
+    let mut repacked: Vec<usize> = Vec::new();
     for &u in &path {
         let m = g.machine[u];
         if m == NONE || members[u].is_empty() {
@@ -176,6 +177,10 @@ fn neighbours(model: &Model, current: &Candidate, budget: &mut Budget) -> Vec<La
         }
         if first > 0 {
             layouts.push(base.block(m, first, end, first - 1));
+        }
+        if !repacked.contains(&class) {
+            repacked.push(class);
+            base.repack(model, &members, m, class, capacity, &arrival, &mut layouts);
         }
         if end < seq.len() {
             layouts.push(base.block(m, first, end, first + 1));
@@ -236,15 +241,7 @@ impl Layout {
             }
             layout = layout.merged(m, &members[from], from, into);
             let ops = &model.problem.operations;
-            let tied_before = |op: usize| {
-                model
-                    .pred
-                    .of(op)
-                    .iter()
-                    .copied()
-                    .find(|&before| ops[before].max_wait_s.is_some())
-            };
-            if let (Some(x), Some(y)) = (tied_before(a), tied_before(b)) {
+            if let (Some(x), Some(y)) = (tied_before(model, a), tied_before(model, b)) {
                 pairs.push((g.unit_of(x), g.unit_of(y)));
             }
             if ops[a].max_wait_s.is_some()
@@ -256,6 +253,139 @@ impl Layout {
         layout
     }
 
+    /// All operations of `class` (on machine `m`) packed again, in order of arrival,
+    /// into fewer loads: one less than now, and the fewest that hold them, each with
+    /// the smallest load first, last, or the loads even. The loads keep the places of
+    /// the first ones of the class in the order; the others go.
+    fn repack(
+        &self,
+        model: &Model,
+        members: &[Vec<usize>],
+        m: usize,
+        class: usize,
+        capacity: usize,
+        arrival: &dyn Fn(usize) -> f64,
+        layouts: &mut Vec<Layout>,
+    ) {
+        let loads: Vec<usize> = self.seq[m]
+            .iter()
+            .copied()
+            .filter(|&v| members[v].first().is_some_and(|&op| model.class_of[op] == class))
+            .collect();
+        let mut ops: Vec<usize> = loads.iter().flat_map(|&v| members[v].iter().copied()).collect();
+        ops.sort_by(|&a, &b| arrival(a).total_cmp(&arrival(b)).then(a.cmp(&b)));
+        let n = ops.len();
+        let fewest = n.div_ceil(capacity.max(1));
+        let mut counts = vec![fewest];
+        if loads.len() > fewest + 1 {
+            counts.push(loads.len() - 1);
+        }
+        for k in counts {
+            let even: Vec<usize> = (0..k).map(|i| n / k + usize::from(i < n % k)).collect();
+            let mut variants = vec![even];
+            // The full loads and one smaller one, first or last (where k loads leave
+            // one to fill).
+            if let Some(rest) = n.checked_sub((k - 1) * capacity).filter(|&rest| rest > 0) {
+                let mut small_first = vec![capacity; k];
+                small_first[0] = rest;
+                let mut small_last = vec![capacity; k];
+                small_last[k - 1] = rest;
+                variants.extend([small_first, small_last]);
+            }
+            for sizes in variants {
+                if sizes.iter().any(|&size| size == 0 || size > capacity) {
+                    continue;
+                }
+                let mut layout = self.clone();
+                let mut next = ops.iter();
+                let groups: Vec<Vec<usize>> = sizes
+                    .iter()
+                    .map(|&size| next.by_ref().take(size).copied().collect())
+                    .collect();
+                layout.regroup(m, &loads, &groups);
+                layouts.push(layout.clone());
+                if layout.regroup_along_waits(model, members, groups) {
+                    layouts.push(layout);
+                }
+            }
+        }
+    }
+
+    /// The operations of `groups` form one load each, in the places of the first of
+    /// `loads` (on machine `m`); the other loads go.
+    fn regroup(&mut self, m: usize, loads: &[usize], groups: &[Vec<usize>]) {
+        for (&v, group) in loads.iter().zip(groups) {
+            for &op in group {
+                self.unit_of[op] = v;
+            }
+        }
+        let gone = &loads[groups.len().min(loads.len())..];
+        self.seq[m].retain(|v| !gone.contains(v));
+    }
+
+    /// After `groups` of one step were regrouped: the samples of each group form one
+    /// load too at the steps a maximum wait ties to it, before and after, step by step
+    /// (in the places of that step's first loads), so that they arrive and leave
+    /// together. `false` where nothing is tied, or the samples of a group are on
+    /// several classes there or do not fit one load.
+    fn regroup_along_waits(&mut self, model: &Model, members: &[Vec<usize>], groups: Vec<Vec<usize>>) -> bool {
+        let ops = &model.problem.operations;
+        let mut changed = false;
+        for forward in [false, true] {
+            let mut groups = groups.clone();
+            loop {
+                let tied: Option<Vec<Vec<usize>>> = groups
+                    .iter()
+                    .map(|group| {
+                        group
+                            .iter()
+                            .map(|&op| {
+                                let linked = if forward {
+                                    ops[op].max_wait_s.and_then(|_| model.succ.of(op).first().copied())
+                                } else {
+                                    tied_before(model, op)
+                                };
+                                linked.filter(|&other| model.class_of[other] != NONE)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let Some(next) = tied.filter(|next| next.first().is_some_and(|g| !g.is_empty())) else {
+                    break;
+                };
+                let class = model.class_of[next[0][0]];
+                let machine = model.classes[class].machine;
+                let capacity = model.problem.machines[machine].capacity as usize;
+                if next
+                    .iter()
+                    .any(|g| g.len() > capacity || g.iter().any(|&op| model.class_of[op] != class))
+                {
+                    break;
+                }
+                let loads: Vec<usize> = self.seq[machine]
+                    .iter()
+                    .copied()
+                    .filter(|&v| members[v].first().is_some_and(|&op| model.class_of[op] == class))
+                    .collect();
+                // The groups must hold exactly the operations of those loads.
+                let mut covered: Vec<usize> = next.iter().flatten().copied().collect();
+                covered.sort_unstable();
+                covered.dedup();
+                let held: usize = loads.iter().map(|&v| members[v].len()).sum();
+                if loads.len() < next.len()
+                    || covered.len() != held
+                    || covered.len() != next.iter().map(Vec::len).sum::<usize>()
+                {
+                    break;
+                }
+                self.regroup(machine, &loads, &next);
+                changed = true;
+                groups = next;
+            }
+        }
+        changed
+    }
+
     /// The loads at `first..end` on machine `m` move as one to position `to` of the
     /// order without them: one load earlier or later.
     fn block(&self, m: usize, first: usize, end: usize, to: usize) -> Layout {
@@ -265,6 +395,17 @@ impl Layout {
         layout.seq[m].splice(at..at, run);
         layout
     }
+}
+
+/// The predecessor of `op` whose maximum wait ties it, if any.
+fn tied_before(model: &Model, op: usize) -> Option<usize> {
+    let ops = &model.problem.operations;
+    model
+        .pred
+        .of(op)
+        .iter()
+        .copied()
+        .find(|&before| ops[before].max_wait_s.is_some())
 }
 
 /// Renumbers the loads of `layout` (in order of their first operation, so that the

@@ -403,6 +403,12 @@ fn solve_fused(fused: &fuse::Fused, options: &SolveOptions) -> Result<Schedule, 
 /// and the loads are re-formed.
 const ROUND_IDLE_ITERATIONS: u64 = 200;
 
+/// Rounds without a new best per extra random load move in the next kick.
+const KICK_ROUNDS_PER_MOVE: usize = 4;
+
+/// The most random load moves in one kick.
+const MAX_KICK_MOVES: usize = 8;
+
 /// The improvement phase. Where no two operations can share a load (a job shop), one
 /// tabu search over the orders. Otherwise rounds: a tabu search over the orders of the
 /// current loads between two descents over load moves (`loads`); a round that improves
@@ -423,7 +429,7 @@ fn improve(model: &Model, mut best: Candidate, lower_bound_s: f64, budget: &mut 
         return best;
     }
     let mut current: Option<Candidate> = None;
-    let mut idle = 0;
+    let (mut idle, mut failed) = (0, 0usize);
     while !reaches(best.makespan, lower_bound_s) && !budget.exhausted() && idle < idle_limit {
         let mut here = current.take().unwrap_or_else(|| best.clone());
         while let Some(better) = loads::improve(model, &here, budget, rng) {
@@ -446,11 +452,23 @@ fn improve(model: &Model, mut best: Candidate, lower_bound_s: f64, budget: &mut 
         }
         if here.makespan < best.makespan {
             best = here.clone();
-            idle = 0;
+            (idle, failed) = (0, 0);
             current = Some(here);
         } else {
             idle += ROUND_IDLE_ITERATIONS;
-            current = loads::kick(model, &best, budget, rng);
+            failed += 1;
+            // The longer nothing improves, the further from the best the next round
+            // starts: one random load move more every few rounds, up to a limit, and
+            // then round again from one.
+            let strength = 1 + (failed / KICK_ROUNDS_PER_MOVE) % MAX_KICK_MOVES;
+            let mut kicked = loads::kick(model, &best, budget, rng);
+            for _ in 1..strength {
+                match kicked.as_ref().and_then(|from| loads::kick(model, from, budget, rng)) {
+                    Some(further) => kicked = Some(further),
+                    None => break,
+                }
+            }
+            current = kicked;
         }
     }
     best

@@ -148,6 +148,7 @@ impl<'a> Model<'a> {
         for op in 0..self.problem.operations.len() {
             self.check_crowding(op)?;
         }
+        self.check_first_heat_up()?;
         let n = self.problem.operations.len();
         let unit_of: Vec<usize> = (0..n).collect();
         let graph = Graph::new(self, &unit_of, n);
@@ -220,6 +221,68 @@ impl Model<'_> {
                     ),
                 });
             }
+        }
+        Ok(())
+    }
+}
+
+impl Model<'_> {
+    /// The first load of a tool that heats with the samples inside ramps from its
+    /// initial temperature after the pump-down. When every operation on the tool waits
+    /// on a predecessor whose maximum wait is shorter than the vent, pump-down and that
+    /// ramp, none of them can be in the first load, so no plan exists.
+    fn check_first_heat_up(&self) -> Result<(), ScheduleError> {
+        let problem = self.problem;
+        let mut worst: Vec<Option<(f64, usize, usize, f64)>> = vec![None; problem.machines.len()];
+        let mut free = vec![false; problem.machines.len()];
+        for (op, o) in problem.operations.iter().enumerate() {
+            let Some(m) = o.machine else { continue };
+            let machine = &problem.machines[m];
+            let ramp = if machine.ramp_inside {
+                ramp_cost(machine, Some(machine.initial_k), o.setpoint_k)
+            } else {
+                0.0
+            };
+            // The tightest wait into `op` if it were in the first load.
+            let tightest = self
+                .pred
+                .of(op)
+                .iter()
+                .filter_map(|&before| {
+                    let wait = problem.operations[before].max_wait_s?;
+                    let least = transfer_gap(problem, before, op) + ramp;
+                    (least > wait + 1e-9 * least.max(1.0)).then_some((least - wait, before, op, least))
+                })
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+            match tightest {
+                None => free[m] = true,
+                Some(miss) => {
+                    if worst[m].is_none_or(|w| miss.0 < w.0) {
+                        worst[m] = Some(miss);
+                    }
+                }
+            }
+        }
+        for (m, miss) in worst.iter().enumerate() {
+            let Some((_, before, after, least)) = *miss else {
+                continue;
+            };
+            if free[m] {
+                continue;
+            }
+            let machine = &problem.machines[m];
+            return Err(ScheduleError::MaxWaitUnmet {
+                before,
+                after,
+                max_wait_s: problem.operations[before].max_wait_s.unwrap_or(0.0),
+                wait_s: least,
+                reason: format!(
+                    "every step on `{}` follows one with a shorter `max_wait` than its first load needs: that load \
+                     heats up from {} degC with the samples inside, after the pump-down",
+                    machine.name,
+                    (machine.initial_k - 273.15).round()
+                ),
+            });
         }
         Ok(())
     }
@@ -409,24 +472,36 @@ fn classify(
 /// start within the maximum wait: the first of them starts no earlier than the vent of
 /// `op`'s machine and the pump-down of theirs, and their machine fits one load every
 /// `duration + vent + setup` after it, so only that many loads of them start in the
-/// window.
+/// window. The same holds further along a chain of waits: the samples reach the step
+/// `j` waits after `op` within the sum of the waits, less the least gaps, of the end
+/// of `op` (the durations between cancel out).
 fn wait_cap(problem: &Problem, exit_k: &[Option<f64>], succ: &Adjacency<usize>, op: usize) -> usize {
-    let Some(wait) = problem.operations[op].max_wait_s else {
-        return usize::MAX;
-    };
-    succ.of(op)
-        .iter()
-        .filter_map(|&after| {
-            let machine = &problem.machines[problem.operations[after].machine?];
-            let cycle = problem.operations[after].duration_s + machine.between_loads();
-            let window = (wait - precedence_gap(problem, exit_k, op, after)).max(0.0);
-            let loads = if cycle > 0.0 {
-                (window / cycle).floor().min(1e9) as usize + 1
-            } else {
-                return None;
+    let mut cap = usize::MAX;
+    // (operation, window from the end of `op` to its latest start, depth)
+    let mut stack = vec![(op, 0.0, 0usize)];
+    while let Some((before, window, depth)) = stack.pop() {
+        let Some(wait) = problem.operations[before].max_wait_s else {
+            continue;
+        };
+        if depth >= WAIT_CAP_DEPTH {
+            continue;
+        }
+        for &after in succ.of(before) {
+            let Some(m) = problem.operations[after].machine else {
+                continue;
             };
-            Some(loads.saturating_mul(machine.capacity as usize))
-        })
-        .min()
-        .unwrap_or(usize::MAX)
+            let machine = &problem.machines[m];
+            let cycle = problem.operations[after].duration_s + machine.between_loads();
+            let window = window + (wait - precedence_gap(problem, exit_k, before, after)).max(0.0);
+            if cycle > 0.0 {
+                let loads = (window / cycle).floor().min(1e9) as usize + 1;
+                cap = cap.min(loads.saturating_mul(machine.capacity as usize));
+            }
+            stack.push((after, window, depth + 1));
+        }
+    }
+    cap
 }
+
+/// How many waits down a chain [`wait_cap`] looks.
+const WAIT_CAP_DEPTH: usize = 6;

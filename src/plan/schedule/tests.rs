@@ -384,6 +384,57 @@ fn a_setup_longer_than_the_max_wait_is_reported() {
     );
 }
 
+/// A plasma chamber feeding an oven that heats up with the samples inside: each
+/// plasma step may wait 100 s, the oven's first load needs 60 s of pump-down and
+/// 101.85 s of heat-up from room temperature. `free` adds an oven step that waits on
+/// nothing, which can go first and heat the oven (the plasma step lasts long enough
+/// for it to be loaded first).
+fn plasma_then_hot_oven(free: bool) -> Problem {
+    let oven = Machine {
+        ramp_inside: true,
+        ..machine("oven", 2, 60.0, Some(1.0))
+    };
+    let baked = |max_wait_s| Operation {
+        setpoint_k: Some(400.0),
+        max_wait_s,
+        ..op(Some(1), 30.0, 1)
+    };
+    let mut operations = vec![
+        Operation {
+            max_wait_s: Some(100.0),
+            ..op(Some(0), 300.0, 0)
+        },
+        baked(None),
+    ];
+    if free {
+        operations.push(Operation {
+            batch_key: 2,
+            ..baked(None)
+        });
+    }
+    Problem {
+        machines: vec![machine("plasma", 1, 0.0, None), oven],
+        operations,
+        precedences: vec![(0, 1)],
+        ..Problem::default()
+    }
+}
+
+#[test]
+fn a_first_heat_up_longer_than_every_wait_is_reported() {
+    let error = solve(&plasma_then_hot_oven(false), &options(1)).expect_err("no oven step can go first");
+    let ScheduleError::MaxWaitUnmet {
+        before, after, reason, ..
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!((*before, *after), (0, 1));
+    assert!(reason.contains("heats up from 25 degC"), "{reason}");
+    // A step that waits on nothing heats the oven first; then the wait can be met.
+    solved(&plasma_then_hot_oven(true));
+}
+
 #[test]
 fn a_precedence_cycle_is_an_error() {
     let problem = Problem {
