@@ -190,7 +190,7 @@ pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
             when.join(" or ")
         };
         rows.push((role, format!("{} ({when}; {})", reaction.equation(), reaction.source)));
-        rows.push(("", crate::model::reaction_drive(reaction, chemistry)));
+        rows.push(("", crate::model::reaction_drive(reaction)));
     }
     if !material.dissolves_in.is_empty() {
         rows.push(("dissolves in", material.dissolves_in.join(", ")));
