@@ -1061,8 +1061,11 @@ struct EquationError {
     help: String,
 }
 
+/// A parsed equation: (reactant, mol Li per formula unit, (coefficient, product) pairs).
+type Equation = (String, f64, Vec<(f64, String)>);
+
 /// `A + n Li -> b B + c C`, per formula unit of `A`: (reactant, n, products).
-fn parse_equation(text: &str, db: &MaterialDb) -> Result<(String, f64, Vec<(f64, String)>), EquationError> {
+fn parse_equation(text: &str, db: &MaterialDb) -> Result<Equation, EquationError> {
     let shape = || EquationError {
         message: format!("`{text}` is not a reaction equation"),
         help: "write `reactant + n Li -> products`, as `\"SiCl4 + 4 Li -> 4 LiCl + Si\"`".to_owned(),
@@ -1081,7 +1084,7 @@ fn parse_equation(text: &str, db: &MaterialDb) -> Result<(String, f64, Vec<(f64,
                     }
                     _ => (1.0, term),
                 };
-                if name.is_empty() || !(count > 0.0) {
+                if name.is_empty() || count.is_nan() || count <= 0.0 {
                     return Err(shape());
                 }
                 match db.lookup(name) {
