@@ -436,7 +436,7 @@ fn check_scheduling_waits(
     waits: Option<std::time::Duration>,
     reporting: Reporting,
     color: ColorChoice,
-    mut json_sink: Option<&mut JsonSink>,
+    json_sink: Option<&mut JsonSink>,
 ) -> Result<(Option<seip::Compilation>, ExitCode), UsageError> {
     let bytes = read_source(path)?;
     let display = path.display().to_string();
@@ -457,7 +457,7 @@ fn check_scheduling_waits(
         &source,
         reporting,
         color,
-        json_sink.as_deref_mut(),
+        json_sink,
     );
     Ok((Some(compilation), exit_code(failed)))
 }

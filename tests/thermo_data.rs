@@ -149,7 +149,9 @@ fn reaction_free_energies_per_mol_li() {
     type Quantity = (&'static str, fn(&Row) -> Option<f64>);
     const H: Quantity = ("ΔrH/n", dh);
     const G: Quantity = ("ΔrG/n", dg);
-    let review: [(&str, f64, &[(f64, &str)], Quantity, f64); 5] = [
+    // (reactant, mol Li, products, the quantity, the review's value per mol Li)
+    type Case = (&'static str, f64, &'static [(f64, &'static str)], Quantity, f64);
+    let review: [Case; 5] = [
         ("MgF2", 2.0, &[(2.0, "LiF"), (1.0, "Mg")], G, -52.2),
         ("Cu3N", 3.0, &[(1.0, "Li3N"), (3.0, "Cu")], H, -84.0),
         ("ZnO", 2.0, &[(1.0, "Li2O"), (1.0, "Zn")], G, -120.4),

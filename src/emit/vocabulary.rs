@@ -190,7 +190,7 @@ pub fn explain_material(material: &Material, chemistry: &Chemistry) -> String {
             when.join(" or ")
         };
         rows.push((role, format!("{} ({when}; {})", reaction.equation(), reaction.source)));
-        rows.push(("", crate::model::reaction_drive(reaction, chemistry)));
+        rows.push(("", crate::model::reaction_drive(reaction)));
     }
     for (monomer, polymerisation) in &crate::model::data::ModelData::builtin().plasma_polymers {
         if *monomer == material.key {

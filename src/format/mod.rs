@@ -30,23 +30,25 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
         return Err(parsed.diagnostics);
     }
     let text = layout::render(source, &parsed.file, &parsed.comments);
-    verify(source, &parsed, &text).map_err(|diagnostic| vec![diagnostic])?;
+    verify(source, &parsed, &text).map_err(|diagnostic| vec![*diagnostic])?;
     Ok(text)
 }
 
 /// Checks that `formatted` says what `source` says: the same tree, spans aside, and the
 /// same comments in the same order.
-fn verify(source: &str, original: &Parsed, formatted: &str) -> Result<(), Diagnostic> {
+fn verify(source: &str, original: &Parsed, formatted: &str) -> Result<(), Box<Diagnostic>> {
     let reparsed = parser::parse_with_comments(formatted);
     let changed = |span: Span, what: &str| {
-        Diagnostic::new(
-            codes::FORMAT_CHANGES_MEANING,
-            "formatting would change this file",
-            span,
-            format!("the formatted text {what}"),
+        Box::new(
+            Diagnostic::new(
+                codes::FORMAT_CHANGES_MEANING,
+                "formatting would change this file",
+                span,
+                format!("the formatted text {what}"),
+            )
+            .with_note("this is a bug of the formatter; the file was left as it is")
+            .with_help("please report it with the file"),
         )
-        .with_note("this is a bug of the formatter; the file was left as it is")
-        .with_help("please report it with the file")
     };
     if diagnostics::has_errors(&reparsed.diagnostics) {
         return Err(changed(Span::new(0, 0), "does not parse"));

@@ -7,7 +7,6 @@ use crate::sema::chemistry::Reaction;
 use crate::sema::library::{Effect, Library, Operation};
 use crate::sema::materials::{Material, MaterialDb};
 use crate::sema::program::{Protocol, Reagent, ReagentUse, Step, Tool};
-use crate::sema::thermo::Thermo;
 
 pub struct Ctx<'a> {
     pub protocol: &'a Protocol,
@@ -19,8 +18,6 @@ pub struct Ctx<'a> {
     pub db: &'a MaterialDb,
     /// The reactions of Li, built-in and declared, by reactant.
     pub reactions: &'a BTreeMap<String, Reaction>,
-    /// Formation energies, built-in and declared.
-    pub thermo: &'a Thermo,
     pub data: &'a ModelData,
     /// The tool the step runs on, unless it stands where it cannot run the step.
     pub tool: Option<&'a Tool>,

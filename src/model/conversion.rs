@@ -21,7 +21,7 @@ use super::state::Piece;
 use crate::sema::chemistry::{Arrangement, Reaction, Trigger};
 use crate::sema::library::Effect;
 use crate::sema::materials::{MaterialDb, Phase};
-use crate::sema::thermo::{ReactionEnergy, Thermo};
+use crate::sema::thermo::{NoEnergy, ReactionEnergy};
 
 /// What one formula unit of reactant becomes, in volumes.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,28 +85,30 @@ impl Stoichiometry {
     }
 }
 
-/// What thermodynamics says of a reaction (spec/models.md, "Thermodynamics decides").
-#[derive(Debug, Clone, PartialEq)]
-pub enum Drive {
+/// What thermodynamics says of a reaction (spec/models.md, "Thermodynamics decides"):
+/// its free energy, computed once with its chemistry (`Reaction::energy`), against the
+/// contact threshold of `data/conversion.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Drive<'r> {
     /// ΔrG > 0: it never runs.
-    Uphill(ReactionEnergy),
+    Uphill(&'r ReactionEnergy),
     /// ΔrG at or below the contact threshold: it runs as soon as the layer touches Li, and
     /// on the table's triggers too.
-    OnContact(ReactionEnergy),
+    OnContact(&'r ReactionEnergy),
     /// Downhill but not enough to run on contact: only the table's triggers start it.
-    Triggers(ReactionEnergy),
+    Triggers(&'r ReactionEnergy),
     /// No free energy can be computed (the reason): the table's triggers decide.
-    Untabulated(String),
+    Untabulated(&'r NoEnergy),
 }
 
-impl Drive {
-    pub fn of(reaction: &Reaction, thermo: &Thermo, db: &MaterialDb, data: &ConversionData) -> Drive {
-        match thermo.reaction_energy(reaction, db) {
+impl<'r> Drive<'r> {
+    pub fn of(reaction: &'r Reaction, data: &ConversionData) -> Drive<'r> {
+        match reaction.energy() {
             // An alloy left out only lowers ΔrG, so a positive bound proves nothing.
             Ok(energy) if energy.per_mol_li > 0.0 && energy.alloys_left_out.is_empty() => Drive::Uphill(energy),
             Ok(energy) if energy.per_mol_li <= data.contact_threshold.nominal => Drive::OnContact(energy),
             Ok(energy) => Drive::Triggers(energy),
-            Err(reason) => Drive::Untabulated(reason.describe()),
+            Err(reason) => Drive::Untabulated(reason),
         }
     }
 
@@ -128,7 +130,7 @@ impl Drive {
                     "not known to pass"
                 }
             ),
-            Drive::Untabulated(reason) => format!("no free energy: {reason}"),
+            Drive::Untabulated(reason) => format!("no free energy: {}", reason.describe()),
         }
     }
 }
@@ -144,8 +146,8 @@ fn fires(trigger: Trigger, ctx: &Ctx) -> bool {
     }
 }
 
-fn drive(reaction: &Reaction, ctx: &Ctx) -> Drive {
-    Drive::of(reaction, ctx.thermo, ctx.db, &ctx.data.conversion)
+fn drive<'r>(reaction: &'r Reaction, ctx: &Ctx) -> Drive<'r> {
+    Drive::of(reaction, &ctx.data.conversion)
 }
 
 /// The trigger under which the step converts `layer` of the reaction's reactant, if any:

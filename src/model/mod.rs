@@ -26,11 +26,11 @@ pub mod snapshot;
 mod solution;
 pub(crate) mod state;
 
-use crate::sema::chemistry::{Chemistry, Reaction};
+use crate::sema::chemistry::Reaction;
 
 /// What thermodynamics says of a reaction with the built-in model data: its free energy
 /// per mol Li and whether it runs on contact, on its triggers only, or never.
-pub fn reaction_drive(reaction: &Reaction, chemistry: &Chemistry) -> String {
+pub fn reaction_drive(reaction: &Reaction) -> String {
     let data = &data::ModelData::builtin().conversion;
-    conversion::Drive::of(reaction, &chemistry.thermo, &chemistry.materials, data).describe(data)
+    conversion::Drive::of(reaction, data).describe(data)
 }

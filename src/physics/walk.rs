@@ -171,7 +171,6 @@ fn predict_protocol(
             library,
             db,
             reactions: &chemistry.reactions,
-            thermo: &chemistry.thermo,
             data,
             tool,
             environment: match step.tool {

@@ -48,6 +48,15 @@ pub fn quantity_value(quantity: &ast::Quantity, diagnostics: &mut Vec<Diagnostic
     if !quantity.value.is_finite() {
         return None;
     }
+    // Nor a rate with no unit before `per` (`0.5 per min`, E0111).
+    if quantity
+        .unit
+        .text
+        .strip_prefix("per")
+        .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    {
+        return None;
+    }
     let unit = match parse_unit(&quantity.unit.text) {
         Ok(unit) => unit,
         Err(unknown) => {

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::bind::quantity_value;
 use super::declarations::{names, single, single_name, text, texts, unknown_field};
 use super::materials::{FormulaError, KINDS, LiReaction, Material, MaterialDb, Phase, parse_formula};
-use super::thermo::{Formation, Thermo};
+use super::thermo::{Formation, NoEnergy, ReactionEnergy, Thermo};
 use super::tsv::for_each_record;
 use super::units::{Dimension, trim_number};
 use crate::diagnostics::{Diagnostic, codes, suggest};
@@ -44,12 +44,25 @@ impl Chemistry {
     /// The built-in tables, parsed on first use.
     pub fn builtin() -> &'static Chemistry {
         static BUILTIN: OnceLock<Chemistry> = OnceLock::new();
-        BUILTIN.get_or_init(|| Chemistry {
-            materials: MaterialDb::builtin().clone(),
-            reactions: builtin_reactions(),
-            thermo: Thermo::builtin().clone(),
-            protocol_materials: HashMap::default(),
+        BUILTIN.get_or_init(|| {
+            let mut chemistry = Chemistry {
+                materials: MaterialDb::builtin().clone(),
+                reactions: builtin_reactions(),
+                thermo: Thermo::builtin().clone(),
+                protocol_materials: HashMap::default(),
+            };
+            chemistry.weigh();
+            chemistry
         })
+    }
+
+    /// Computes the free energy of every reaction against the materials and formation
+    /// energies as they now stand, once, so that the model reads it instead of summing
+    /// formation energies for each layer at each step.
+    fn weigh(&mut self) {
+        for reaction in self.reactions.values_mut() {
+            reaction.energy = self.thermo.reaction_energy(reaction, &self.materials);
+        }
     }
 
     /// The reaction of Li with `reactant`, when one is known.
@@ -127,12 +140,22 @@ pub struct Reaction {
     pub needs_plasma: bool,
     /// The equation as notes show it, written once when the table is loaded.
     equation: String,
+    /// The standard free energy per mol Li, or why there is none, computed once when the
+    /// chemistry is built (`Chemistry::weigh`, and for a declared reaction when it is
+    /// declared). INVARIANT: never read before then.
+    energy: Result<ReactionEnergy, NoEnergy>,
 }
 
 impl Reaction {
     /// `MgF2 + 2 Li -> 2 LiF + Mg`.
     pub fn equation(&self) -> &str {
         &self.equation
+    }
+
+    /// The standard free energy per mol Li with the chemistry it belongs to, or why none
+    /// is computed.
+    pub fn energy(&self) -> Result<&ReactionEnergy, &NoEnergy> {
+        self.energy.as_ref()
     }
 
     fn write_equation(&self) -> String {
@@ -205,6 +228,7 @@ fn builtin_reactions() -> BTreeMap<String, Reaction> {
             },
             reactant: reactant.clone(),
             equation: String::new(),
+            energy: Err(NoEnergy::Unbalanced),
         };
         reaction.equation = reaction.write_equation();
         reactions.insert(reactant, reaction);
@@ -324,9 +348,12 @@ pub fn declare(file: &ast::File) -> (Cow<'static, Chemistry>, Vec<Diagnostic>) {
     for decl in declared {
         check_solvents(decl, &chemistry.materials, &mut diagnostics);
     }
+    // A declared material or formation energy can change a built-in reaction's energy.
+    chemistry.weigh();
     for decl in reactions {
-        if let Some(reaction) = lower_reaction(decl, &chemistry.materials, &mut diagnostics) {
-            if let Ok(energy) = chemistry.thermo.reaction_energy(&reaction, &chemistry.materials)
+        if let Some(mut reaction) = lower_reaction(decl, &chemistry.materials, &mut diagnostics) {
+            reaction.energy = chemistry.thermo.reaction_energy(&reaction, &chemistry.materials);
+            if let Ok(energy) = &reaction.energy
                 && energy.per_mol_li > 0.0
                 && energy.alloys_left_out.is_empty()
             {
@@ -909,6 +936,7 @@ fn lower_reaction(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagn
         source: "declared in the recipe, no source given".to_owned(),
         needs_plasma: false,
         equation: String::new(),
+        energy: Err(NoEnergy::Unbalanced),
     };
     for entry in &decl.entries {
         let DeclEntry::Field { key, values } = entry else {
@@ -1033,8 +1061,11 @@ struct EquationError {
     help: String,
 }
 
+/// A parsed equation: (reactant, mol Li per formula unit, (coefficient, product) pairs).
+type Equation = (String, f64, Vec<(f64, String)>);
+
 /// `A + n Li -> b B + c C`, per formula unit of `A`: (reactant, n, products).
-fn parse_equation(text: &str, db: &MaterialDb) -> Result<(String, f64, Vec<(f64, String)>), EquationError> {
+fn parse_equation(text: &str, db: &MaterialDb) -> Result<Equation, EquationError> {
     let shape = || EquationError {
         message: format!("`{text}` is not a reaction equation"),
         help: "write `reactant + n Li -> products`, as `\"SiCl4 + 4 Li -> 4 LiCl + Si\"`".to_owned(),
@@ -1053,7 +1084,7 @@ fn parse_equation(text: &str, db: &MaterialDb) -> Result<(String, f64, Vec<(f64,
                     }
                     _ => (1.0, term),
                 };
-                if name.is_empty() || !(count > 0.0) {
+                if name.is_empty() || count.is_nan() || count <= 0.0 {
                     return Err(shape());
                 }
                 match db.lookup(name) {
@@ -1161,6 +1192,27 @@ mod tests {
             chemistry.into_owned(),
             diagnostics.iter().map(|d| d.code.id.to_owned()).collect(),
         )
+    }
+
+    /// The free energy is computed once with the chemistry: a declared material's
+    /// formation energy reaches the built-in reaction of that material, and a declared
+    /// reaction carries its own.
+    #[test]
+    fn each_reaction_carries_its_free_energy_computed_with_its_chemistry() {
+        let mgf2 = builtin().reactions["MgF2"].energy().expect("MgF2 has Gibbs energies");
+        assert!((mgf2.per_mol_li - -52.15).abs() < 0.01, "{mgf2:?}");
+        assert!(builtin().reactions["FEC"].energy().is_err());
+        let (chemistry, codes) = declared(
+            r#"material MgF2 { formula: MgF2  class: salt  phase: solid  density: 3.15 g/cm3  formation_gibbs: -1300 kJ/mol }
+               material SrF2x { formula: SrF2  class: salt  phase: solid  density: 4.24 g/cm3  formation_gibbs: -1200 kJ/mol }
+               reaction "SrF2x + 2 Li -> 2 LiF + Sr" { trigger: contact }"#,
+        );
+        assert!(codes.iter().all(|c| c.starts_with('W')), "{codes:?}");
+        // 2(-587.7) - (-1300) = +124.6 kJ for 2 Li.
+        let declared = chemistry.reactions["MgF2"].energy().expect("declared ΔfG");
+        assert!((declared.per_mol_li - 62.3).abs() < 0.01, "{declared:?}");
+        let srf2 = chemistry.reactions["SrF2x"].energy().expect("declared ΔfG");
+        assert!((srf2.per_mol_li - 12.3).abs() < 0.01, "{srf2:?}");
     }
 
     #[test]

@@ -264,20 +264,27 @@ impl<'a, 't> Resolver<'a, 't> {
             let kind_row = &self.library.tool_kinds[&*kind.text];
             if !self.library.can_stand(&kind.text, environment) {
                 misplaced = true;
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        codes::TOOL_WRONG_ENVIRONMENT,
-                        format!("a tool of kind `{}` cannot stand in `{environment}`", kind.text),
+                let mut diagnostic = Diagnostic::new(
+                    codes::TOOL_WRONG_ENVIRONMENT,
+                    format!("a tool of kind `{}` cannot stand in `{environment}`", kind.text),
+                    tool.environment.span,
+                    format!(
+                        "`{}` tools work in {}",
+                        kind.text,
+                        join_backticked(&kind_row.environments)
+                    ),
+                )
+                .with_label(kind.span, kind_row.note.to_string())
+                .with_help(format!("put the tool in {}", join_backticked(&kind_row.environments)));
+                // One room the kind stands in: the edit is that room.
+                if let [only] = kind_row.environments.as_slice() {
+                    diagnostic = diagnostic.with_suggestion(
                         tool.environment.span,
-                        format!(
-                            "`{}` tools work in {}",
-                            kind.text,
-                            join_backticked(&kind_row.environments)
-                        ),
-                    )
-                    .with_label(kind.span, kind_row.note.to_string())
-                    .with_help(format!("put the tool in {}", join_backticked(&kind_row.environments))),
-                );
+                        only.clone(),
+                        Applicability::MachineApplicable,
+                    );
+                }
+                self.diagnostics.push(diagnostic);
             }
         }
         let mut diagnostics = Vec::new();

@@ -309,6 +309,31 @@ impl<'src> Lexer<'src> {
     }
 }
 
+impl<'src> Lexer<'src> {
+    /// `0.5 per min`: a rate with no unit before `per`. One E0111 here; `per min` becomes
+    /// one unit token, which sema leaves unread (`bind::quantity_value`) and reports
+    /// nothing more about, neither as an unknown unit nor the parameter it was meant for.
+    fn bare_per(&mut self, start: usize) -> Option<Spanned<'src>> {
+        let (_, Tok::Ident(denominator), next_end) = *self.peek(0)? else {
+            return None;
+        };
+        self.lookahead.pop_front();
+        let written = &self.source[start..next_end];
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNIT_NOTATION,
+                format!("a rate needs its unit before `per`: `{written}` has none"),
+                Span::new(start, next_end),
+                "no unit before `per`",
+            )
+            .with_help(format!(
+                "write the unit of what changes and `/`, as in `nm/{denominator}` for a thickness per `{denominator}`"
+            )),
+        );
+        Some((start, Tok::Unit(written), next_end))
+    }
+}
+
 /// An open `{`: where it is, and whether it opened a protocol (whose items may hold item
 /// keywords) or a block of fields (which may not).
 #[derive(Debug, Clone, Copy)]
@@ -389,6 +414,10 @@ impl<'src> Iterator for Lexer<'src> {
                 let names_a_parameter = matches!(self.peek(0), Some((_, Tok::Colon, _)));
                 if names_a_parameter {
                     (start, Tok::Ident(text), end)
+                } else if text == "per"
+                    && let Some(spanned) = self.bare_per(start)
+                {
+                    spanned
                 } else {
                     self.unit(start, Tok::Unit(text), end)
                 }
