@@ -98,6 +98,28 @@ fn sputtered_mgf2_converts_to_lif_and_mg_as_a_hand_calculation_says() {
     assert!(close(nominal(snapshot.mass_added), 3.148e-6 * 10.0, 1e-3));
 }
 
+/// spec/models.md section 3, "Curing": a declared resin that `cures_to` PMMA becomes PMMA
+/// under a `cure` step, its mass kept: 500 nm x 1.1 / 1.18 = 466.1 nm.
+#[test]
+fn a_cure_step_turns_a_declared_resin_into_its_polymer_with_its_mass_kept() {
+    let source = recipe(
+        "tool lamp: uv_lamp in glovebox\n    reagent resin = min_resin 10 wt% in DME\n    step coat: spin_coat resin at 3000 rpm for 60 s using spinner { thickness: 500 nm }\n    step uv: cure for 5 min using lamp",
+        "",
+    );
+    let declared = format!(
+        "material min_resin {{\n    class: polymer\n    phase: liquid\n    density: 1.1 g/cm3\n    cures_to: PMMA\n    source: \"test\"\n}}\n{source}"
+    );
+    let c = compile(&declared);
+    let snapshot = last(&c);
+    assert_eq!(snapshot.layers.len(), 1);
+    assert_eq!(snapshot.layers[0].material, "PMMA");
+    let nm = nominal(snapshot.layers[0].thickness) * 1e9;
+    assert!((nm - 500.0 * 1.1 / 1.18).abs() < 0.01, "{nm} nm");
+    let before = &c.stacks[0].after_steps[0];
+    let mass_before = nominal(before.product.as_ref().unwrap().mass_added);
+    assert!(close(nominal(snapshot.mass_added), mass_before, 1e-9));
+}
+
 /// spec/models.md, "Patterned foils": on a foil stamped to twice its projected area, 10 nm
 /// of MgF2 covers twice the surface, so per cm2 of foil it takes twice the Li and adds
 /// twice the mass of a flat foil, at the same thickness; a layer already there when the

@@ -51,6 +51,7 @@ pub fn apply(piece: &mut Piece, ctx: &Ctx, area: Option<f64>, notes: &mut Notes)
         }
         Effect::Strip => overdrawn = strip(piece, ctx, notes),
         Effect::Mechanical if ctx.step.onto.is_none() => roll(piece, ctx, notes),
+        Effect::Cure => cure(piece, ctx, notes),
         Effect::Mechanical | Effect::Prepare | Effect::Rinse | Effect::Dry | Effect::Heat | Effect::Rest => {}
     }
     settle(piece, ctx, notes);
@@ -193,4 +194,71 @@ pub fn join(pieces: &mut [Piece], from: usize, onto: usize, ctx: &Ctx, notes: &m
     }
     roll(&mut pieces[onto], ctx, notes);
     settle(&mut pieces[onto], ctx, notes);
+}
+
+/// UV or thermal curing (spec/models.md section 3, "Curing"): each component of a layer
+/// whose material `cures_to` a polymer becomes that polymer with its mass conserved, so
+/// its volume shrinks by the ratio of the densities (when both are known; else it is
+/// kept, as an assumption). A layer of anything else is left as it is.
+fn cure(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
+    let mut cured: Vec<(String, String, f64)> = Vec::new();
+    for layer in piece.layers_mut() {
+        let polymer_of = |key: &str| ctx.material(key).and_then(|m| m.cures_to.clone());
+        if !layer.components.iter().any(|c| polymer_of(&c.material).is_some()) {
+            continue;
+        }
+        let mut kept_volume = false;
+        let shares: Vec<(String, f64)> = layer
+            .components
+            .iter()
+            .map(|c| match polymer_of(&c.material) {
+                Some(polymer) => {
+                    let density = |key: &str| ctx.material(key).and_then(|m| m.density_g_cm3);
+                    let shrink = match (density(&c.material), density(&polymer)) {
+                        (Some(before), Some(after)) => before / after,
+                        _ => {
+                            kept_volume = true;
+                            1.0
+                        }
+                    };
+                    (polymer, c.volume_fraction * shrink)
+                }
+                None => (c.material.clone(), c.volume_fraction),
+            })
+            .collect();
+        let volume: f64 = shares.iter().map(|(_, v)| v).sum();
+        let before = layer.material.clone();
+        let thickness = layer.thickness.map(|t| t.scale(volume));
+        let mut product = Layer::mixture(shares, thickness, layer.step, layer.origin);
+        product.converted_at = Some(ctx.index);
+        product.passes_li = layer.passes_li;
+        product.cast_from = layer.cast_from.clone();
+        product.area_factor = layer.area_factor;
+        product.caveats = layer.caveats.clone();
+        if kept_volume {
+            product.caveats.assume(format!(
+                "curing keeps the volume of `{before}` (a density is not known)"
+            ));
+        }
+        cured.push((before, product.material.clone(), volume));
+        *layer = Arc::new(product);
+    }
+    if cured.is_empty() {
+        notes.add(|| {
+            format!(
+                "{} cures nothing: no layer on the piece declares `cures_to`",
+                ctx.name()
+            )
+        });
+        return;
+    }
+    for (before, after, volume) in cured {
+        notes.add(|| {
+            format!(
+                "{} cures `{before}` into `{after}` (as declared), its mass kept: thickness x {}",
+                ctx.name(),
+                super::format::significant(volume, 3)
+            )
+        });
+    }
 }

@@ -398,6 +398,7 @@ pub const MATERIAL_FIELDS: &[&str] = &[
     "electronic",
     "li_reaction",
     "dissolves_in",
+    "cures_to",
     "note",
     "source",
 ];
@@ -439,6 +440,7 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
         dissolves_in: Vec::new(),
         insoluble_in: Vec::new(),
         conducts_electrons: false,
+        cures_to: None,
         source: String::new(),
         li_note: String::new(),
         classification: "declared in the recipe".to_owned(),
@@ -540,6 +542,7 @@ fn lower_material(decl: &BlockDecl, diagnostics: &mut Vec<Diagnostic>) -> Option
                 }
             }
             "dissolves_in" => material.dissolves_in = texts(key, values, diagnostics),
+            "cures_to" => material.cures_to = texts(key, values, diagnostics).into_iter().next(),
             "note" => {
                 if let Some(text) = text(key, values, diagnostics) {
                     material.li_note = text;
@@ -725,24 +728,26 @@ fn given_columns(material: &Material) -> Vec<String> {
     .collect()
 }
 
-/// `dissolves_in` must name materials the file knows (built in or declared).
+/// `dissolves_in` must name materials the file knows (built in or declared), and
+/// `cures_to` a polymer it knows.
 fn check_solvents(decl: &BlockDecl, db: &MaterialDb, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(values) = decl.entries.iter().find_map(|entry| match entry {
-        DeclEntry::Field { key, values } if key.text == "dissolves_in" => Some(values),
-        _ => None,
-    }) else {
-        return;
-    };
-    for name in values.iter().filter_map(Value::as_name) {
-        if db.lookup(&name.text).is_none() {
-            diagnostics.push(
-                suggest::unknown(codes::UNKNOWN_MATERIAL, "material", &name.text, name.span, db.names()).or_help(
-                    format!(
-                        "declare the solvent with `material {} {{ .. }}`, or name a known one",
-                        name.text
+    for entry in &decl.entries {
+        let (what, values) = match entry {
+            DeclEntry::Field { key, values } if key.text == "dissolves_in" => ("solvent", values),
+            DeclEntry::Field { key, values } if key.text == "cures_to" => ("polymer", values),
+            _ => continue,
+        };
+        for name in values.iter().filter_map(Value::as_name) {
+            if db.lookup(&name.text).is_none() {
+                diagnostics.push(
+                    suggest::unknown(codes::UNKNOWN_MATERIAL, "material", &name.text, name.span, db.names()).or_help(
+                        format!(
+                            "declare the {what} with `material {} {{ .. }}`, or name a known one",
+                            name.text
+                        ),
                     ),
-                ),
-            );
+                );
+            }
         }
     }
 }

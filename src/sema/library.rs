@@ -24,6 +24,8 @@ pub enum Effect {
     Strip,
     Dry,
     Heat,
+    /// UV or thermal curing: a monomer or resin layer becomes its polymer (`cures_to`).
+    Cure,
     Rest,
     Deposit,
     Cycles,
@@ -47,6 +49,7 @@ impl Effect {
         ("strip", Effect::Strip),
         ("dry", Effect::Dry),
         ("heat", Effect::Heat),
+        ("cure", Effect::Cure),
         ("rest", Effect::Rest),
         ("deposit", Effect::Deposit),
         ("cycles", Effect::Cycles),

@@ -155,6 +155,10 @@ pub struct Material {
     pub insoluble_in: Vec<String>,
     /// Whether it conducts electrons at 25 degC (`data/conduction.tsv`; not listed: no).
     pub conducts_electrons: bool,
+    /// The polymer a `cure` step (UV or heat) turns it into, when it is a monomer or a
+    /// precursor resin: declared by a recipe (`cures_to: POLYMER`); no built-in material
+    /// has a source for one.
+    pub cures_to: Option<String>,
     /// Where the numbers come from.
     pub source: String,
     /// How Li reacts with it, in words, with the review's references.
@@ -697,6 +701,7 @@ fn material(fields: &[&str]) -> Result<Material, String> {
         dissolves_in: list(dissolves_in, '|')?,
         insoluble_in: Vec::new(),
         conducts_electrons: false,
+        cures_to: None,
         source: (*source).to_owned(),
         li_note: (*li_note).to_owned(),
         classification: (*classification).to_owned(),
