@@ -20,6 +20,7 @@ use crate::model::layer::Origin;
 use crate::model::quantity::Estimate;
 use crate::model::state::Piece;
 use crate::sema::library::{Effect, Library};
+use crate::sema::materials::MaterialDb;
 use crate::sema::program::{Budget, BudgetMetric, Protocol};
 use crate::sema::units::{Dimension, display};
 use crate::span::Span;
@@ -71,6 +72,7 @@ struct Evaluation {
 pub(super) fn check(
     protocol: &Protocol,
     library: &Library,
+    db: &MaterialDb,
     stack: &ProtocolStack,
     product: Option<&Piece>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -80,7 +82,7 @@ pub(super) fn check(
         .budgets
         .iter()
         .map(|budget| {
-            let evaluation = evaluate(budget.metric, protocol, stack, product);
+            let evaluation = evaluate(budget.metric, protocol, db, stack, product);
             outcome(budget, protocol, evaluation, measurable.as_deref(), diagnostics)
         })
         .collect()
@@ -150,7 +152,13 @@ fn step_name(protocol: &Protocol, step: usize) -> String {
         .map_or_else(String::new, |s| format!("`{}`", s.name))
 }
 
-fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, product: Option<&Piece>) -> Evaluation {
+fn evaluate(
+    metric: BudgetMetric,
+    protocol: &Protocol,
+    db: &MaterialDb,
+    stack: &ProtocolStack,
+    product: Option<&Piece>,
+) -> Evaluation {
     let Some(piece) = product else {
         return Evaluation {
             value: None,
@@ -271,7 +279,11 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
                     vec!["a layer's thickness or density, or a step's Li consumption, is unknown".to_owned()]
                 },
                 unknowns: Unknowns::Either,
-                contributors: mass_contributors(protocol, snapshot.map(|s| s.layers.as_slice()).unwrap_or_default()),
+                contributors: mass_contributors(
+                    protocol,
+                    db,
+                    snapshot.map(|s| s.layers.as_slice()).unwrap_or_default(),
+                ),
             }
         }
         BudgetMetric::Time => {
@@ -311,9 +323,9 @@ fn evaluate(metric: BudgetMetric, protocol: &Protocol, stack: &ProtocolStack, pr
 /// Each step's share of the areal mass: its layers' rho x t (unknown densities count 0).
 fn mass_contributors(
     protocol: &Protocol,
+    db: &MaterialDb,
     layers: &[std::sync::Arc<crate::model::layer::Layer>],
 ) -> Vec<(usize, f64, String)> {
-    let db = crate::sema::materials::MaterialDb::builtin();
     let mut by_step: BTreeMap<usize, f64> = BTreeMap::new();
     for layer in layers {
         let rho: f64 = layer

@@ -125,7 +125,7 @@ fn predict_and_check(
         diagnostics,
     );
     let product = stack.product.and_then(|p| pieces.get(p));
-    stack.budgets = budget::check(protocol, library, &stack, product, diagnostics);
+    stack.budgets = budget::check(protocol, library, &chemistry.materials, &stack, product, diagnostics);
     stack
 }
 
