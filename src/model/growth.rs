@@ -352,7 +352,7 @@ fn polymerise(piece: &mut Piece, ctx: &Ctx, monomer: &str, notes: &mut Notes) {
         )
     });
     let mut layer = Layer::new(
-        &[polymerisation.polymer.clone()],
+        std::slice::from_ref(&polymerisation.polymer),
         Some(thickness),
         ctx.index,
         Origin::Deposited,

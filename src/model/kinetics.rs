@@ -158,9 +158,9 @@ impl<'d> Law<'d> {
         }
         if let (Some(cap), Some(supply)) = (self.supply_cap, row.supply) {
             parts.push(format!(
-                "the solute supply at most {} (D = {} m2/s, boundary layer at least {})",
+                "the solute supply at most {} (D = {:e} m2/s, boundary layer at least {})",
                 length(cap, 3),
-                format!("{:e}", supply.diffusivity),
+                supply.diffusivity,
                 length(supply.delta_min, 3)
             ));
         }

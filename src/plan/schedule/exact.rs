@@ -204,21 +204,19 @@ impl Cp {
     }
 
     fn post_le(&mut self, terms: Vec<pumpkin_core::variables::AffineView<DomainId>>, rhs: i32) {
-        let _ = self
-            .solver
+        self.solver
             .add_constraint(cp::less_than_or_equals(terms, rhs, self.tag))
             .post();
     }
 
     fn implied_le(&mut self, terms: Vec<pumpkin_core::variables::AffineView<DomainId>>, rhs: i32, by: Literal) {
-        let _ = self
-            .solver
+        self.solver
             .add_constraint(cp::less_than_or_equals(terms, rhs, self.tag))
             .implied_by(by);
     }
 
     fn clause(&mut self, literals: Vec<Literal>) {
-        let _ = self.solver.add_constraint(cp::clause(literals, self.tag)).post();
+        self.solver.add_constraint(cp::clause(literals, self.tag)).post();
     }
 
     /// The load slots of every machine, with the incumbent's loads as the warm start.
@@ -295,8 +293,7 @@ impl Cp {
                     }
                 }
                 let literals: Vec<Literal> = slot_members.iter().filter_map(|m| m.1).collect();
-                let _ = self
-                    .solver
+                self.solver
                     .add_constraint(cp::boolean_less_than_or_equals(
                         vec![1; literals.len()],
                         literals.clone(),
@@ -343,8 +340,7 @@ impl Cp {
                     .collect();
                 debug_assert_eq!(self.slots[first].members[index].0, op);
                 self.clause(choices.clone());
-                let _ = self
-                    .solver
+                self.solver
                     .add_constraint(cp::boolean_less_than_or_equals(
                         vec![1; choices.len()],
                         choices,
@@ -421,8 +417,7 @@ impl Cp {
                 .unzip();
             if starts.len() > 1 {
                 let ones = vec![1; starts.len()];
-                let _ = self
-                    .solver
+                self.solver
                     .add_constraint(cp::cumulative(starts, durations, ones, 1, self.tag))
                     .post();
             }
@@ -783,7 +778,7 @@ impl TerminationCondition for Work<'_> {
             return true;
         }
         self.left -= 1;
-        self.left % 64 == 0 && self.budget.out_of_time()
+        self.left.is_multiple_of(64) && self.budget.out_of_time()
     }
 }
 

@@ -106,12 +106,6 @@ fn the_same_work_gives_the_same_schedule_on_a_slow_machine() {
     assert!(cut.makespan_s >= fast.makespan_s);
 }
 
-/// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s and starts hot,
-/// at 400 K: four samples bake at 400 K for 100 s, one at 300 K for 30 s after a 50 s
-/// manual step. Two full loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 +
-/// 200 + 30 = 460 s, which is also the machine bound. Starting with the 300 K load ends
-/// at 500 s.
-
 /// An oven of capacity 2 (10 s set-up, 0.5 K/s ramp) with four 400 K loads of 100 s, and
 /// a 300 K step of 30 s after a 50 s manual one.
 fn oven_with_four_hot_loads() -> Problem {
@@ -137,6 +131,11 @@ fn oven_with_four_hot_loads() -> Problem {
     }
 }
 
+/// An oven for two samples with a 10 s pump-down that ramps at 0.5 K/s and starts hot,
+/// at 400 K: four samples bake at 400 K for 100 s, one at 300 K for 30 s after a 50 s
+/// manual step. Two full loads at 400 K, then the ramp down: 10 + 100 + 10 + 100 + 10 +
+/// 200 + 30 = 460 s, which is also the machine bound. Starting with the 300 K load ends
+/// at 500 s.
 #[test]
 fn batch_loads_with_setup_and_ramp_reach_the_hand_computed_makespan() {
     let mut problem = oven_with_four_hot_loads();
