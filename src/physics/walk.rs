@@ -194,8 +194,14 @@ fn predict_protocol(
                 .all(|p| pieces[p].unmodelled_from.is_none())
         };
         // Preparing a reagent touches no foil.
-        let touched: Vec<usize> = [acted_on, target].into_iter().flatten().collect();
-        rules::check_step(&mut pieces, &touched, &ctx, diagnostics);
+        // At most two pieces, on the hot path: no allocation per step.
+        let pair = [acted_on.unwrap_or(0), target.unwrap_or(0)];
+        let touched = match (acted_on, target) {
+            (Some(_), Some(_)) => &pair[..],
+            (Some(_), None) => &pair[..1],
+            _ => &[][..],
+        };
+        rules::check_step(&mut pieces, touched, &ctx, diagnostics);
         if let Some(workpiece) = acted_on.filter(|_| modelled(&pieces)) {
             let area = protocol.workpieces[workpiece].area_m2;
             if let Some(over) = apply(&mut pieces[workpiece], &ctx, area, &mut notes) {

@@ -290,7 +290,7 @@ fn not_molten(ctx: &Ctx, index: usize, diagnostics: &mut Vec<Diagnostic>) {
 
 fn reactivity(ctx: &Ctx, index: usize, piece: &Piece, reagent: &ReagentMaterials, diagnostics: &mut Vec<Diagnostic>) {
     let workpiece = &ctx.protocol.workpieces[index];
-    if !is_lithium(ctx.material(&workpiece.material)) {
+    if !piece.lithium {
         return;
     }
     let span = ctx.step.reagent.as_ref().map_or(ctx.step.span, ReagentUse::span);
@@ -388,7 +388,7 @@ fn air_exposure(ctx: &Ctx, index: usize, piece: &Piece, diagnostics: &mut Vec<Di
         .get(environment)
         .is_some_and(|e| e.atmosphere == Atmosphere::Ambient);
     let workpiece = &ctx.protocol.workpieces[index];
-    if !ambient || !is_lithium(ctx.material(&workpiece.material)) {
+    if !ambient || !piece.lithium {
         return;
     }
     let attackers: Vec<String> = ["water", "O2", "N2"]
