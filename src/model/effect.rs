@@ -202,8 +202,8 @@ pub fn join(pieces: &mut [Piece], from: usize, onto: usize, ctx: &Ctx, notes: &m
 /// kept, as an assumption). A layer of anything else is left as it is.
 fn cure(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
     let mut cured: Vec<(String, String, f64)> = Vec::new();
+    let polymer_of = |key: &str| ctx.material(key).and_then(|m| m.cures_to.clone());
     for layer in piece.layers_mut() {
-        let polymer_of = |key: &str| ctx.material(key).and_then(|m| m.cures_to.clone());
         if !layer.components.iter().any(|c| polymer_of(&c.material).is_some()) {
             continue;
         }
@@ -228,20 +228,20 @@ fn cure(piece: &mut Piece, ctx: &Ctx, notes: &mut Notes) {
             .collect();
         let volume: f64 = shares.iter().map(|(_, v)| v).sum();
         let before = layer.material.clone();
-        let thickness = layer.thickness.map(|t| t.scale(volume));
-        let mut product = Layer::mixture(shares, thickness, layer.step, layer.origin);
-        product.converted_at = Some(ctx.index);
-        product.passes_li = layer.passes_li;
-        product.cast_from = layer.cast_from.clone();
-        product.area_factor = layer.area_factor;
-        product.caveats = layer.caveats.clone();
+        // The layer stays where and what it was (its step, origin, access, relief);
+        // only its composition and thickness change.
+        let mixed = Layer::mixture(shares, None, layer.step, layer.origin);
+        let layer = Arc::make_mut(layer);
+        layer.material = mixed.material;
+        layer.components = mixed.components;
+        layer.thickness = layer.thickness.map(|t| t.scale(volume));
+        layer.converted_at = Some(ctx.index);
         if kept_volume {
-            product.caveats.assume(format!(
+            layer.caveats.assume(format!(
                 "curing keeps the volume of `{before}` (a density is not known)"
             ));
         }
-        cured.push((before, product.material.clone(), volume));
-        *layer = Arc::new(product);
+        cured.push((before, layer.material.clone(), volume));
     }
     if cured.is_empty() {
         notes.add(|| {
